@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/**
+ * The `arrgus` command: run | replay | check-config | (later rooms add theirs here).
+ * Exit codes: 0 ok, 1 runtime failure, 2 invalid configuration or usage.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/load.ts';
+import { APPS } from './core/types.ts';
+import { isValidZone } from './parsers/time.ts';
+
+const USAGE = `Usage: arrgus <command> [options]
+
+Commands:
+  run [--config FILE]              follow the configured logs (default command)
+  replay [--app APP|auto] [--tz ZONE] [--events] [--format ndjson|summary] FILE... | -
+                                   run the pipeline offline over files (or stdin) and print NDJSON
+  check-config [FILE]              validate a configuration file (with environment and add-on options) and exit
+
+Environment: ARRGUS_<SECTION>__<KEY> overrides any setting (e.g. ARRGUS_WEB__PORT=8100).`;
+
+export async function cli(argv: string[]): Promise<number> {
+  const [command = 'run', ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return run(rest);
+    case 'replay':
+      return replayCommand(rest);
+    case 'check-config':
+      return checkConfig(rest);
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`arrgus: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(values.config ? { file: values.config } : {});
+  } catch (err) {
+    return configFailure(err);
+  }
+  const { startService } = await import('./main.ts');
+  return startService(loaded);
+}
+
+function checkConfig(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { config: { type: 'string', short: 'c' } },
+    allowPositionals: true,
+  });
+  const file = positionals[0] ?? values.config;
+  try {
+    const { layers } = loadConfig(file ? { file } : {});
+    process.stdout.write(`Configuration is valid (${layers.join(' + ')}).\n`);
+    return 0;
+  } catch (err) {
+    return configFailure(err);
+  }
+}
+
+function configFailure(err: unknown): number {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  throw err;
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseReplayArgs>;
+  try {
+    parsed = parseReplayArgs(args);
+  } catch (err) {
+    process.stderr.write(`arrgus replay: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { replay } = await import('./replay.ts');
+  const { values, positionals } = parsed;
+  const app = values.app ?? 'auto';
+  if (!(APPS as readonly string[]).includes(app)) {
+    process.stderr.write(`arrgus replay: --app: got "${app}", expected one of ${APPS.join(', ')}\n`);
+    return 2;
+  }
+  if (values.tz && !isValidZone(values.tz)) {
+    process.stderr.write(
+      `arrgus replay: --tz: got "${values.tz}", expected an IANA zone like Europe/Paris, UTC or +02:00\n`,
+    );
+    return 2;
+  }
+  const format = values.format ?? 'ndjson';
+  if (format !== 'ndjson' && format !== 'summary') {
+    process.stderr.write(`arrgus replay: --format: got "${format}", expected ndjson or summary\n`);
+    return 2;
+  }
+  const { attachDetection } = await import('./replay-detect.ts');
+  const detection = attachDetection(values.tz ? { tz: values.tz } : {});
+  try {
+    await replay({
+      app,
+      ...(values.tz ? { tz: values.tz } : {}),
+      events: values.events ?? false,
+      format,
+      files: positionals.length ? positionals : ['-'],
+      out: process.stdout,
+      ...detection,
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    process.stderr.write(`arrgus replay: ${e.code === 'ENOENT' ? `no such file: ${e.path}` : e.message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function parseReplayArgs(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      app: { type: 'string' },
+      tz: { type: 'string' },
+      events: { type: 'boolean' },
+      format: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+}
+
+if (import.meta.main) {
+  cli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`arrgus: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

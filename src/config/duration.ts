@@ -1,0 +1,46 @@
+/**
+ * Durations are written like `500ms`, `30s`, `5m`, `24h`, `7d` (or combined: `1h30m`); a bare number is milliseconds.
+ */
+import { z } from 'zod';
+
+const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
+
+/** Parses a duration; returns null when the text is not one. */
+export function parseDuration(input: string | number): number | null {
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : null;
+  const text = input.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text === '') return null;
+  PART.lastIndex = 0;
+  let total = 0;
+  let pos = 0;
+  for (let m = PART.exec(text); m; m = PART.exec(text)) {
+    total += Number(m[1]) * (UNIT[m[2] as string] ?? 0);
+    pos = PART.lastIndex;
+  }
+  return pos === text.length ? Math.round(total) : null;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 86_400_000 === 0 && ms > 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0 && ms > 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** A zod field holding a duration, written as text or milliseconds, parsed to milliseconds. */
+export function duration(defaultValue: string) {
+  return z
+    .union([z.string(), z.number()])
+    .default(defaultValue)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s, 5m, 24h or 7d' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}

@@ -1,0 +1,267 @@
+/**
+ * Loading the configuration. Sources, merged in this order: schema defaults, a YAML or JSON file (`--config FILE`, or
+ * `./arrgus.yaml` when present), Home Assistant add-on options (`/data/options.json`), environment variables
+ * (`ARRGUS_...`, plus the Sentarr names). Objects merge key by key; lists are replaced.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { registerSecret } from '../core/redact.ts';
+import { type Config, configSchema } from './schema.ts';
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[], origin?: string) {
+    const where = origin ? ` (${origin})` : '';
+    super(`Invalid configuration${where}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+export interface LoadOptions {
+  /** `--config FILE`; when unset, `./arrgus.yaml` (or `.yml`, `.json`) in `cwd` if present. */
+  file?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Path of the add-on options; default `/data/options.json`. */
+  addonOptionsPath?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Where each layer came from, for the startup log. */
+  layers: string[];
+}
+
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const layers: string[] = ['defaults'];
+  let merged: JsonObject = {};
+
+  const file = opts.file ?? findDefaultFile(cwd);
+  if (file) {
+    merged = deepMerge(merged, readConfigFile(file));
+    layers.push(file);
+  }
+
+  const addonPath = opts.addonOptionsPath ?? env.ARRGUS_ADDON_OPTIONS ?? '/data/options.json';
+  if (existsSync(addonPath)) {
+    const addon = readConfigFile(addonPath);
+    merged = deepMerge({ dataDir: '/data' }, merged);
+    merged = deepMerge(merged, addon);
+    layers.push(addonPath);
+  }
+
+  const fromEnv = envLayer(env);
+  if (Object.keys(fromEnv.values).length) {
+    merged = deepMerge(merged, fromEnv.values);
+    layers.push(`environment (${fromEnv.names.join(', ')})`);
+  }
+  if (fromEnv.extraSources.length) {
+    const existing = Array.isArray(merged.sources) ? merged.sources : [];
+    merged.sources = [...existing, ...fromEnv.extraSources];
+  }
+
+  return { config: validateConfig(merged, layers.slice(1).join(' + ') || undefined), layers };
+}
+
+/** Validates a raw configuration object; throws ConfigError listing every bad key. Registers secrets for redaction. */
+export function validateConfig(raw: unknown, origin?: string): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, raw), origin);
+  const config = result.data;
+  registerConfigSecrets(config);
+  return config;
+}
+
+export function registerConfigSecrets(config: Config): void {
+  registerSecret(config.web.token);
+  registerSecret(config.mqtt.password);
+  for (const s of config.sources) {
+    registerSecret(s.token);
+    registerSecret(s.apiKey);
+    registerSecret(s.password);
+    registerSecret(s.webhookSecret);
+  }
+  for (const t of config.notify) walkSecrets(t);
+}
+
+function walkSecrets(v: unknown, key = ''): void {
+  if (typeof v === 'string' && /pass|token|secret|key/i.test(key)) registerSecret(v);
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walkSecrets(x, k);
+}
+
+/** One line per problem: the key path, the value found, and what was expected. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string[] {
+  const out: string[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push(`${formatPath([...issue.path, key])}: unknown key (check the spelling; see the README)`);
+      }
+      continue;
+    }
+    if (issue.code === 'invalid_union' && issue.errors.length) {
+      // Report the branch that got furthest rather than "invalid input".
+      const best = issue.errors.reduce((a, b) => (b.length && deepest(b) > deepest(a) ? b : a));
+      if (best.length && deepest(best) > issue.path.length) {
+        out.push(...describeIssues(best, raw));
+        continue;
+      }
+    }
+    const path = formatPath(issue.path);
+    const value = valueAt(raw, issue.path);
+    const got = value === undefined ? 'missing' : `got ${preview(value, path)}`;
+    out.push(`${path || '(root)'}: ${got}, ${expectation(issue)}`);
+  }
+  return [...new Set(out)];
+}
+
+function deepest(issues: readonly z.core.$ZodIssue[]): number {
+  return Math.max(0, ...issues.map((i) => i.path.length));
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'too_small':
+      return `expected ${issue.origin === 'string' ? 'at least' : '>='} ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
+    case 'too_big':
+      return `expected ${issue.origin === 'string' ? 'at most' : '<='} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
+    default:
+      return issue.message.startsWith('expected')
+        ? issue.message
+        : `expected ${issue.message.replace(/^Invalid /i, 'a valid ')}`;
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = raw;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+function preview(v: unknown, path: string): string {
+  if (typeof v === 'string' && /pass|token|secret|apikey/i.test(path)) return '"[redacted]"';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function findDefaultFile(cwd: string): string | undefined {
+  for (const name of ['arrgus.yaml', 'arrgus.yml', 'arrgus.json']) {
+    const p = `${cwd}/${name}`;
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export function readConfigFile(file: string): JsonObject {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+  }
+  let data: unknown;
+  try {
+    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([
+      `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    ]);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError([`${file}: expected a mapping of settings at the top level`]);
+  }
+  return data as JsonObject;
+}
+
+export function deepMerge(a: JsonObject, b: JsonObject): JsonObject {
+  const out: JsonObject = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = isObject(cur) && isObject(v) ? deepMerge(cur, v) : v;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Sentarr's environment names, so its users can switch by changing the image. */
+const SENTARR: Record<string, (v: string) => JsonObject> = {
+  MONITOR_ERRORS: (v) => ({ detect: { monitorErrors: envValue(v) } }),
+  MONITOR_WARNINGS: (v) => ({ detect: { monitorWarnings: envValue(v) } }),
+  ERROR_THRESHOLD: (v) => ({ alerts: { threshold: envValue(v) } }),
+  TIME_WINDOW_MINUTES: (v) => ({ alerts: { window: minutes(v) } }),
+  ALERT_COOLDOWN_MINUTES: (v) => ({ alerts: { cooldown: minutes(v) } }),
+};
+
+function minutes(v: string): Json {
+  return /^\d+(?:\.\d+)?$/.test(v.trim()) ? `${v.trim()}m` : v;
+}
+
+/** `ARRGUS_WEB__PORT=8100` → `{web: {port: 8100}}`; `__` separates levels, SNAKE_CASE becomes camelCase. */
+export function envLayer(env: Record<string, string | undefined>): {
+  values: JsonObject;
+  names: string[];
+  extraSources: Json[];
+} {
+  let values: JsonObject = {};
+  const names: string[] = [];
+  const extraSources: Json[] = [];
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined) continue;
+    if (name.startsWith('ARRGUS_') && name !== 'ARRGUS_ADDON_OPTIONS') {
+      const path = name
+        .slice(7)
+        .split('__')
+        .map((seg) => seg.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+      let layer: Json = envValue(raw);
+      for (let i = path.length - 1; i >= 0; i--) layer = { [path[i] as string]: layer };
+      values = deepMerge(values, layer as JsonObject);
+      names.push(name);
+    } else if (name in SENTARR) {
+      values = deepMerge(values, (SENTARR[name] as (v: string) => JsonObject)(raw));
+      names.push(name);
+    } else if (name === 'PLEX_LOG_PATH' && raw.trim()) {
+      extraSources.push({ name: 'plex', app: 'plex', path: raw.trim() });
+      names.push(name);
+    }
+  }
+  return { values, names, extraSources };
+}
+
+/** Environment values are JSON when they parse as JSON (numbers, booleans, lists), else plain strings. */
+function envValue(raw: string): Json {
+  const t = raw.trim();
+  if (/^(?:true|false|null|-?\d+(?:\.\d+)?|\[.*\]|\{.*\})$/s.test(t)) {
+    try {
+      return JSON.parse(t) as Json;
+    } catch {
+      return raw;
+    }
+  }
+  if (/^(?:yes|on)$/i.test(t)) return true;
+  if (/^(?:no|off)$/i.test(t)) return false;
+  return raw;
+}

@@ -1,0 +1,25 @@
+/** The `web` section: the HTTP API (and later the panel). */
+import { z } from 'zod';
+
+export const webSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Serve the HTTP API.'),
+    port: z.number().int().min(0).max(65_535).default(8099).describe('Port of the HTTP API and panel.'),
+    host: z.string().default('0.0.0.0').describe('Address to listen on.'),
+    token: z
+      .string()
+      .min(8)
+      .optional()
+      .describe('When set, every route but /api/health requires `Authorization: Bearer <token>`. Secret.'),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(5 * 1024 * 1024)
+      .describe('Largest accepted request body; larger ones get 413.'),
+    publicUrl: z
+      .url()
+      .optional()
+      .describe('URL at which people reach the panel (links in notifications and Home Assistant).'),
+  })
+  .describe('HTTP API and panel.');

@@ -1,0 +1,63 @@
+/**
+ * A typed event bus. Each listener is isolated: a throwing or rejecting listener is logged once with its name and
+ * never reaches the emitter or the other listeners (zigbee2mqtt's EventBus does the same).
+ */
+import type { Logger } from './logger.ts';
+
+type Listener<T> = (payload: T) => void | Promise<void>;
+
+interface Entry<T> {
+  name: string;
+  fn: Listener<T>;
+}
+
+export class EventBus<Events extends object> {
+  private readonly listeners = new Map<keyof Events, Entry<never>[]>();
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
+
+  /** Subscribes `fn` under `name` (used in error logs). Returns the unsubscribe function. */
+  on<K extends keyof Events>(event: K, name: string, fn: Listener<Events[K]>): () => void {
+    const list = (this.listeners.get(event) ?? []) as Entry<Events[K]>[];
+    const entry: Entry<Events[K]> = { name, fn };
+    list.push(entry);
+    this.listeners.set(event, list as Entry<never>[]);
+    return () => {
+      const cur = (this.listeners.get(event) ?? []) as Entry<Events[K]>[];
+      const i = cur.indexOf(entry);
+      if (i >= 0) cur.splice(i, 1);
+    };
+  }
+
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    const list = this.listeners.get(event) as Entry<Events[K]>[] | undefined;
+    if (!list || list.length === 0) return;
+    for (const { name, fn } of [...list]) {
+      try {
+        const r = fn(payload);
+        if (r && typeof (r as Promise<void>).then === 'function') {
+          (r as Promise<void>).catch((err: unknown) => this.fail(String(event), name, err));
+        }
+      } catch (err) {
+        this.fail(String(event), name, err);
+      }
+    }
+  }
+
+  listenerCount<K extends keyof Events>(event: K): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+
+  removeAll(): void {
+    this.listeners.clear();
+  }
+
+  private fail(event: string, name: string, err: unknown): void {
+    this.logger.warn(`Listener ${name} failed on event ${event}; the others carry on.`, {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
