@@ -73,7 +73,10 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
 /** Validates a raw configuration object; throws ConfigError listing every bad key. Registers secrets for redaction. */
 export function validateConfig(raw: unknown, origin?: string): Config {
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, raw), origin);
+  if (!result.success) {
+    // Refinements across entries (unique names) do not run when an entry is invalid; check them on the raw input.
+    throw new ConfigError([...describeIssues(result.error.issues, raw), ...duplicateNames(raw)], origin);
+  }
   const config = result.data;
   registerConfigSecrets(config);
   return config;
@@ -120,6 +123,21 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], raw: unknown
     out.push(`${path || '(root)'}: ${got}, ${expectation(issue)}`);
   }
   return [...new Set(out)];
+}
+
+function duplicateNames(raw: unknown): string[] {
+  const sources = (raw as { sources?: unknown } | null)?.sources;
+  if (!Array.isArray(sources)) return [];
+  const seen = new Set<string>();
+  const out: string[] = [];
+  sources.forEach((s: unknown, i) => {
+    const name = (s as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    if (seen.has(name.toLowerCase()))
+      out.push(`sources[${i}].name: got "${name}", expected a name no other source has`);
+    seen.add(name.toLowerCase());
+  });
+  return out;
 }
 
 function deepest(issues: readonly z.core.$ZodIssue[]): number {

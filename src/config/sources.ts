@@ -1,6 +1,7 @@
 /** The `sources` section: where log lines (and API data) come from. */
 import { z } from 'zod';
 import { APPS } from '../core/types.ts';
+import { isValidZone } from '../parsers/time.ts';
 import { duration, parseDuration } from './duration.ts';
 
 export const backfillSchema = z
@@ -35,6 +36,7 @@ export const sourceSchema = z
       .describe('A log directory, a file or a glob. Optional for sources that only have an API `url`.'),
     timezone: z
       .string()
+      .refine(isValidZone, 'expected an IANA zone like Europe/Paris, UTC or an offset like +02:00')
       .optional()
       .describe(
         'IANA zone (e.g. `Europe/Paris`) or `UTC` for logs without an offset; default: announced by the log, else the process TZ.',

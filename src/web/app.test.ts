@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { testContext } from '../core/testing.ts';
+import { createWebApp, type HealthReport } from './app.ts';
+
+function setup(config = {}) {
+  const { ctx } = testContext(config);
+  const pushed: Array<{ source: string; app: string; lines: string[] }> = [];
+  const app = createWebApp(ctx, {
+    health: (): HealthReport => ({ status: 'ok', version: '0.0.0-test', uptimeSeconds: 1, sources: [] }),
+    pushLines: (source, a, lines) => {
+      pushed.push({ source, app: a, lines });
+      return lines.length;
+    },
+  });
+  return { app, pushed };
+}
+
+describe('web: health and auth', () => {
+  test('GET /api/health answers without a token even when one is configured', async () => {
+    const { app } = setup({ web: { token: 'sekrit-token-1' } });
+    const res = await app.request('/api/health');
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as HealthReport).status, 'ok');
+  });
+
+  test('other routes require the bearer token when configured', async () => {
+    const { app } = setup({ web: { token: 'sekrit-token-1' } });
+    const none = await app.request('/api/ingest', { method: 'POST', body: '["x"]' });
+    assert.equal(none.status, 401);
+    const wrong = await app.request('/api/ingest', {
+      method: 'POST',
+      body: '["x"]',
+      headers: { authorization: 'Bearer nope' },
+    });
+    assert.equal(wrong.status, 401);
+    const ok = await app.request('/api/ingest', {
+      method: 'POST',
+      body: '["x"]',
+      headers: { authorization: 'Bearer sekrit-token-1', 'content-type': 'application/json' },
+    });
+    assert.equal(ok.status, 202);
+  });
+
+  test('unknown routes get a JSON 404', async () => {
+    const { app } = setup();
+    const res = await app.request('/nope');
+    assert.equal(res.status, 404);
+    assert.match(((await res.json()) as { error: string }).error, /no route/);
+  });
+});
+
+describe('web: POST /api/ingest', () => {
+  test('accepts a JSON array of strings with app and source from the query', async () => {
+    const { app, pushed } = setup();
+    const res = await app.request('/api/ingest?app=sonarr&source=sonarr-4k', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(['2024-01-10 08:01:27.9|Error|X|boom', 'second']),
+    });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { accepted: 2 });
+    assert.deepEqual(pushed, [
+      { source: 'sonarr-4k', app: 'sonarr', lines: ['2024-01-10 08:01:27.9|Error|X|boom', 'second'] },
+    ]);
+  });
+
+  test('accepts NDJSON objects and groups them by source and app, keeping order', async () => {
+    const { app, pushed } = setup();
+    const body = [
+      JSON.stringify({ line: 'a1', app: 'plex', source: 'plex' }),
+      JSON.stringify({ line: 'b1', app: 'radarr', source: 'radarr' }),
+      JSON.stringify({ line: 'a2\n  at frame', app: 'plex', source: 'plex' }),
+    ].join('\n');
+    const res = await app.request('/api/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body,
+    });
+    assert.equal(res.status, 202);
+    assert.deepEqual(pushed, [
+      { source: 'plex', app: 'plex', lines: ['a1', 'a2', '  at frame'] },
+      { source: 'radarr', app: 'radarr', lines: ['b1'] },
+    ]);
+  });
+
+  for (const [name, body, type, pattern] of [
+    ['invalid JSON', '[1,', 'application/json', /not valid JSON/],
+    ['wrong item shape', '[{"msg": "x"}]', 'application/json', /expected log lines/],
+    ['bad NDJSON line', '"ok"\n{oops', 'application/x-ndjson', /NDJSON line 2/],
+    ['empty body', '', 'application/json', /empty body/],
+    ['unknown app', '[{"line":"x","app":"kodi"}]', 'application/json', /app/],
+  ] as const) {
+    test(`answers 400 with the reason for ${name}`, async () => {
+      const { app, pushed } = setup();
+      const res = await app.request('/api/ingest', { method: 'POST', headers: { 'content-type': type }, body });
+      assert.equal(res.status, 400);
+      assert.match(((await res.json()) as { error: string }).error, pattern);
+      assert.equal(pushed.length, 0);
+    });
+  }
+
+  test('answers 400 for an unknown app in the query', async () => {
+    const { app } = setup();
+    const res = await app.request('/api/ingest?app=kodi', { method: 'POST', body: '["x"]' });
+    assert.equal(res.status, 400);
+  });
+
+  test('answers 413 for a body over the limit, declared or streamed', async () => {
+    const { app, pushed } = setup({ web: { maxBodyBytes: 2048 } });
+    const big = JSON.stringify(['x'.repeat(5000)]);
+    const declared = await app.request('/api/ingest', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-length': String(big.length) },
+    });
+    assert.equal(declared.status, 413);
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(1000)));
+        controller.close();
+      },
+    });
+    const streamed = await app.request('/api/ingest', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    assert.equal(streamed.status, 413);
+    assert.equal(pushed.length, 0);
+  });
+});
