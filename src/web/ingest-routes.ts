@@ -58,7 +58,10 @@ export function ingestRoutes(ctx: CoreContext, deps: IngestDeps): Hono {
       const ap = typeof it === 'string' ? defaults.app : (it.app ?? defaults.app);
       const key = `${src}\u0000${ap}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { source: src, app: ap, lines: [] }));
+      if (!g) {
+        g = { source: src, app: ap, lines: [] };
+        groups.set(key, g);
+      }
       // A pushed "line" may hold several physical lines (a pasted stack): split them so each is one physical line.
       for (const part of line.split(/\r?\n/)) g.lines.push(part);
     }
