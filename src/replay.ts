@@ -2,13 +2,14 @@
  * `arrgus replay`: the ingestion pipeline run offline over files or stdin, printing NDJSON. The same assembler and
  * parsers as live tailing; detection (issues, alerts, incidents) hangs off the `onRecord`/`finish` hooks.
  */
-import { open } from 'node:fs/promises';
+import { access, open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Level, LogRecord } from './core/types.ts';
 import { appFromFileName } from './parsers/app-hint.ts';
 import { Assembler, type AssemblerLimits, DEFAULT_LIMITS } from './parsers/assembler.ts';
 import { parsersFor } from './parsers/index.ts';
 import { type Zone, zoneByName } from './parsers/time.ts';
+import type { FormatParser } from './parsers/types.ts';
 import { LineSplitter } from './sources/line-splitter.ts';
 
 export interface ReplayOptions {
@@ -57,11 +58,15 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     if (opts.events && opts.format === 'ndjson') out.write(JSON.stringify({ type: 'record', ...rec, ...extra }));
   };
 
-  for (const file of opts.files.length ? opts.files : ['-']) {
-    const app = opts.app === 'auto' ? (appFromFileName(file) ?? 'auto') : opts.app;
+  const files = opts.files.length ? opts.files : ['-'];
+  // Fail before printing anything when a file is missing or unreadable (the caller reports the path).
+  for (const file of files) if (file !== '-') await access(file);
+
+  for (const file of files) {
+    const { app, parsers } = formatsFor(opts.app, file);
     const asm = new Assembler({
-      parsers: parsersFor(app),
-      app: app === 'auto' ? 'generic' : app,
+      parsers,
+      app,
       source: file === '-' ? 'stdin' : (file.split(/[\\/]/).pop() ?? file),
       ...(file === '-' ? {} : { file }),
       ...(zone ? { zone } : {}),
@@ -112,9 +117,34 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     seconds: Math.round(seconds * 1000) / 1000,
     linesPerSecond: seconds > 0 ? Math.round(lines / seconds) : lines,
   };
-  out.write(JSON.stringify(summary));
+  out.write(opts.format === 'summary' ? humanSummary(summary) : JSON.stringify(summary));
   await out.end();
   return summary;
+}
+
+/**
+ * `auto`: the content decides the format (per file); the file name only breaks ties and names the app of a shared
+ * format (`radarr.txt` read by NLog is radarr). A json-file log (`<id>-json.log`) is read as `docker`.
+ */
+function formatsFor(configured: string, file: string): { app: string; parsers: FormatParser[] } {
+  if (configured !== 'auto') return { app: configured, parsers: parsersFor(configured) };
+  const hint = file === '-' ? null : appFromFileName(file);
+  if (hint === 'docker') return { app: 'docker', parsers: parsersFor('docker') };
+  return { app: hint ?? 'auto', parsers: parsersFor('auto', hint) };
+}
+
+const LEVEL_ORDER: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+function humanSummary(s: ReplaySummary): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const extra = Object.entries(s)
+    .filter(([k, v]) => typeof v === 'number' && !['lines', 'records', 'seconds', 'linesPerSecond'].includes(k))
+    .map(([k, v]) => `${k} ${n(v as number)}`);
+  return [
+    `Replayed ${n(s.lines)} lines into ${n(s.records)} records in ${s.seconds.toFixed(3)} s (${n(s.linesPerSecond)} lines/s).`,
+    `By level: ${LEVEL_ORDER.map((l) => `${l} ${n(s.byLevel[l])}`).join(', ')}.`,
+    ...(extra.length ? [`Detection: ${extra.join(', ')}.`] : []),
+  ].join('\n');
 }
 
 /** Joins output lines into large writes and waits for the stream when it asks to. */

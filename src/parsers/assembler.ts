@@ -42,23 +42,45 @@ interface Pending {
   dropped: number;
   offset: number;
   truncated: boolean;
+  /** The byte or line cap was reached: later lines are counted, not kept. */
+  full: boolean;
 }
+
+/** A json-file/CRI line the runtime split (over 16 KiB): its parts, joined per stream before the header test. */
+interface Carry {
+  stream: string;
+  first: Unwrapped;
+  text: string;
+  offset: number;
+  physical: number;
+  truncated: boolean;
+}
+
+/** Formats that read a container's or an unknown app's lines: they never decide which app a stream is. */
+const FALLBACK_IDS: ReadonlySet<string> = new Set(['container', 'generic']);
+const WAYS_OF_READING: ReadonlySet<string> = new Set(['auto', 'docker']);
 
 export class Assembler {
   private readonly opts: AssemblerOptions;
   private readonly limits: AssemblerLimits;
   private readonly ctx: ParseContext;
-  private current: FormatParser | null;
+  private readonly single: FormatParser | null;
+  /** auto/docker: the container format, tried beside the detected app's format. */
+  private readonly container: FormatParser | null;
+  /** auto/docker: the app format this stream turned out to be, once one of them recognised a header. */
+  private detected: FormatParser | null = null;
+  private readonly defaultApp: string;
   private pending: Pending | null = null;
   private lastExactTime: number | null = null;
-  /** Text of a json-file/CRI line the runtime split: joined with the next envelope before the header test. */
-  private carry: { text: string; offset: number } | null = null;
+  private carries: Carry[] = [];
   private end = 0;
 
   constructor(opts: AssemblerOptions) {
     this.opts = opts;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
-    this.current = opts.parsers.length === 1 ? (opts.parsers[0] as FormatParser) : null;
+    this.single = opts.parsers.length === 1 ? (opts.parsers[0] as FormatParser) : null;
+    this.container = opts.parsers.find((p) => p.id === 'container') ?? null;
+    this.defaultApp = WAYS_OF_READING.has(opts.app) ? 'generic' : opts.app;
     const explicit = opts.zone;
     const ctx: ParseContext = {
       zone: explicit ?? processZone(),
@@ -75,13 +97,21 @@ export class Assembler {
     return this.ctx;
   }
 
+  /** The app format detected in auto/docker mode (the configured one otherwise), or null while none matched yet. */
+  get format(): FormatParser | null {
+    return this.single ?? this.detected;
+  }
+
   /**
    * Byte offset up to which every line is in an emitted record: a checkpoint taken here never loses the pending record
-   * and never re-reads an emitted one.
+   * (nor a split line waiting for its end) and, lines being emitted in order, never re-reads an emitted one. The one
+   * exception is a split json-file line interleaved with the other stream's lines: those may be read twice after a
+   * restart (at-least-once rather than lost).
    */
   get committedOffset(): number {
-    if (this.carry) return this.carry.offset;
-    return this.pending ? this.pending.offset : this.end;
+    let min = this.pending ? this.pending.offset : this.end;
+    for (const c of this.carries) if (c.offset < min) min = c.offset;
+    return min;
   }
 
   /** Offset after the last line pushed. */
@@ -90,7 +120,7 @@ export class Assembler {
   }
 
   hasPending(): boolean {
-    return this.pending !== null || this.carry !== null;
+    return this.pending !== null || this.carries.length > 0;
   }
 
   /**
@@ -99,59 +129,89 @@ export class Assembler {
    */
   push(line: string, offset = this.end, end = offset + line.length + 1, truncated = false): void {
     this.end = end;
-    let u = unwrap(line);
-    if (this.carry) {
-      u = { ...u, text: this.carry.text + u.text };
-      offset = this.carry.offset;
-      this.carry = null;
+    const u = unwrap(line);
+    if (this.carries.length) {
+      if (u.stream === undefined)
+        this.flushCarries(); // not an envelope: the split line will never get its end
+      else {
+        const i = this.carries.findIndex((c) => c.stream === u.stream);
+        const c = this.carries[i];
+        if (c) {
+          c.physical++;
+          c.truncated = this.joinInto(c, u.text) || c.truncated || truncated;
+          if (u.partial) return;
+          this.carries.splice(i, 1);
+          this.line({ ...c.first, text: c.text, partial: false }, c.offset, c.physical, c.truncated);
+          return;
+        }
+      }
     }
     if (u.partial) {
-      this.carry = { text: u.text, offset };
+      const text = u.text.length > this.limits.maxRecordBytes ? u.text.slice(0, this.limits.maxRecordBytes) : u.text;
+      const cut = truncated || text.length < u.text.length;
+      this.carries.push({ stream: u.stream ?? '', first: u, text, offset, physical: 1, truncated: cut });
       return;
     }
-    const header = this.matchHeader(u.text);
-    if (header) {
-      this.finishPending();
-      this.pending = this.start(header.h, header.p, u, offset, truncated);
-      return;
-    }
-    if (this.pending) {
-      this.append(this.pending, u.text, truncated);
-      return;
-    }
-    // Before the first header: one orphan record collects everything.
-    this.pending = this.start(null, null, u, offset, truncated);
+    this.line(u, offset, 1, truncated);
   }
 
-  /** Emits the pending record (idle timeout, end of file, shutdown). */
+  /** Emits the pending record (idle timeout, end of file, shutdown), and a split line whose end never came. */
   flush(): void {
-    if (this.carry) {
-      const { text, offset } = this.carry;
-      this.carry = null;
-      const header = this.matchHeader(text);
-      if (header) {
-        this.finishPending();
-        this.pending = this.start(header.h, header.p, { text }, offset, false);
-      } else if (this.pending) this.append(this.pending, text, false);
-      else this.pending = this.start(null, null, { text }, offset, false);
-    }
+    this.flushCarries();
     this.finishPending();
   }
 
+  private flushCarries(): void {
+    const carries = this.carries;
+    this.carries = [];
+    for (const c of carries) this.line({ ...c.first, text: c.text, partial: false }, c.offset, c.physical, c.truncated);
+  }
+
+  /** Appends a part to a split line, within the record byte cap; true when something had to be cut. */
+  private joinInto(c: Carry, text: string): boolean {
+    const room = this.limits.maxRecordBytes - c.text.length;
+    if (text.length <= room) {
+      c.text += text;
+      return false;
+    }
+    if (room > 0) c.text += text.slice(0, room);
+    return true;
+  }
+
+  /** One logical line (several physical ones when the runtime split it). */
+  private line(u: Unwrapped, offset: number, physical: number, truncated: boolean): void {
+    const header = this.matchHeader(u.text);
+    if (header) {
+      this.finishPending();
+      this.pending = this.start(header.h, header.p, u, offset, physical, truncated);
+    } else if (this.pending) this.append(this.pending, u.text, physical, truncated);
+    // Before the first header (or after an idle flush): one orphan record collects everything.
+    else this.pending = this.start(null, null, u, offset, physical, truncated);
+  }
+
   private matchHeader(text: string): { h: Header; p: FormatParser } | null {
-    const cur = this.current;
-    if (cur) {
-      const h = cur.header(text, this.ctx);
-      if (h) return { h, p: cur };
-      if (this.opts.parsers.length === 1) return null;
+    const single = this.single;
+    if (single) {
+      const h = single.header(text, this.ctx);
+      return h ? { h, p: single } : null;
+    }
+    // Container layouts first: they are distinctive, and an app format must not claim (and lock onto) a hotio line.
+    const container = this.container;
+    if (container) {
+      const h = container.header(text, this.ctx);
+      if (h) return { h, p: container };
+    }
+    const detected = this.detected;
+    if (detected) {
+      const h = detected.header(text, this.ctx);
+      return h ? { h, p: detected } : null;
     }
     for (const p of this.opts.parsers) {
-      if (p === cur) continue;
+      if (p === container) continue;
       const h = p.header(text, this.ctx);
-      if (h) {
-        this.current = p;
-        return { h, p };
-      }
+      if (!h) continue;
+      if (!FALLBACK_IDS.has(p.id)) this.detected = p;
+      return { h, p };
     }
     return null;
   }
@@ -161,9 +221,11 @@ export class Assembler {
     parser: FormatParser | null,
     u: Unwrapped,
     offset: number,
+    physical: number,
     truncated: boolean,
   ): Pending {
-    const text = u.text.length > this.limits.maxRecordBytes ? u.text.slice(0, this.limits.maxRecordBytes) : u.text;
+    const max = this.limits.maxRecordBytes;
+    const text = u.text.length > max ? u.text.slice(0, max) : u.text;
     return {
       header,
       parser,
@@ -171,18 +233,31 @@ export class Assembler {
       first: text,
       parts: [],
       bytes: text.length,
-      lines: 1,
+      lines: physical,
       dropped: 0,
       offset,
       truncated: truncated || text.length < u.text.length,
+      full: text.length >= max,
     };
   }
 
-  private append(p: Pending, text: string, truncated: boolean): void {
-    p.lines++;
-    if (p.lines > this.limits.maxRecordLines || p.bytes + text.length + 1 > this.limits.maxRecordBytes) {
-      p.dropped++;
+  private append(p: Pending, text: string, physical: number, truncated: boolean): void {
+    p.lines += physical;
+    if (p.full || p.parts.length + 1 >= this.limits.maxRecordLines) {
+      p.full = true;
+      p.dropped += physical;
       return;
+    }
+    const room = this.limits.maxRecordBytes - p.bytes - 1;
+    if (text.length > room) {
+      // Keep what fits of the line that crosses the byte cap, then stop keeping.
+      p.full = true;
+      p.truncated = true;
+      if (room <= 0) {
+        p.dropped += physical;
+        return;
+      }
+      text = text.slice(0, room);
     }
     p.parts.push(text);
     p.bytes += text.length + 1;
@@ -193,8 +268,13 @@ export class Assembler {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    const record = this.build(p);
-    this.opts.emit(record);
+    this.opts.emit(this.build(p));
+  }
+
+  private appOf(parser: FormatParser | null): string {
+    if (!parser || FALLBACK_IDS.has(parser.id)) return this.detected ? this.appOf(this.detected) : this.defaultApp;
+    if (parser.apps.includes(this.opts.app)) return this.opts.app;
+    return parser.apps[0] ?? this.defaultApp;
   }
 
   private build(p: Pending): LogRecord {
@@ -205,7 +285,7 @@ export class Assembler {
       time,
       timeExact: exact,
       level: h ? h.level : orphanLevel(raw),
-      app: h?.app ?? (p.parser ? appOf(p.parser, this.opts.app) : this.opts.app),
+      app: h?.app ?? this.appOf(p.parser),
       source: this.opts.source,
       message: h ? h.message : p.first.trim(),
       raw,
@@ -218,7 +298,7 @@ export class Assembler {
     rec.offset = p.offset;
     if (p.dropped) rec.droppedLines = p.dropped;
     if (p.truncated) rec.truncated = true;
-    const finisher = p.parser ?? this.current ?? this.opts.parsers[0];
+    const finisher = p.parser ?? this.single ?? this.detected;
     finisher?.finish?.(rec, this.ctx);
     return rec;
   }
@@ -258,11 +338,6 @@ function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
   let t = zone.toEpoch(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), 0, 0, 0, 0) + timeOfDay;
   if (t - ref > 12 * 3_600_000) t -= 86_400_000;
   return t;
-}
-
-function appOf(parser: FormatParser, configured: string): string {
-  if (parser.apps.includes(configured)) return configured;
-  return parser.apps[0] ?? configured;
 }
 
 const ERRORISH =

@@ -32,12 +32,22 @@ export function allParsers(): FormatParser[] {
   ];
 }
 
+/** Ways of reading that are not one app: the format is detected from the content, per stream. */
+const DETECTING: ReadonlySet<string> = new Set(['auto', 'docker']);
+
 /**
- * The formats to try for a configured app: a concrete app gets its own format; `auto` and `docker` try all of them.
+ * The formats to try for a configured app: a concrete app gets its own format only (one regex per line on the hot
+ * path); `auto` and `docker` get every format, and the assembler locks onto the first app format that recognises a
+ * header (container and generic lines never decide). `hint` (an app guessed from the file name, app-hint.ts) moves
+ * that app's format to the front so it wins a tie, without overriding what the content says.
  */
-export function parsersFor(app: string): FormatParser[] {
+export function parsersFor(app: string, hint?: string | null): FormatParser[] {
   const all = allParsers();
-  if (app === 'auto' || app === 'docker') return all;
+  if (DETECTING.has(app)) {
+    if (!hint || DETECTING.has(hint)) return all;
+    const front = all.filter((p) => p.apps.includes(hint) && p.id !== 'generic');
+    return [...front, ...all.filter((p) => !front.includes(p))];
+  }
   const own = all.filter((p) => p.apps.includes(app));
   if (own.length) return own;
   return all;

@@ -1,10 +1,64 @@
-/** Sabnzbd log format. Not written yet: recognises no header, so every line joins an orphan record. */
-import type { FormatParser } from './types.ts';
+/**
+ * SABnzbd (FORMATS.md §9): Python logging with `%(asctime)s::%(levelname)s::[%(module)s:%(lineno)d] %(message)s`
+ * → `2024-10-21 19:23:54,510::INFO::[downloader:616] 15@news.eweka.nl: Initiating connection`. Local time, comma
+ * milliseconds. Tracebacks follow an `INFO::[...] Traceback: ` line as continuation lines. The `::LEVEL::[` right after
+ * the milliseconds is what no other format writes.
+ */
+import type { Level, LogRecord } from '../core/types.ts';
+import { extractPythonException } from './exception.ts';
+import type { Zone } from './time.ts';
+import type { FormatParser, Header, ParseContext } from './types.ts';
+
+/** Very old builds logged `[module]` without the line number. */
+const HEADER =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3})::(DEBUG|INFO|WARNING|ERROR|CRITICAL)::\[([\w.-]+)(?::(\d+))?\] ?/;
+
+const LEVELS: Record<string, Level> = {
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARNING: 'warn',
+  ERROR: 'error',
+  CRITICAL: 'fatal',
+};
+
+interface SecondCache {
+  key: string;
+  zone: Zone | null;
+  base: number;
+}
 
 export function createSabnzbdParser(): FormatParser {
+  const cache: SecondCache = { key: '', zone: null, base: 0 };
   return {
     id: 'sabnzbd',
     apps: ['sabnzbd'],
-    header: () => null,
+    header(line: string, ctx: ParseContext): Header | null {
+      const c0 = line.charCodeAt(0);
+      // `,mmm::` : a comma at 19 and a colon at 23.
+      if (c0 < 48 || c0 > 57 || line.charCodeAt(19) !== 44 || line.charCodeAt(23) !== 58) return null;
+      const m = HEADER.exec(line);
+      if (!m) return null;
+      const key = line.slice(0, 19);
+      let base: number;
+      if (key === cache.key && cache.zone === ctx.zone) base = cache.base;
+      else {
+        base = ctx.zone.toEpoch(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, 0);
+        if (Number.isNaN(base)) return null;
+        cache.key = key;
+        cache.zone = ctx.zone;
+        cache.base = base;
+      }
+      return {
+        time: base + Number(m[7]),
+        level: LEVELS[m[8] as string] ?? 'info',
+        logger: m[9] as string,
+        message: line.slice(m[0].length).trimEnd(),
+      };
+    },
+    finish(rec: LogRecord): void {
+      if (rec.orphan || rec.lines === 1) return;
+      const ex = extractPythonException(rec);
+      if (ex) rec.exception = ex;
+    },
   };
 }

@@ -19,6 +19,8 @@ export class LineSplitter {
   private pos: number;
   /** The unfinished line passed the cap: drop bytes until its newline. */
   private overflow = false;
+  /** The chunk being split holds a NUL byte somewhere (lines are only searched for NULs then). */
+  private nulInChunk = false;
 
   constructor(onLine: LineHandler, startOffset = 0, maxLineBytes = 65_536) {
     this.onLine = onLine;
@@ -41,6 +43,8 @@ export class LineSplitter {
     let from = 0;
     const base = this.pos;
     this.pos += chunk.length;
+    // One scan per chunk instead of one per line: most chunks have no NUL byte at all.
+    this.nulInChunk = chunk.indexOf(0) !== -1;
     for (;;) {
       const nl = chunk.indexOf(10, from);
       if (nl === -1) {
@@ -49,16 +53,18 @@ export class LineSplitter {
       }
       const end = base + nl + 1;
       if (this.rest === null && !this.overflow) {
-        const len = nl - from;
-        if (len > this.maxLineBytes) this.emit(chunk.subarray(from, from + this.maxLineBytes), end, true);
-        else this.emit(chunk.subarray(from, nl), end, false);
+        if (nl - from > this.maxLineBytes)
+          this.emit(chunk, from, from + utf8Cut(chunk, from, this.maxLineBytes), end, true);
+        else this.emit(chunk, from, nl, end, false);
       } else {
         this.keep(chunk, from, nl);
         const rest = this.rest ?? Buffer.alloc(0);
         this.rest = null;
         const cut = this.overflow;
         this.overflow = false;
-        this.emit(rest, end, cut);
+        this.nulInChunk = true; // the kept part came from earlier chunks: check this line itself
+        this.emit(rest, 0, rest.length, end, cut);
+        this.nulInChunk = chunk.indexOf(0, nl) !== -1;
       }
       from = nl + 1;
     }
@@ -71,7 +77,8 @@ export class LineSplitter {
     const cut = this.overflow;
     this.rest = null;
     this.overflow = false;
-    this.emit(rest, this.pos, cut);
+    this.nulInChunk = true;
+    this.emit(rest, 0, rest.length, this.pos, cut);
   }
 
   /** Forgets the unfinished line and restarts at `offset` (a truncated or replaced file). */
@@ -86,7 +93,7 @@ export class LineSplitter {
     if (to <= from || this.overflow) return;
     const have = this.rest ? this.rest.length : 0;
     const room = this.maxLineBytes - have;
-    const take = Math.min(room, to - from);
+    const take = to - from > room ? utf8Cut(chunk, from, room) : to - from;
     if (take > 0) {
       const part = chunk.subarray(from, from + take);
       // Copy: the caller may reuse its read buffer.
@@ -95,14 +102,22 @@ export class LineSplitter {
     if (to - from > take) this.overflow = true;
   }
 
-  private emit(bytes: Buffer, end: number, truncated: boolean): void {
-    let len = bytes.length;
-    if (len > 0 && bytes[len - 1] === 13) len--; // CRLF
-    let line = bytes.toString('utf8', 0, len);
-    if (line.includes('\0')) line = line.replaceAll('\0', '');
+  /** Decodes bytes [from, to) of `buf` (no subarray: one allocation less per line) and hands the line on. */
+  private emit(buf: Buffer, from: number, to: number, end: number, truncated: boolean): void {
+    if (to > from && buf[to - 1] === 13) to--; // CRLF
+    let line = buf.toString('utf8', from, to);
+    if (this.nulInChunk && line.includes('\0')) line = line.replaceAll('\0', '');
     if (truncated) line += TRUNCATION_MARKER;
     const start = this.lineStart;
     this.lineStart = end;
     this.onLine(line, start, end, truncated);
   }
+}
+
+/** The longest length <= `max` from `from` that does not end inside a UTF-8 sequence (a cut line stays valid text). */
+function utf8Cut(buf: Buffer, from: number, max: number): number {
+  let n = max;
+  // Step back over continuation bytes (10xxxxxx), then over the lead byte they belong to.
+  while (n > 0 && n > max - 4 && ((buf[from + n] ?? 0) & 0xc0) === 0x80) n--;
+  return n;
 }
