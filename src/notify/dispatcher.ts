@@ -1,0 +1,236 @@
+/**
+ * The notification component. It listens on the bus (`alert`, `issue`, `incident`, `mute`), routes each event to
+ * the targets that want it, renders it per target and commits it to the outbox before the listener returns: a few
+ * SQLite inserts, never a network call, so ingestion never waits for a notifier. Each target's queue then delivers on
+ * its own. During a global or per-source mute (and a target's quiet hours) notifications are held in the outbox and
+ * summarised when the mute (or the quiet period) ends.
+ */
+import { hostname } from 'node:os';
+import type { NotifyTarget } from '../config/notify.ts';
+import type { Component, CoreContext } from '../core/context.ts';
+import type { Logger } from '../core/logger.ts';
+import type { MuteService } from '../core/ports.ts';
+import { SEVERITY_RANK } from '../core/types.ts';
+import type { Outbox, OutboxItem } from '../store/outbox.ts';
+import {
+  buildContent,
+  buildSummary,
+  fromAlertEvent,
+  fromIncidentEvent,
+  fromIssueEvent,
+  type NotifyEvent,
+} from './content.ts';
+import { type AttemptLog, type TargetHealth, TargetQueue, type TestResult } from './delivery.ts';
+import { createNotifier } from './index.ts';
+import { applyTemplate } from './render.ts';
+import { inQuietHours, route } from './router.ts';
+import type { Content, Notifier } from './types.ts';
+
+export interface NotifyDeps {
+  ctx: CoreContext;
+  mute: MuteService;
+  outbox: Outbox;
+  /** Tests replace the channels. */
+  notifierFor?: (target: NotifyTarget) => Notifier;
+  random?: () => number;
+  /** How often quiet-hours ends are checked and old rows pruned. */
+  housekeepingMs?: number;
+}
+
+const QUIET = 'quiet';
+const RETENTION_MS = 7 * 86_400_000;
+
+export class NotifyDispatcher implements Component {
+  readonly name = 'notify';
+  private readonly deps: NotifyDeps;
+  private readonly logger: Logger;
+  private readonly queues = new Map<string, TargetQueue>();
+  private readonly targets = new Map<string, NotifyTarget>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private housekeeping: NodeJS.Timeout | undefined;
+
+  constructor(deps: NotifyDeps) {
+    this.deps = deps;
+    this.logger = deps.ctx.logger.child('notify');
+  }
+
+  start(): void {
+    const { ctx, outbox } = this.deps;
+    outbox.init();
+    for (const t of ctx.config.notify) {
+      this.targets.set(t.name, t);
+      const notifier = this.deps.notifierFor?.(t) ?? createNotifier(t, ctx.clock);
+      const queue = new TargetQueue({
+        target: t,
+        notifier,
+        outbox,
+        clock: ctx.clock,
+        logger: this.logger.child(t.type),
+        instanceId: ctx.instanceId,
+        ...(this.deps.random ? { random: this.deps.random } : {}),
+      });
+      this.queues.set(t.name, queue);
+    }
+    const bus = ctx.bus;
+    this.unsubscribe.push(
+      bus.on('alert', 'notify', (e) => this.handle(fromAlertEvent(e))),
+      bus.on('issue', 'notify', (e) => this.handle(fromIssueEvent(e))),
+      bus.on('incident', 'notify', (e) => this.handle(fromIncidentEvent(e))),
+      bus.on('mute', 'notify', () => this.releaseEnded()),
+    );
+    // A mute or quiet period may have ended while Arrgus was down.
+    this.releaseEnded();
+    outbox.prune(ctx.clock.now() - RETENTION_MS);
+    for (const q of this.queues.values()) q.start();
+    this.housekeeping = setInterval(() => this.tick(), this.deps.housekeepingMs ?? 60_000);
+    this.housekeeping.unref();
+    const enabled = [...this.targets.values()].filter((t) => t.enabled).length;
+    if (this.targets.size) this.logger.info(`Notifications go to ${enabled} of ${this.targets.size} targets.`);
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
+    clearInterval(this.housekeeping);
+    await Promise.all([...this.queues.values()].map((q) => q.stop()));
+  }
+
+  health(): TargetHealth[] {
+    return [...this.queues.values()].map((q) => q.health());
+  }
+
+  /** The last attempts, newest first: of one target, or of all merged. */
+  deliveryLog(target?: string, limit = 100): AttemptLog[] {
+    const queues =
+      target === undefined ? [...this.queues.values()] : [this.queues.get(target)].filter((q) => q !== undefined);
+    return queues
+      .flatMap((q) => q.attempts())
+      .sort((a, b) => b.at - a.at)
+      .slice(0, limit);
+  }
+
+  targetNames(): string[] {
+    return [...this.targets.keys()];
+  }
+
+  /** Sends a test notification to one target now; undefined when there is no such target. */
+  async test(name: string): Promise<TestResult | undefined> {
+    const queue = this.queues.get(name);
+    if (!queue) return undefined;
+    return queue.test(testContent(this.deps.ctx.clock.now(), panelUrl(this.deps.ctx)));
+  }
+
+  /** Routes, renders and commits one event. Runs inside a bus listener: no awaits, no network. */
+  private handle(ev: NotifyEvent | null): void {
+    if (!ev || this.targets.size === 0) return;
+    const { ctx, outbox } = this.deps;
+    const now = ctx.clock.now();
+    const muteScope = this.muteScope(ev);
+    let base: Content | undefined;
+    const requests: Array<{ target: string; severity: number; payload: string; heldScope?: string }> = [];
+    for (const t of this.targets.values()) {
+      const decision = route(ev, t, now);
+      if (decision === 'skip') continue;
+      base ??= buildContent(ev, panelUrl(ctx));
+      const content = applyTemplate(base, t.template);
+      const held = muteScope ?? (decision === 'quiet' ? QUIET : undefined);
+      requests.push({
+        target: t.name,
+        severity: SEVERITY_RANK[content.severity],
+        payload: JSON.stringify(content),
+        ...(held ? { heldScope: held } : {}),
+      });
+    }
+    if (!requests.length) return;
+    const { dropped } = outbox.enqueue(
+      requests,
+      now,
+      (name) => this.targets.get(name)?.maxQueue ?? 500,
+      (name) => this.queues.get(name)?.inFlightId(),
+    );
+    for (const d of dropped) {
+      const q = this.queues.get(d.target);
+      this.logger.warn(`Queue of ${d.target} is full; dropped its oldest least severe notification.`, {
+        outboxId: d.id,
+        queued: this.targets.get(d.target)?.maxQueue,
+      });
+      q?.noteDropped(d.id, JSON.parse(d.payload) as Content);
+    }
+    for (const r of requests) if (!r.heldScope) this.queues.get(r.target)?.wake();
+  }
+
+  /** `mute:*` under the global mute, `mute:<source>` when one of the event's sources is muted. */
+  private muteScope(ev: NotifyEvent): string | undefined {
+    const { mute } = this.deps;
+    if (mute.isMuted(null)) return 'mute:*';
+    const muted = ev.muteSources.find((s) => mute.isMuted(s));
+    return muted === undefined ? undefined : `mute:${muted}`;
+  }
+
+  /** Summarises held rows whose mute has ended (and, per target, quiet periods that are over). */
+  private releaseEnded(): void {
+    const { mute, outbox, ctx } = this.deps;
+    const now = ctx.clock.now();
+    if (mute.isMuted(null)) return;
+    for (const scope of outbox.heldScopes()) {
+      if (!scope.startsWith('mute:')) continue;
+      const source = scope.slice(5);
+      if (source !== '*' && mute.isMuted(source)) continue;
+      const reason = source === '*' ? 'maintenance mode was on' : `${source} was muted`;
+      this.release(scope, reason, now);
+    }
+    for (const t of this.targets.values()) {
+      if (t.quietHours && !inQuietHours(t.quietHours, now) && outbox.heldCount(t.name, QUIET) > 0) {
+        this.release(QUIET, 'quiet hours were on', now, t.name);
+      }
+    }
+  }
+
+  private release(scope: string, reason: string, now: number, onlyTarget?: string): void {
+    const ids = this.deps.outbox.releaseHeld(
+      scope,
+      now,
+      (_target, held) => this.summarise(held, reason, now),
+      onlyTarget,
+    );
+    if (ids.length) this.logger.info(`Sent ${ids.length} summaries of notifications held while ${reason}.`);
+    for (const q of this.queues.values()) q.wake();
+  }
+
+  private summarise(held: OutboxItem[], reason: string, now: number): { severity: number; payload: string } | null {
+    if (!held.length) return null;
+    const contents = held.map((h) => JSON.parse(h.payload) as Content);
+    const from = Math.min(...held.map((h) => h.createdAt));
+    const summary = buildSummary(contents, reason, from, now, panelUrl(this.deps.ctx));
+    return { severity: SEVERITY_RANK[summary.severity], payload: JSON.stringify(summary) };
+  }
+
+  private tick(): void {
+    try {
+      this.releaseEnded();
+      this.deps.outbox.prune(this.deps.ctx.clock.now() - RETENTION_MS);
+    } catch (err) {
+      this.logger.error('Notification housekeeping failed; it runs again in a minute.', { error: err });
+    }
+  }
+}
+
+/** Where people reach the panel: `web.publicUrl`, else this host and the API port. */
+export function panelUrl(ctx: Pick<CoreContext, 'config'>): string {
+  const web = ctx.config.web;
+  if (web.publicUrl) return web.publicUrl.replace(/\/+$/, '');
+  const host = web.host === '0.0.0.0' || web.host === '::' ? hostname() : web.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${web.port}`;
+}
+
+export function testContent(now: number, panel: string): Content {
+  return {
+    kind: 'test',
+    title: 'Arrgus test notification',
+    message: 'If you can read this, Arrgus can reach this target.',
+    severity: 'info',
+    at: now,
+    facts: [{ label: 'Sent', value: new Date(now).toISOString() }],
+    link: panel,
+    details: { kind: 'test' },
+  };
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openDatabase } from './db.ts';
+import { Outbox } from './outbox.ts';
+
+function outbox() {
+  const o = new Outbox(openDatabase(':memory:'));
+  o.init();
+  return o;
+}
+
+const req = (target: string, severity: number, payload = `{"n":${severity}}`) => ({ target, severity, payload });
+
+test('items come out per target in enqueue order; sent and failed rows leave the queue', () => {
+  const o = outbox();
+  const { ids } = o.enqueue([req('a', 1), req('b', 2), req('a', 3)], 100, () => 10);
+  assert.equal(o.next('a')?.id, ids[0]);
+  o.markSent(ids[0] as number, 110);
+  assert.equal(o.next('a')?.id, ids[2]);
+  o.markRetry(ids[2] as number, 500, 'HTTP 500');
+  assert.deepEqual([o.next('a')?.attempts, o.next('a')?.nextAt, o.next('a')?.lastError], [1, 500, 'HTTP 500']);
+  o.markFailed(ids[2] as number, 600, 'HTTP 400');
+  assert.equal(o.next('a'), undefined);
+  assert.equal(o.pendingCount('b'), 1);
+  assert.equal(o.get(ids[0] as number)?.status, 'sent');
+});
+
+test('a full queue drops the least severe, oldest first, never the one in flight, and counts them', () => {
+  const o = outbox();
+  const { ids } = o.enqueue([req('a', 1), req('a', 4), req('a', 1), req('a', 2)], 0, () => 10);
+  const { dropped } = o.enqueue(
+    [req('a', 3), req('a', 3)],
+    1,
+    () => 4,
+    () => ids[0],
+  );
+  assert.deepEqual(
+    dropped.map((d) => d.id),
+    [ids[2], ids[3]],
+    'the in-flight low item survives; the next low one and then the medium one go',
+  );
+  assert.equal(o.pendingCount('a'), 4);
+  assert.equal(o.count('a', 'dropped'), 2);
+});
+
+test('held rows are folded into one summary per target in one step', () => {
+  const o = outbox();
+  o.enqueue(
+    [
+      { ...req('a', 1), heldScope: 'mute:plex' },
+      { ...req('a', 3), heldScope: 'mute:plex' },
+      { ...req('b', 2), heldScope: 'mute:plex' },
+      { ...req('a', 2), heldScope: 'quiet' },
+    ],
+    0,
+    () => 10,
+  );
+  assert.equal(o.next('a'), undefined, 'held rows are not sent');
+  assert.deepEqual(o.heldScopes().sort(), ['mute:plex', 'quiet']);
+  const seen: Array<[string, number]> = [];
+  const ids = o.releaseHeld('mute:plex', 50, (target, held) => {
+    seen.push([target, held.length]);
+    return { severity: Math.max(...held.map((h) => h.severity)), payload: `{"summary":${held.length}}` };
+  });
+  assert.deepEqual(seen, [
+    ['a', 2],
+    ['b', 1],
+  ]);
+  assert.equal(ids.length, 2);
+  assert.equal(o.next('a')?.payload, '{"summary":2}');
+  assert.deepEqual(o.heldScopes(), ['quiet']);
+  assert.equal(o.heldCount('a', 'quiet'), 1);
+});
+
+test('prune removes only finished rows older than the cut', () => {
+  const o = outbox();
+  const { ids } = o.enqueue([req('a', 1), req('a', 1)], 0, () => 10);
+  o.markSent(ids[0] as number, 10);
+  assert.equal(o.prune(5), 0);
+  assert.equal(o.prune(20), 1);
+  assert.equal(o.pendingCount('a'), 1);
+});

@@ -1,0 +1,264 @@
+/**
+ * The notification outbox: one row per (notification, target), in SQLite. An enqueue is committed before the bus
+ * listener returns, and a delivery is marked sent in the same step that records its success, so a restart neither
+ * loses pending items nor sends sent ones again (a crash between the receiver's answer and that commit is the only
+ * window for a duplicate; receivers get a stable idempotency key for it).
+ *
+ * Row states: `pending` (to send, in id order per target), `held` (muted or quiet hours: kept for the summary),
+ * `sent`, `failed` (refused for good), `dropped` (queue full), `summarised` (held, then folded into a summary).
+ */
+import type { StatementSync } from 'node:sqlite';
+import { type Database, migrate, transaction } from './db.ts';
+
+export type OutboxStatus = 'pending' | 'held' | 'sent' | 'failed' | 'dropped' | 'summarised';
+
+export interface OutboxItem {
+  id: number;
+  target: string;
+  status: OutboxStatus;
+  /** SEVERITY_RANK of the content: what the bounded queue drops first. */
+  severity: number;
+  /** For held rows: `*` (global mute), a source name, or `quiet`. */
+  scope: string | null;
+  createdAt: number;
+  nextAt: number;
+  attempts: number;
+  lastError: string | null;
+  payload: string;
+}
+
+export interface EnqueueRequest {
+  target: string;
+  severity: number;
+  payload: string;
+  /** Set to hold instead of queueing. */
+  heldScope?: string;
+}
+
+const MIGRATIONS = [
+  `CREATE TABLE notify_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     target TEXT NOT NULL,
+     status TEXT NOT NULL,
+     severity INTEGER NOT NULL,
+     scope TEXT,
+     created_at INTEGER NOT NULL,
+     next_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     done_at INTEGER,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX notify_outbox_queue ON notify_outbox (target, status, id);
+   CREATE INDEX notify_outbox_done ON notify_outbox (status, done_at);`,
+];
+
+interface Row {
+  id: number;
+  target: string;
+  status: OutboxStatus;
+  severity: number;
+  scope: string | null;
+  created_at: number;
+  next_at: number;
+  attempts: number;
+  last_error: string | null;
+  payload: string;
+}
+
+const toItem = (r: Row): OutboxItem => ({
+  id: r.id,
+  target: r.target,
+  status: r.status,
+  severity: r.severity,
+  scope: r.scope,
+  createdAt: r.created_at,
+  nextAt: r.next_at,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  payload: r.payload,
+});
+
+export interface DropNotice {
+  target: string;
+  id: number;
+  severity: number;
+  payload: string;
+}
+
+export class Outbox {
+  private readonly db: Database;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  /** Prepared once, reused: enqueue runs inside a bus listener and should cost microseconds. */
+  private sql(text: string): StatementSync {
+    let s = this.statements.get(text);
+    if (!s) {
+      s = this.db.prepare(text);
+      this.statements.set(text, s);
+    }
+    return s;
+  }
+
+  /** Creates the table (idempotent). Call once after opening the database. */
+  init(): void {
+    migrate(this.db, 'notify_outbox', MIGRATIONS);
+  }
+
+  /**
+   * Stores every request in one transaction and enforces each target's bound: beyond `maxQueue(target)` pending
+   * rows, the least severe, then oldest, are marked dropped (the one being sent, `inFlight`, is never chosen).
+   */
+  enqueue(
+    requests: readonly EnqueueRequest[],
+    now: number,
+    maxQueue: (target: string) => number,
+    inFlight: (target: string) => number | undefined = () => undefined,
+  ): { ids: number[]; dropped: DropNotice[] } {
+    const insert = this.sql(
+      'INSERT INTO notify_outbox (target, status, severity, scope, created_at, next_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    return transaction(this.db, () => {
+      const ids: number[] = [];
+      const targets = new Set<string>();
+      for (const r of requests) {
+        const res = insert.run(
+          r.target,
+          r.heldScope ? 'held' : 'pending',
+          r.severity,
+          r.heldScope ?? null,
+          now,
+          now,
+          r.payload,
+        );
+        ids.push(Number(res.lastInsertRowid));
+        if (!r.heldScope) targets.add(r.target);
+      }
+      const dropped: DropNotice[] = [];
+      for (const t of targets) dropped.push(...this.enforceBound(t, maxQueue(t), now, inFlight(t)));
+      return { ids, dropped };
+    });
+  }
+
+  private enforceBound(target: string, max: number, now: number, inFlight: number | undefined): DropNotice[] {
+    const over = this.pendingCount(target) - max;
+    if (over <= 0) return [];
+    const victims = this.sql(
+      `SELECT id, severity, payload FROM notify_outbox WHERE target = ? AND status = 'pending' AND id != ?
+         ORDER BY severity ASC, id ASC LIMIT ?`,
+    ).all(target, inFlight ?? -1, over) as Array<{ id: number; severity: number; payload: string }>;
+    const mark = this.sql(
+      "UPDATE notify_outbox SET status = 'dropped', done_at = ?, last_error = 'queue full' WHERE id = ?",
+    );
+    for (const v of victims) mark.run(now, v.id);
+    return victims.map((v) => ({ target, id: v.id, severity: v.severity, payload: v.payload }));
+  }
+
+  /** The head of a target's queue: deliveries go out in enqueue order. */
+  next(target: string): OutboxItem | undefined {
+    const row = this.sql("SELECT * FROM notify_outbox WHERE target = ? AND status = 'pending' ORDER BY id LIMIT 1").get(
+      target,
+    ) as Row | undefined;
+    return row ? toItem(row) : undefined;
+  }
+
+  markSent(id: number, now: number): void {
+    this.sql(
+      "UPDATE notify_outbox SET status = 'sent', done_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+    ).run(now, id);
+  }
+
+  markRetry(id: number, nextAt: number, error: string): void {
+    this.sql('UPDATE notify_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?').run(
+      nextAt,
+      error,
+      id,
+    );
+  }
+
+  markFailed(id: number, now: number, error: string): void {
+    this.sql(
+      "UPDATE notify_outbox SET status = 'failed', attempts = attempts + 1, done_at = ?, last_error = ? WHERE id = ?",
+    ).run(now, error, id);
+  }
+
+  pendingCount(target: string): number {
+    return this.count(target, 'pending');
+  }
+
+  count(target: string, status: OutboxStatus): number {
+    const row = this.sql('SELECT count(*) AS n FROM notify_outbox WHERE target = ? AND status = ?').get(
+      target,
+      status,
+    ) as { n: number };
+    return row.n;
+  }
+
+  heldCount(target: string, scope: string): number {
+    const row = this.sql(
+      "SELECT count(*) AS n FROM notify_outbox WHERE target = ? AND status = 'held' AND scope = ?",
+    ).get(target, scope) as { n: number };
+    return row.n;
+  }
+
+  /** Scopes that have held rows (so a restart can still summarise a mute that ended while Arrgus was down). */
+  heldScopes(): string[] {
+    return (
+      this.sql("SELECT DISTINCT scope FROM notify_outbox WHERE status = 'held'").all() as Array<{ scope: string }>
+    ).map((r) => r.scope);
+  }
+
+  /**
+   * Folds the held rows of `scope` (optionally of one target) into summaries, in one transaction: `summarise` gets
+   * each target's held rows and returns the summary to queue (or null). Returns the ids queued.
+   */
+  releaseHeld(
+    scope: string,
+    now: number,
+    summarise: (target: string, held: OutboxItem[]) => { severity: number; payload: string } | null,
+    onlyTarget?: string,
+  ): number[] {
+    return transaction(this.db, () => {
+      const rows = (onlyTarget === undefined
+        ? this.sql("SELECT * FROM notify_outbox WHERE status = 'held' AND scope = ? ORDER BY id").all(scope)
+        : this.sql("SELECT * FROM notify_outbox WHERE status = 'held' AND scope = ? AND target = ? ORDER BY id").all(
+            scope,
+            onlyTarget,
+          )) as unknown as Row[];
+      const byTarget = new Map<string, OutboxItem[]>();
+      for (const r of rows) {
+        const list = byTarget.get(r.target) ?? [];
+        list.push(toItem(r));
+        byTarget.set(r.target, list);
+      }
+      const mark = this.sql("UPDATE notify_outbox SET status = 'summarised', done_at = ? WHERE id = ?");
+      const insert = this.sql(
+        "INSERT INTO notify_outbox (target, status, severity, created_at, next_at, payload) VALUES (?, 'pending', ?, ?, ?, ?)",
+      );
+      const ids: number[] = [];
+      for (const [target, held] of byTarget) {
+        for (const h of held) mark.run(now, h.id);
+        const summary = summarise(target, held);
+        if (summary) ids.push(Number(insert.run(target, summary.severity, now, now, summary.payload).lastInsertRowid));
+      }
+      return ids;
+    });
+  }
+
+  /** Finished rows older than `before` are deleted; pending and held rows are never pruned. */
+  prune(before: number): number {
+    const res = this.sql(
+      "DELETE FROM notify_outbox WHERE status IN ('sent', 'failed', 'dropped', 'summarised') AND done_at < ?",
+    ).run(before);
+    return Number(res.changes);
+  }
+
+  get(id: number): OutboxItem | undefined {
+    const row = this.sql('SELECT * FROM notify_outbox WHERE id = ?').get(id) as Row | undefined;
+    return row ? toItem(row) : undefined;
+  }
+}
