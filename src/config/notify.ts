@@ -54,7 +54,9 @@ const routing = {
         .describe('IANA zone of start/end; default: the process time zone.'),
     })
     .optional()
-    .describe('Hold back less severe notifications at night; they are summarised in one message when the quiet period ends.'),
+    .describe(
+      'Hold back less severe notifications at night; they are summarised in one message when the quiet period ends.',
+    ),
   template: z
     .strictObject({
       title: z.string().min(1).optional().describe('Title template, e.g. `[{{severity}}] {{source}}: {{title}}`.'),
