@@ -1,9 +1,129 @@
 /**
- * Detection hooks for `arrgus replay`. The detection room (src/detect/) fills this in: it returns the `onRecord` and
- * `finish` hooks that add fingerprints, issues, alerts and incidents to the replay output.
+ * Detection hooks for `arrgus replay`: the detector runs on the log's own time (a manual clock advanced to each
+ * record's time, ticking as the live timer would), so a replay shows exactly the alerts live tailing would have
+ * raised. Adds `fingerprint` to record lines (`--events`), then prints issue, alert and incident lines and their
+ * counts in the summary.
  */
+import { validateConfig } from './config/load.ts';
+import type { Config } from './config/schema.ts';
+import { EventBus } from './core/bus.ts';
+import { ManualClock } from './core/clock.ts';
+import type { CoreContext } from './core/context.ts';
+import type { AlertEvent, ArrgusEvents, IncidentEvent } from './core/events.ts';
+import { silentLogger } from './core/logger.ts';
+import { LEVEL_RANK } from './core/types.ts';
+import { Detector } from './detect/detector.ts';
 import type { ReplayOptions } from './replay.ts';
 
-export function attachDetection(_opts: { tz?: string }): Pick<ReplayOptions, 'onRecord' | 'finish'> {
-  return {};
+/** The live detector ticks every 15 s; the replay ticks when the log's time has moved that far. */
+const TICK_MS = 15_000;
+
+export interface ReplayDetection extends Pick<ReplayOptions, 'onRecord' | 'finish'> {
+  detector: Detector;
+}
+
+export function attachDetection(opts: { tz?: string; config?: Config }): ReplayDetection {
+  const clock = new ManualClock(0);
+  const logger = silentLogger;
+  const bus = new EventBus<ArrgusEvents>(logger);
+  const ctx: CoreContext = {
+    config: opts.config ?? validateConfig({}),
+    logger,
+    bus,
+    clock,
+    instanceId: 'replay',
+    version: 'replay',
+  };
+  const detector = new Detector(ctx);
+  const alerts: AlertEvent[] = [];
+  const incidents = new Map<string, IncidentEvent>();
+  bus.on('alert', 'replay', (e) => {
+    alerts.push(e);
+  });
+  bus.on('incident', 'replay', (e) => {
+    incidents.set(e.incident.id, e);
+  });
+  let lastTick = Number.NEGATIVE_INFINITY;
+  let uncategorized = 0;
+
+  return {
+    detector,
+    onRecord(record) {
+      clock.advanceTo(record.time);
+      const now = clock.now();
+      if (now - lastTick >= TICK_MS) {
+        detector.tick(now);
+        lastTick = now;
+      }
+      const fp = detector.process(record);
+      if (fp === undefined) return undefined;
+      if (LEVEL_RANK[record.level] >= LEVEL_RANK.error && detector.get(fp)?.category === 'uncategorized')
+        uncategorized++;
+      return { fingerprint: fp };
+    },
+    finish() {
+      detector.tick(clock.now());
+      const issues = detector.list();
+      const lines: Record<string, unknown>[] = [];
+      for (const i of issues) {
+        lines.push({
+          type: 'issue',
+          fingerprint: i.id,
+          title: i.title,
+          category: i.category,
+          severity: i.severity,
+          level: i.level,
+          status: i.status,
+          count: i.count,
+          impact: i.impact,
+          firstSeen: new Date(i.firstSeen).toISOString(),
+          lastSeen: new Date(i.lastSeen).toISOString(),
+          app: i.app,
+          sources: i.sources,
+          ...(i.ruleId ? { rule: i.ruleId } : {}),
+          ...(i.regressed ? { regressed: true } : {}),
+        });
+      }
+      for (const e of alerts) {
+        const a = e.alert;
+        lines.push({
+          type: 'alert',
+          event: e.kind,
+          at: new Date(e.at).toISOString(),
+          id: a.id,
+          key: a.key,
+          kind: a.kind,
+          title: a.title,
+          source: a.source,
+          category: a.category,
+          severity: a.severity,
+          level: a.level,
+          count: a.count,
+          suppressed: a.suppressed,
+          ...(a.fingerprint ? { fingerprint: a.fingerprint } : {}),
+        });
+      }
+      for (const { incident: inc } of incidents.values()) {
+        lines.push({
+          type: 'incident',
+          id: inc.id,
+          title: inc.title,
+          severity: inc.severity,
+          status: inc.status,
+          issues: inc.issueIds,
+          sources: inc.sources,
+          startedAt: new Date(inc.startedAt).toISOString(),
+        });
+      }
+      return {
+        lines,
+        counts: {
+          issues: issues.length,
+          alerts: alerts.filter((e) => e.kind === 'fired').length,
+          incidents: incidents.size,
+          uncategorizedErrors: uncategorized,
+        },
+      };
+    },
+  };
 }

@@ -1,0 +1,41 @@
+/** Database rules: locked, corrupt, slow or held transactions (SQLite everywhere in the stack). */
+import type { RuleDefinition } from './types.ts';
+
+export const DATABASE_RULES: readonly RuleDefinition[] = [
+  {
+    id: 'database.locked',
+    text: /database is locked|SQLite Error 5\b|code = Busy \(5\)|SQLITE_BUSY/i,
+    category: 'database',
+    severity: 'high',
+    title: '{app} database is locked',
+    hint: 'Another process (a second instance, a backup, a network file system) holds the SQLite file.',
+  },
+  {
+    id: 'database.corrupt',
+    text: /database disk image is malformed|database corruption at line|SQLITE_CORRUPT|file is not a database|SQLite Error 11\b/i,
+    category: 'database',
+    severity: 'critical',
+    title: '{app} database is corrupt',
+    group: 'rule',
+    hint: 'Stop the app, back up the database and repair it (Plex: DBRepair; *arr: sqlite3 .recover).',
+  },
+  {
+    id: 'database.held-transaction',
+    apps: ['plex'],
+    message: /Held transaction for too long \([^)]*\): ([\d.]+) seconds/,
+    category: 'database',
+    severity: 'medium',
+    title: 'Plex held a database transaction too long',
+    group: 'rule',
+    hint: 'Slow storage under the Plex database, or a long scan or migration.',
+  },
+  {
+    id: 'database.slow-transaction',
+    apps: ['plex'],
+    message: /Took too long \(([\d.]+) seconds\) to start a transaction/,
+    category: 'database',
+    severity: 'medium',
+    title: 'Plex waits too long for its database',
+    group: 'rule',
+  },
+];
