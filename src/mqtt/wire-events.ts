@@ -1,0 +1,78 @@
+/**
+ * Bus → MQTT. Listeners only mark states dirty and hand events to the rate-limited publisher: nothing here waits on
+ * the network, so a slow or absent broker never slows detection.
+ */
+import type { EventBus } from '../core/bus.ts';
+import type { ArrgusEvents } from '../core/events.ts';
+import type { MuteService } from '../core/ports.ts';
+import type { Level } from '../core/types.ts';
+import type { Publisher } from './publisher.ts';
+import type { KnownSource, SourceRegistry } from './source-registry.ts';
+import { alertEvent, type EventType, incidentEvent, issueEvent } from './states.ts';
+import type { Topics } from './topics.ts';
+
+export interface WireDeps {
+  bus: EventBus<ArrgusEvents>;
+  publisher: Publisher;
+  topics: Topics;
+  sources: SourceRegistry;
+  mutes: MuteService;
+  /** A source nobody configured showed up: its discovery must be published. */
+  onNewSource(): void;
+  /** Records at this level change the published counts at once; quieter ones wait for the periodic refresh. */
+  isLoud(level: Level): boolean;
+}
+
+const ISSUE_EVENT: Partial<Record<string, EventType>> = {
+  opened: 'opened',
+  regressed: 'regressed',
+  resolved: 'resolved',
+};
+
+/** Subscribes to the bus; returns the function that unsubscribes everything. */
+export function wireEvents(d: WireDeps): () => void {
+  const { bus, publisher: p, topics: t } = d;
+  const ensure = (name: string, app?: string): KnownSource => {
+    if (d.sources.ensure(name, app)) d.onNewSource();
+    return d.sources.get(name) as KnownSource;
+  };
+  const held = (source: string): boolean => d.mutes.isMuted(null) || d.mutes.isMuted(source);
+  const offs = [
+    bus.on('issue', 'mqtt', (e) => {
+      const type = ISSUE_EVENT[e.kind];
+      for (const name of e.issue.sources) {
+        const s = ensure(name, e.issue.app);
+        if (type) p.publishEvent(name, t.sourceEvent(s.slug), issueEvent(type, e.issue, name, e.at, held(name)));
+        p.markDirty(`src:${name}`);
+      }
+      p.markDirty('bridge');
+    }),
+    bus.on('alert', 'mqtt', (e) => {
+      const s = ensure(e.alert.source, e.alert.app);
+      const type: EventType = e.kind === 'fired' ? 'alert' : 'resolved';
+      p.publishEvent(s.name, t.sourceEvent(s.slug), alertEvent(type, e.alert, e.at, held(s.name)));
+      p.markDirty(`src:${s.name}`, 'bridge');
+    }),
+    bus.on('incident', 'mqtt', (e) => {
+      for (const name of e.incident.sources) {
+        const s = ensure(name);
+        if (e.kind === 'opened') {
+          p.publishEvent(name, t.sourceEvent(s.slug), incidentEvent(e.incident, name, e.at, held(name)));
+        }
+        p.markDirty(`src:${name}`);
+      }
+      p.markDirty('bridge');
+    }),
+    bus.on('mute', 'mqtt', (e) => {
+      if (e.source === null) p.markDirty('bridge', ...d.sources.list().map((s) => `src:${s.name}`));
+      else p.markDirty(`src:${ensure(e.source).name}`);
+    }),
+    bus.on('source', 'mqtt', (e) => p.markDirty(`src:${ensure(e.source).name}`)),
+    bus.on('record', 'mqtt', (r) => {
+      if (d.isLoud(r.level)) p.markDirty(`src:${ensure(r.source, r.app).name}`);
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
