@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { registerSecret } from '../core/redact.ts';
+import { redact, registerSecret } from '../core/redact.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -178,7 +178,9 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 
 function preview(v: unknown, path: string): string {
   if (typeof v === 'string' && /pass|token|secret|apikey/i.test(path)) return '"[redacted]"';
-  const s = JSON.stringify(v) ?? String(v);
+  // Notification URLs carry tokens and passwords in their path or user info: never echo them.
+  if (typeof v === 'string' && /(?:^|\.)(?:url|webhookUrl)$/.test(path) && /^notify/.test(path)) return '"[redacted URL]"';
+  const s = redact(JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 

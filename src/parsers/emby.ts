@@ -8,7 +8,8 @@
  * spaces by pastes; none of them starts with a date, so they never look like a header.
  */
 import type { Level, LogRecord } from '../core/types.ts';
-import { embyFamilyCorrelation, extractClrException } from './jellyfin.ts';
+import { extractDotNetException } from './exception.ts';
+import { embyFamilyCorrelation } from './jellyfin.ts';
 import { fractionMs } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -70,7 +71,7 @@ export function createEmbyParser(): FormatParser {
       const corr = embyFamilyCorrelation(rec.message);
       if (corr) rec.correlation = corr;
       if (rec.lines > 1) {
-        const ex = extractClrException(rec);
+        const ex = extractDotNetException(rec);
         if (ex) rec.exception = ex;
       }
     },

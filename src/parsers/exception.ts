@@ -4,9 +4,13 @@
  */
 import type { LogRecord, RecordException } from '../core/types.ts';
 
-/** `[v3.0.1.411] NzbDrone.Core.X.SomeException: message`, `System.IO.IOException: ...`, ` ---> Inner: ...` */
+/**
+ * `[v3.0.1.411] NzbDrone.Core.X.SomeException: message`, `System.IO.IOException: ...`, ` ---> Inner: ...`,
+ * `SocketException (111): msg` / `SqliteException (0x80004005): msg` (errno or HRESULT after the type), and Jellyfin's
+ * wrapped `IOError: SQLitePCL.pretty.SQLiteException: msg` (the inner type wins).
+ */
 const DOTNET_TYPE =
-  /^\s*(?:\[v\d+(?:\.\d+){1,3}\]\s*)?(?:---> )?((?:[A-Za-z_][\w`]*\.)*[A-Za-z_][\w`]*(?:Exception|Error))(?::\s?(.*))?$/;
+  /^\s*(?:\[v\d+(?:\.\d+){1,3}\]\s*)?(?:---> )?(?:[A-Z][A-Za-z]*Error: )?((?:[A-Za-z_][\w`]*\.)*[A-Za-z_][\w`]*(?:Exception|Error))(?: \((?:0x[0-9A-Fa-f]+|-?\d+)\))?(?::\s?(.*))?$/;
 const FRAME = /^\s*(?:at |---|<0x|in <filename unknown>)/;
 
 /**
@@ -20,7 +24,11 @@ export function extractDotNetException(rec: LogRecord, includeHeader = false): R
     if (FRAME.test(line)) continue;
     const m = DOTNET_TYPE.exec(line);
     if (!m) continue;
-    const ex: RecordException = { type: m[1] as string, message: (m[2] ?? '').trim() };
+    const type = m[1] as string;
+    let message = (m[2] ?? '').trim();
+    // Emby doubles the type: `System.IO.IOException: System.IO.IOException: msg`.
+    if (message.startsWith(`${type}: `)) message = message.slice(type.length + 2);
+    const ex: RecordException = { type, message };
     const stack = lines
       .slice(i + 1)
       .filter((l) => l.trim() !== '')

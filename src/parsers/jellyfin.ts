@@ -10,7 +10,8 @@
  * Helpers for .NET exceptions and Emby-lineage correlation are shared with emby.ts (Jellyfin forked Emby 3.5, so
  * routes, query parameters and exception rendering are the same).
  */
-import type { Correlation, Level, LogRecord, RecordException } from '../core/types.ts';
+import type { Correlation, Level, LogRecord } from '../core/types.ts';
+import { extractDotNetException } from './exception.ts';
 import { fractionMs, parseOffset } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -125,7 +126,7 @@ export function createJellyfinParser(): FormatParser {
       const corr = embyFamilyCorrelation(rec.message);
       if (corr) rec.correlation = corr;
       if (rec.lines > 1) {
-        const ex = extractClrException(rec);
+        const ex = extractDotNetException(rec);
         if (ex) rec.exception = ex;
       }
     },
@@ -203,39 +204,5 @@ export function embyFamilyCorrelation(msg: string): Correlation | undefined {
     if (ip) corr.clientIp = ip[1] as string;
   }
   for (const _ in corr) return corr;
-  return undefined;
-}
-
-const FRAME = /^\s*(?:at |--- End of|<0x|in <filename unknown>)/;
-/**
- * An exception line: `System.IO.IOException: msg`, ` ---> Inner: msg`, `SqliteException (0x80004005): msg` (HRESULT or
- * errno after the type), and Jellyfin's wrapped `IOError: SQLitePCL.pretty.SQLiteException: msg` (the inner type wins).
- */
-const CLR_TYPE =
-  /^\s*(?:---> )?(?:[A-Z][A-Za-z]*Error: )?((?:[A-Za-z_][\w`]*\.)*[A-Za-z_][\w`]*(?:Exception|Error))(?: \((?:0x[0-9A-Fa-f]+|-?\d+)\))?(?::\s?(.*))?$/;
-
-/**
- * The first .NET exception among a record's continuation lines, with what follows as its stack. Like
- * `extractDotNetException` (exception.ts), plus the `Type (0x80004005): msg` form that one does not read yet, and
- * without Emby's doubled `Type: Type: msg`.
- */
-export function extractClrException(rec: LogRecord): RecordException | undefined {
-  const lines = rec.raw.split('\n');
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (FRAME.test(line)) continue;
-    const m = CLR_TYPE.exec(line);
-    if (!m) continue;
-    const type = m[1] as string;
-    let message = (m[2] ?? '').trim();
-    if (message.startsWith(`${type}: `)) message = message.slice(type.length + 2);
-    const ex: RecordException = { type, message };
-    const stack = lines
-      .slice(i + 1)
-      .filter((l) => l.trim() !== '')
-      .join('\n');
-    if (stack) ex.stack = stack;
-    return ex;
-  }
   return undefined;
 }
