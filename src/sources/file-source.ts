@@ -1,0 +1,485 @@
+/**
+ * One configured file source (a directory, a file or a glob): picks the files worth following for its app, follows
+ * them with one FileTailer each, and notices new, rotated and vanished files through chokidar events (polling on
+ * network shares) plus a periodic rescan as a safety net. At start it settles every stored checkpoint first: a file
+ * rotated, copied or replaced while Arrgus was down is found by identity, drained, and so are generations rotated
+ * after it, before the live files are read.
+ */
+import { glob, readdir } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
+import { type FSWatcher, watch } from 'chokidar';
+import type { SourceConfig } from '../config/sources.ts';
+import type { Logger } from '../core/logger.ts';
+import type { LogRecord } from '../core/types.ts';
+import { NLOG_APPS } from '../core/types.ts';
+import { appFromFileName } from '../parsers/app-hint.ts';
+import type { AssemblerLimits } from '../parsers/assembler.ts';
+import type { Zone } from '../parsers/time.ts';
+import type { Checkpoint, RecordStore, StoredCheckpoint } from '../store/records.ts';
+import {
+  bornAfter,
+  copiesBornAfter,
+  type FileStat,
+  FileTailer,
+  type Located,
+  locate,
+  type StartMode,
+  sameLineage,
+  statOrNull,
+} from './file-tailer.ts';
+
+export interface FileSourceOptions {
+  source: SourceConfig & { path: string };
+  store: RecordStore;
+  zone?: Zone;
+  maxLineBytes: number;
+  limits: AssemblerLimits;
+  idleFlushMs: number;
+  rescanMs: number;
+  now: () => number;
+  logger: Logger;
+  emit(record: LogRecord): void;
+  afterChunk(): void;
+  /** The set of followed files changed. */
+  onFiles(files: string[]): void;
+}
+
+const GLOB = /[*?[\]{}]/;
+
+export class FileSource {
+  readonly name: string;
+  private readonly opts: FileSourceOptions;
+  private readonly tailers = new Map<string, FileTailer>();
+  /** Rotated generations being drained at start, under the live name's checkpoint. */
+  private readonly draining = new Set<FileTailer>();
+  private forgotten: string[] = [];
+  /** Checkpoints of drained files, per key, until a tailer of that key has a checkpoint of its own. */
+  private readonly settled = new Map<string, Checkpoint>();
+  /** Identity of every file listed at start: one of them selected later began before us (read from the end). */
+  private readonly known = new Set<string>();
+  private watcher: FSWatcher | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  private scanning: Promise<void> | null = null;
+  private rescanAgain = false;
+  private stopped = false;
+
+  constructor(opts: FileSourceOptions) {
+    this.opts = opts;
+    this.name = opts.source.name;
+  }
+
+  get files(): string[] {
+    return [...this.tailers.keys()].sort();
+  }
+
+  async start(): Promise<void> {
+    const { source, store, now, logger } = this.opts;
+    const seenAt = store.seenAt(source.name);
+    const stored = store.checkpoints(source.name);
+    const listing = await this.list();
+    for (const f of listing) this.known.add(identityKey(f));
+    const selected = new Set(this.select(listing));
+    const resume = new Map<string, StoredCheckpoint>();
+    const fromStart = new Set<string>();
+    for (const ck of stored) {
+      const loc = await locate(ck);
+      if (loc?.how === 'same' && selected.has(ck.path)) {
+        if (ck.fpLen === 0) await this.drainCopiesOfEmpty(ck, loc);
+        resume.set(ck.path, ck);
+        continue;
+      }
+      await this.drainChain(ck, loc, selected, stored);
+      if (selected.has(ck.path)) fromStart.add(ck.path);
+      else this.forget(ck.path);
+    }
+    // Files with no checkpoint: a first start begins at their end (or backfills); a restart reads files born while we
+    // were down from their start. Discovery takes up to a rescan, hence the slack.
+    const lastSaved = Math.max(seenAt ?? 0, ...stored.map((c) => c.savedAt)) - 2 * this.opts.rescanMs;
+    for (const path of selected) {
+      const info = listing.find((f) => f.path === path);
+      let mode: StartMode;
+      if (fromStart.has(path)) mode = { at: 'begin' };
+      else if (seenAt === null) mode = this.firstStartMode(info);
+      else mode = info && info.birthtimeMs > 0 && info.birthtimeMs < lastSaved ? { at: 'end' } : { at: 'begin' };
+      await this.follow(path, resume.get(path) ?? null, mode);
+    }
+    if (seenAt === null) store.markSeen(source.name, now());
+    logger.info(
+      this.tailers.size
+        ? `Source ${source.name} (${source.app}) follows ${this.tailers.size} file(s) under ${source.path}.`
+        : `Source ${source.name} (${source.app}) has no log file under ${source.path} yet; watching for one.`,
+      { files: this.files },
+    );
+    this.opts.onFiles(this.files);
+    await this.watch();
+    // Files created between the listing and the watcher being ready raised no event.
+    this.requestRescan();
+    this.rescanTimer = setInterval(() => this.requestRescan(), this.opts.rescanMs);
+    this.rescanTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.debounce) clearTimeout(this.debounce);
+    this.rescanTimer = null;
+    this.debounce = null;
+    const w = this.watcher;
+    this.watcher = null;
+    if (w) await w.close();
+    while (this.scanning) await this.scanning;
+    await Promise.all([...this.tailers.values()].map((t) => t.stop()));
+  }
+
+  /** Current positions, for the next commit. */
+  checkpoints(): Checkpoint[] {
+    const out = new Map<string, Checkpoint>(this.settled);
+    for (const t of this.tailers.values()) {
+      const c = t.checkpoint();
+      if (c) {
+        out.set(t.path, c);
+        this.settled.delete(t.path);
+      }
+    }
+    for (const t of this.draining) {
+      const c = t.checkpoint();
+      if (c) out.set(t.path, c);
+    }
+    return [...out.values()];
+  }
+
+  /** Checkpoint keys of files no longer followed (drained to their end); cleared by the call. */
+  takeForgotten(): string[] {
+    const f = this.forgotten;
+    this.forgotten = [];
+    return f;
+  }
+
+  private forget(path: string): void {
+    this.settled.delete(path);
+    this.forgotten.push(path);
+  }
+
+  /** Re-lists the files and reads every followed one (rescan timer, or an event about an unknown file). */
+  requestRescan(): void {
+    if (this.stopped) return;
+    if (this.scanning) {
+      this.rescanAgain = true;
+      return;
+    }
+    this.scanning = this.rescan()
+      .catch((err: unknown) => this.opts.logger.warn(`Rescanning source ${this.name} failed.`, { error: err }))
+      .finally(() => {
+        this.scanning = null;
+        if (this.rescanAgain && !this.stopped) {
+          this.rescanAgain = false;
+          this.requestRescan();
+        }
+      });
+  }
+
+  private async rescan(): Promise<void> {
+    const listing = await this.list();
+    const selected = new Set(this.select(listing));
+    let changed = false;
+    for (const [path, t] of this.tailers) {
+      if (selected.has(path) || this.stopped) continue;
+      this.tailers.delete(path);
+      await t.drain();
+      const c = t.checkpoint();
+      if (c) this.settled.set(path, c);
+      this.forget(path);
+      changed = true;
+      this.opts.logger.info(`Source ${this.name} no longer follows ${path}.`);
+    }
+    for (const path of selected) {
+      if (this.tailers.has(path) || this.stopped) continue;
+      const info = listing.find((f) => f.path === path);
+      // Selected now but listed at start (a verbosity switch): it began before us. Otherwise it is new: whole file.
+      const mode: StartMode = info && this.known.has(identityKey(info)) ? { at: 'end' } : { at: 'begin' };
+      await this.follow(path, null, mode);
+      changed = true;
+      this.opts.logger.info(`Source ${this.name} now follows ${path}.`, { from: mode.at });
+    }
+    if (changed) this.opts.onFiles(this.files);
+    for (const t of this.tailers.values()) t.poke();
+  }
+
+  private async follow(path: string, ck: Checkpoint | null, mode: StartMode): Promise<void> {
+    const t = this.newTailer(path);
+    this.tailers.set(path, t);
+    const how = await t.open(ck, mode);
+    this.opts.logger.debug(`Following ${path}.`, { source: this.name, start: how });
+    t.poke();
+  }
+
+  private newTailer(path: string, file?: string): FileTailer {
+    const o = this.opts;
+    return new FileTailer({
+      source: o.source.name,
+      app: o.source.app,
+      path,
+      ...(file !== undefined ? { file } : {}),
+      ...(o.zone ? { zone: o.zone } : {}),
+      maxLineBytes: o.maxLineBytes,
+      limits: o.limits,
+      idleFlushMs: o.idleFlushMs,
+      activeRecheckMs: o.source.poll ? Math.min(50, o.source.pollInterval) : 10,
+      now: o.now,
+      logger: o.logger,
+      emit: o.emit,
+      afterChunk: o.afterChunk,
+    });
+  }
+
+  /**
+   * The checkpointed file is no longer the live one: drain it from the checkpoint, then every later generation of
+   * its lineage (rotated after it while we were down), oldest first, all under the checkpoint's key so a crash in the
+   * middle resumes in the middle.
+   */
+  private async drainChain(
+    ck: StoredCheckpoint,
+    loc: Located | null,
+    selected: Set<string>,
+    stored: StoredCheckpoint[],
+  ): Promise<void> {
+    const { logger } = this.opts;
+    if (loc) {
+      logger.info(`Draining ${loc.path} from byte ${ck.offset} (${loc.how} since the last run of ${this.name}).`);
+      await this.drainOne(ck.path, loc.path, ck, { at: 'offset', offset: ck.offset });
+    } else if (ck.offset > 0) {
+      logger.warn(`The file last read as ${ck.path} is gone; lines written to it after byte ${ck.offset} are lost.`, {
+        source: this.name,
+      });
+    }
+    // Without the file itself, generations born after the last save are the ones never read.
+    const after = loc ?? { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
+    const others = new Set(stored.filter((c) => c !== ck).map((c) => `${c.dev}:${c.ino}`));
+    const dir = dirname(ck.path);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const later: Array<FileStat & { path: string }> = [];
+    for (const name of names) {
+      const p = join(dir, name);
+      if (p === ck.path || p === loc?.path || selected.has(p) || !sameLineage(p, ck.path)) continue;
+      const st = await statOrNull(p);
+      if (st && bornAfter(st, after) && !others.has(`${st.dev}:${st.ino}`)) later.push({ ...st, path: p });
+    }
+    later.sort((a, b) => (bornAfter(a, b) ? (bornAfter(b, a) ? 0 : 1) : -1));
+    for (const g of later) {
+      logger.info(`Draining ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
+      await this.drainOne(ck.path, g.path, null, { at: 'begin' });
+    }
+  }
+
+  /** The file was empty at the checkpoint: copies (copytruncate) born since hold lines we never read. */
+  private async drainCopiesOfEmpty(ck: StoredCheckpoint, loc: Located): Promise<void> {
+    const since = { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
+    for (const copy of await copiesBornAfter(loc.path, ck.ino, since)) {
+      this.opts.logger.info(`Draining ${copy}, copied from ${ck.path} while ${this.name} was not running.`);
+      await this.drainOne(ck.path, copy, null, { at: 'begin' });
+    }
+  }
+
+  private async drainOne(key: string, file: string, ck: Checkpoint | null, mode: StartMode): Promise<void> {
+    const t = this.newTailer(key, file);
+    this.draining.add(t);
+    try {
+      if ((await t.open(ck, mode)) !== 'missing') await t.drain();
+    } finally {
+      this.draining.delete(t);
+      // Until a live tailer or forgetting replaces it, the key names the last drained generation at its end: a commit
+      // of the drained records must never go out with the older checkpoint still stored.
+      const c = t.checkpoint();
+      if (c) this.settled.set(key, c);
+    }
+  }
+
+  private firstStartMode(info: FileInfo | undefined): StartMode {
+    const backfill = this.opts.source.backfill;
+    if (backfill === 'all') return { at: 'begin' };
+    if (typeof backfill === 'number' && backfill > 0) {
+      const cutoff = this.opts.now() - backfill;
+      // Untouched since before the cutoff: nothing in it is recent enough.
+      if (info && info.mtimeMs < cutoff) return { at: 'end' };
+      return { at: 'begin', minTime: cutoff };
+    }
+    return { at: 'end' };
+  }
+
+  private select(listing: FileInfo[]): string[] {
+    if (this.kind() === 'file') return listing.map((f) => f.path);
+    return selectFiles(this.opts.source.app, listing, this.opts.now());
+  }
+
+  private kind(): 'file' | 'dir' | 'glob' {
+    const p = this.opts.source.path;
+    if (GLOB.test(p)) return 'glob';
+    return this.isDir === false ? 'file' : 'dir';
+  }
+
+  private isDir: boolean | null = null;
+
+  /** Regular files the source covers (directories: two levels for Docker's `<id>/<id>-json.log`). */
+  private async list(): Promise<FileInfo[]> {
+    const root = this.opts.source.path;
+    const paths: string[] = [];
+    if (GLOB.test(root)) {
+      for await (const p of glob(root)) paths.push(p);
+    } else {
+      const st = await statOrNull(root);
+      if (st) {
+        this.isDir = false;
+        paths.push(root);
+      } else {
+        const entries = await readdir(root, { withFileTypes: true }).catch(() => null);
+        if (entries) this.isDir = true;
+        for (const e of entries ?? []) {
+          const p = join(root, e.name);
+          if (e.isFile() || e.isSymbolicLink()) paths.push(p);
+          else if (e.isDirectory() && this.opts.source.app === 'docker') paths.push(join(p, `${e.name}-json.log`));
+        }
+        // A configured file that does not exist yet: follow it once it appears.
+        if (!entries && this.isDir === null && /\.\w+$/.test(basename(root))) this.isDir = false;
+      }
+    }
+    const out: FileInfo[] = [];
+    for (const p of paths) {
+      const st = await statOrNull(p);
+      if (st) out.push({ path: p, ...st });
+    }
+    return out;
+  }
+
+  private async watch(): Promise<void> {
+    const s = this.opts.source;
+    const root = GLOB.test(s.path) ? globBase(s.path) : this.kind() === 'file' ? dirname(s.path) : s.path;
+    const depth = GLOB.test(s.path)
+      ? s.path.includes('**')
+        ? undefined
+        : globDepth(s.path)
+      : s.app === 'docker'
+        ? 1
+        : 0;
+    const w = watch(root, {
+      ignoreInitial: true,
+      atomic: false,
+      ...(depth !== undefined ? { depth } : {}),
+      backend: s.poll ? 'polling' : 'auto',
+      pollingInterval: s.pollInterval,
+      // Only log-like files matter; polling every file of a busy directory costs CPU.
+      ignored: (p, st) => Boolean(st?.isFile()) && !/\.(log|txt)(\.\d+)?$/i.test(p) && p !== s.path,
+    });
+    w.on('all', (event, p) => {
+      const t = this.tailers.get(p);
+      if (t) t.poke();
+      if (!t || event !== 'change') this.scheduleRescan();
+    });
+    w.on('error', (err) =>
+      this.opts.logger.warn(`Watching ${root} failed; the periodic rescan carries on.`, { error: err }),
+    );
+    this.watcher = w;
+    await new Promise<void>((resolve) => w.once('ready', resolve));
+  }
+
+  private scheduleRescan(): void {
+    if (this.debounce || this.stopped) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      this.requestRescan();
+    }, 50);
+  }
+}
+
+/** dev + inode + birth time: an inode reused by a recreated file is another file. */
+function identityKey(f: FileInfo): string {
+  return `${f.dev}:${f.ino}:${f.birthtimeMs}`;
+}
+
+/** The directory part of a glob before its first wildcard segment. */
+function globBase(pattern: string): string {
+  const parts = pattern.split(sep);
+  const i = parts.findIndex((p) => GLOB.test(p));
+  return parts.slice(0, i).join(sep) || sep;
+}
+
+function globDepth(pattern: string): number {
+  const parts = pattern.split(sep);
+  const i = parts.findIndex((p) => GLOB.test(p));
+  return Math.max(0, parts.length - i - 1);
+}
+
+// ---- Which files of a directory to follow. ----
+
+export interface FileInfo {
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  birthtimeMs: number;
+}
+
+/** Per-job logs (FFmpeg) are followed while written to recently; older ones are finished. */
+export const ACTIVE_MS = 15 * 60_000;
+
+/** Archives: `X.1.log` (Plex), `sonarr.0.txt` (NLog), `X.log.1`, `.bak`, compressed, dated suffixes. */
+const ROTATED =
+  /(\.\d+\.(log|txt)$)|(\.(log|txt)[.-]\d[\d-]*$)|(\.bak\d*$)|(\.(gz|bz2|xz|zip|zst|7z)$)|(^embyserver-\d+\.txt$)/i;
+const LOGLIKE = /\.(log|txt)$/i;
+/** XML, not lines (FORMATS.md §2); Emby's filter graphs are not logs either. */
+const NOT_LINES = /^(plex transcoder statistics\.log|.*_1graph\.txt|hardware_detection-.*)$/i;
+
+/** The files of one source to follow now: the live file of each log, never its rotated copies. */
+export function selectFiles(app: string, files: readonly FileInfo[], now: number): string[] {
+  const live = files.filter((f) => {
+    const name = basename(f.path);
+    return !name.startsWith('.') && LOGLIKE.test(name) && !ROTATED.test(name) && !NOT_LINES.test(name);
+  });
+  if (app !== 'auto') return pick(app, live, now);
+  const groups = new Map<string, FileInfo[]>();
+  for (const f of live) {
+    const a = appFromFileName(f.path) ?? 'generic';
+    groups.set(a, [...(groups.get(a) ?? []), f]);
+  }
+  return [...groups].flatMap(([a, g]) => pick(a, g, now)).sort();
+}
+
+function pick(app: string, files: FileInfo[], now: number): string[] {
+  const names = (re: RegExp) => files.filter((f) => re.test(basename(f.path)));
+  const recent = (list: FileInfo[]) => list.filter((f) => now - f.mtimeMs <= ACTIVE_MS);
+  const newest = (list: FileInfo[]) =>
+    list.length ? [list.reduce((a, b) => (basename(b.path) > basename(a.path) ? b : a))] : [];
+  let out: FileInfo[];
+  if ((NLOG_APPS as readonly string[]).includes(app)) out = nlogFamily(app, files);
+  else if (app === 'jellyfin')
+    out = [...newest(names(/^log_\d{8}(_\d+)?\.log$/i)), ...recent(names(/^ffmpeg\.[\w-]+-.*\.log$/i))];
+  else if (app === 'emby')
+    out = [
+      ...names(/^embyserver\.txt$/i),
+      ...newest(names(/^server-\d+\.txt$/i)),
+      ...recent(names(/^ffmpeg-[\w]+-.*\.txt$/i)),
+    ];
+  else if (app === 'overseerr') {
+    const daily = newest(names(/^(overseerr|jellyseerr|seerr)-\d{4}-\d{2}-\d{2}\.log$/i));
+    out = daily.length ? daily : names(/^(overseerr|jellyseerr|seerr)\.log$/i);
+  } else if (app === 'docker') out = names(/-json\.log$/i);
+  else out = files;
+  if (!out.length && app !== 'docker') out = files.filter((f) => /\.log$/i.test(f.path));
+  return out.map((f) => f.path).sort();
+}
+
+/**
+ * NLog writes `<app>.txt` (Info+) and, at Debug/Trace level, also `<app>.debug.txt` / `<app>.trace.txt`, which
+ * repeat its lines: follow only the most verbose one still being written, so nothing is counted twice. A file not
+ * written within a minute of the family's newest is left over from an earlier log level.
+ */
+function nlogFamily(app: string, files: FileInfo[]): FileInfo[] {
+  const re = new RegExp(`^${app}(\\.(debug|trace))?\\.txt$`, 'i');
+  const family = files.filter((f) => re.test(basename(f.path)));
+  if (!family.length) return files.filter((f) => appFromFileName(f.path) === app);
+  const latest = Math.max(...family.map((f) => f.mtimeMs));
+  const rank = (f: FileInfo) => (/\.trace\./i.test(f.path) ? 2 : /\.debug\./i.test(f.path) ? 1 : 0);
+  const fresh = family.filter((f) => f.mtimeMs >= latest - 60_000);
+  return [fresh.reduce((a, b) => (rank(b) > rank(a) ? b : a))];
+}

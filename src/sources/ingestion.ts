@@ -1,0 +1,294 @@
+/**
+ * Ingestion: runs every file source and the HTTP-pushed lines through the same pipeline (splitter → assembler →
+ * detection → store). Each record goes to `deps.process` (detection, synchronous) and the bus, then into a batch;
+ * a batch is stored together with the checkpoints of every followed file in ONE transaction (every
+ * `ingest.checkpointInterval`, or sooner when 1000 records or 4 MiB wait), so a restart resumes exactly where the
+ * store ends — no line lost, none stored twice. Batches are only committed between chunks, never from inside the
+ * assembler, where its committed offset would run ahead of the record being emitted.
+ *
+ * Wiring (main.ts): `new Ingestion(ctx, { db, process: (r) => detector.process(r), stats })`, where `db` comes from
+ * `openDatabase(join(dataDir, 'arrgus.db'))` and `stats` is a `SourceStatsTracker` (the `StatsService` for the API).
+ */
+import type { SourceConfig } from '../config/sources.ts';
+import type { Component, CoreContext } from '../core/context.ts';
+import type { Logger } from '../core/logger.ts';
+import type { LogRecord } from '../core/types.ts';
+import { Assembler, type AssemblerLimits } from '../parsers/assembler.ts';
+import { parsersFor } from '../parsers/index.ts';
+import { type Zone, zoneByName } from '../parsers/time.ts';
+import type { Database } from '../store/db.ts';
+import { type Checkpoint, RecordStore } from '../store/records.ts';
+import { type Discovery, discoverDefaultSources, type LocationRoots } from './default-locations.ts';
+import { FileSource } from './file-source.ts';
+import { TRUNCATION_MARKER } from './line-splitter.ts';
+import type { SourceStatsTracker } from './source-stats.ts';
+
+export interface IngestionDeps {
+  db: Database;
+  /** Detection: called synchronously once per record, before it is stored. A throw is logged, not fatal. */
+  process(record: LogRecord): void;
+  stats: SourceStatsTracker;
+  /** Roots for default-location discovery when no source is configured (tests point them at a temp dir). */
+  defaultRoots?: LocationRoots;
+}
+
+const BATCH_RECORDS = 1000;
+const BATCH_BYTES = 4 << 20;
+/** Past this, a store that keeps failing costs records instead of memory. */
+const MAX_UNSTORED = 100_000;
+const MAX_PUSH_STREAMS = 256;
+
+interface PushStream {
+  asm: Assembler;
+  timer: NodeJS.Timeout | null;
+}
+
+export class Ingestion implements Component {
+  readonly name = 'ingestion';
+  private readonly ctx: CoreContext;
+  private readonly deps: IngestionDeps;
+  private readonly log: Logger;
+  private readonly store: RecordStore;
+  private readonly sources: FileSource[] = [];
+  private readonly push = new Map<string, PushStream>();
+  private batch: LogRecord[] = [];
+  private batchBytes = 0;
+  private forget: Array<{ source: string; path: string }> = [];
+  private readonly written = new Map<string, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private processFailures = 0;
+  private storeFailing = false;
+
+  constructor(ctx: CoreContext, deps: IngestionDeps) {
+    this.ctx = ctx;
+    this.deps = deps;
+    this.log = ctx.logger.child('ingest');
+    this.store = new RecordStore(deps.db);
+  }
+
+  /** The records store (the panel's log view reads it until the full-text store lands). */
+  get records(): RecordStore {
+    return this.store;
+  }
+
+  /** Source names and the files each follows. */
+  followed(): Array<{ source: string; files: string[] }> {
+    return this.sources.map((s) => ({ source: s.name, files: s.files }));
+  }
+
+  async start(): Promise<void> {
+    this.store.migrate();
+    const { config } = this.ctx;
+    let list: SourceConfig[] = config.sources;
+    if (list.length === 0) {
+      const found = await discoverDefaultSources(this.deps.defaultRoots ?? {});
+      this.logDiscovery(found);
+      list = found.found;
+    }
+    for (const s of list) {
+      if (!s.enabled || s.path === undefined) continue;
+      const zone = this.zoneOf(s);
+      this.deps.stats.register(s.name, s.app);
+      const source = new FileSource({
+        source: { ...s, path: s.path },
+        store: this.store,
+        ...(zone ? { zone } : {}),
+        maxLineBytes: config.ingest.maxLineBytes,
+        limits: this.limits(),
+        idleFlushMs: config.ingest.idleFlush,
+        rescanMs: config.ingest.rescanInterval,
+        now: () => this.ctx.clock.now(),
+        logger: this.log.child(s.name),
+        emit: (r) => this.accept(r),
+        afterChunk: () => this.maybeCommit(),
+        onFiles: (files) => {
+          this.deps.stats.setFiles(s.name, files);
+          this.ctx.bus.emit('source', { source: s.name, at: this.ctx.clock.now(), kind: 'files' });
+        },
+      });
+      // Listed before it starts: commits during its start-up drains must carry its checkpoints.
+      this.sources.push(source);
+      try {
+        await source.start();
+      } catch (err) {
+        this.log.error(`Source ${s.name} could not start; the other sources carry on.`, { path: s.path, error: err });
+        await source.stop();
+        this.commit();
+        this.sources.splice(this.sources.indexOf(source), 1);
+      }
+      this.commit();
+    }
+    this.timer = setInterval(() => this.commit(), config.ingest.checkpointInterval);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.all(
+      this.sources.map((s) =>
+        s.stop().catch((err: unknown) => this.log.warn(`Source ${s.name} did not stop cleanly.`, { error: err })),
+      ),
+    );
+    for (const p of this.push.values()) {
+      if (p.timer) clearTimeout(p.timer);
+      p.asm.flush();
+    }
+    this.push.clear();
+    this.commit();
+    this.sources.length = 0;
+  }
+
+  /**
+   * Lines pushed over HTTP (`POST /api/ingest`): one assembler per (source, app), flushed when idle, so multi-line
+   * records survive being split across requests. Returns the number of lines accepted.
+   */
+  pushLines(source: string, app: string, lines: readonly string[]): number {
+    const key = `${source}\u0000${app}`;
+    let p = this.push.get(key);
+    if (!p) {
+      if (this.push.size >= MAX_PUSH_STREAMS) this.evictPushStream();
+      const configured = this.ctx.config.sources.find((s) => s.name === source);
+      const zone = configured ? this.zoneOf(configured) : undefined;
+      this.deps.stats.register(source, app);
+      p = {
+        asm: new Assembler({
+          parsers: parsersFor(app),
+          app: app === 'auto' ? 'generic' : app,
+          source,
+          ...(zone ? { zone } : {}),
+          limits: this.limits(),
+          now: () => this.ctx.clock.now(),
+          emit: (r) => {
+            // Offsets of pushed lines point into no file.
+            delete r.offset;
+            this.accept(r);
+          },
+        }),
+        timer: null,
+      };
+      this.push.set(key, p);
+    }
+    const max = this.ctx.config.ingest.maxLineBytes;
+    for (const raw of lines) {
+      const parts = raw.split('\n');
+      if (parts.length > 1 && parts.at(-1) === '') parts.pop();
+      for (const line of parts) p.asm.push(cleanLine(line, max));
+    }
+    this.maybeCommit();
+    const stream = p;
+    if (stream.timer) clearTimeout(stream.timer);
+    stream.timer = setTimeout(() => {
+      stream.timer = null;
+      stream.asm.flush();
+      this.maybeCommit();
+    }, this.ctx.config.ingest.idleFlush);
+    stream.timer.unref();
+    return lines.length;
+  }
+
+  /** Stores the batch and the checkpoints now (tests; stop). */
+  commit(): void {
+    const checkpoints: Checkpoint[] = [];
+    for (const s of this.sources) {
+      for (const f of s.takeForgotten()) this.forget.push({ source: s.name, path: f });
+      for (const c of s.checkpoints()) {
+        const key = `${c.source}\u0000${c.path}`;
+        const value = `${c.dev}:${c.ino}:${c.fpLen}:${c.fpHash}:${c.offset}`;
+        if (this.written.get(key) !== value) checkpoints.push(c);
+      }
+    }
+    if (!this.batch.length && !checkpoints.length && !this.forget.length) return;
+    try {
+      this.store.commit({ records: this.batch, checkpoints, forget: this.forget, at: this.ctx.clock.now() });
+    } catch (err) {
+      if (!this.storeFailing) this.log.error('Storing records failed; they are kept and retried.', { error: err });
+      this.storeFailing = true;
+      if (this.batch.length > MAX_UNSTORED) {
+        this.log.error(`The store keeps failing; dropping ${this.batch.length} unstored records.`);
+        this.batch = [];
+        this.batchBytes = 0;
+      }
+      return;
+    }
+    if (this.storeFailing) this.log.info('Storing records works again.');
+    this.storeFailing = false;
+    for (const f of this.forget) this.written.delete(`${f.source}\u0000${f.path}`);
+    for (const c of checkpoints) {
+      this.written.set(`${c.source}\u0000${c.path}`, `${c.dev}:${c.ino}:${c.fpLen}:${c.fpHash}:${c.offset}`);
+    }
+    this.batch = [];
+    this.batchBytes = 0;
+    this.forget = [];
+  }
+
+  private accept(r: LogRecord): void {
+    try {
+      this.deps.process(r);
+    } catch (err) {
+      this.processFailures++;
+      if (this.processFailures === 1 || this.processFailures % 1000 === 0) {
+        this.log.warn('Detection failed on a record; the record is still stored.', {
+          source: r.source,
+          failures: this.processFailures,
+          error: err,
+        });
+      }
+    }
+    this.deps.stats.record(r);
+    this.ctx.bus.emit('record', r);
+    this.batch.push(r);
+    this.batchBytes += r.raw.length + r.message.length;
+  }
+
+  private maybeCommit(): void {
+    if (this.batch.length >= BATCH_RECORDS || this.batchBytes >= BATCH_BYTES) this.commit();
+  }
+
+  private evictPushStream(): void {
+    const [key, oldest] = this.push.entries().next().value ?? [];
+    if (key === undefined || !oldest) return;
+    if (oldest.timer) clearTimeout(oldest.timer);
+    oldest.asm.flush();
+    this.push.delete(key);
+  }
+
+  private limits(): AssemblerLimits {
+    const { maxRecordLines, maxRecordBytes } = this.ctx.config.ingest;
+    return { maxRecordLines, maxRecordBytes };
+  }
+
+  private zoneOf(s: SourceConfig): Zone | undefined {
+    if (!s.timezone) return undefined;
+    try {
+      return zoneByName(s.timezone);
+    } catch (err) {
+      this.log.warn(`Source ${s.name} names an unknown timezone; using the one its log announces.`, {
+        timezone: s.timezone,
+        error: err,
+      });
+      return undefined;
+    }
+  }
+
+  private logDiscovery(d: Discovery): void {
+    if (!d.found.length) {
+      this.log.warn('No source is configured and no app log was found in the default locations.', {
+        looked: d.missing.map((m) => m.app),
+      });
+      return;
+    }
+    for (const s of d.found) this.log.info(`No source configured: found ${s.app} logs in ${s.path}.`);
+    this.log.info('Apps whose logs were not found in their default locations.', {
+      apps: d.missing.map((m) => m.app),
+    });
+  }
+}
+
+/** What the line splitter does for file lines: CR dropped, NULs dropped, capped with the same marker. */
+function cleanLine(line: string, max: number): string {
+  let l = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (l.includes('\0')) l = l.replaceAll('\0', '');
+  if (Buffer.byteLength(l) > max) l = Buffer.from(l).subarray(0, max).toString('utf8') + TRUNCATION_MARKER;
+  return l;
+}
