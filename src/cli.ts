@@ -4,7 +4,8 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 invalid configuration or usage.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config/load.ts';
+import { ConfigError, type LoadedConfig, loadConfig } from './config/load.ts';
+import type { Config } from './config/schema.ts';
 import { APPS } from './core/types.ts';
 import { isValidZone } from './parsers/time.ts';
 
@@ -12,9 +13,11 @@ const USAGE = `Usage: arrgus <command> [options]
 
 Commands:
   run [--config FILE]              follow the configured logs (default command)
-  replay [--app APP|auto] [--tz ZONE] [--events] [--format ndjson|summary] FILE... | -
+  replay [--app APP|auto] [--tz ZONE] [--events] [--format ndjson|summary] [--config FILE] FILE... | -
                                    run the pipeline offline over files (or stdin) and print NDJSON
   check-config [FILE]              validate a configuration file (with environment and add-on options) and exit
+  notify-test NAME [--config FILE] send a test notification to one target; prints success or the exact failure reason
+  ha-cleanup [--config FILE]       remove every MQTT / Home Assistant entity this instance published
 
 Environment: ARRGUS_<SECTION>__<KEY> overrides any setting (e.g. ARRGUS_WEB__PORT=8100).`;
 
@@ -27,6 +30,10 @@ export async function cli(argv: string[]): Promise<number> {
       return replayCommand(rest);
     case 'check-config':
       return checkConfig(rest);
+    case 'notify-test':
+      return notifyTest(rest);
+    case 'ha-cleanup':
+      return haCleanupCommand(rest);
     case '-h':
     case '--help':
     case 'help':
@@ -66,6 +73,57 @@ function checkConfig(args: string[]): number {
   }
 }
 
+/** Loads the configuration for a one-shot command; a ConfigError becomes exit code 2. */
+function loadFor(args: string[]): { loaded: LoadedConfig; positionals: string[] } | number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { config: { type: 'string', short: 'c' } },
+    allowPositionals: true,
+  });
+  try {
+    return { loaded: loadConfig(values.config ? { file: values.config } : {}), positionals };
+  } catch (err) {
+    return configFailure(err);
+  }
+}
+
+async function notifyTest(args: string[]): Promise<number> {
+  const r = loadFor(args);
+  if (typeof r === 'number') return r;
+  const { notifyTestCommand } = await import('./notify/cli.ts');
+  const { systemClock } = await import('./core/clock.ts');
+  return notifyTestCommand(r.loaded.config, r.positionals[0], {
+    out: process.stdout,
+    err: process.stderr,
+    clock: systemClock,
+  });
+}
+
+async function haCleanupCommand(args: string[]): Promise<number> {
+  const r = loadFor(args);
+  if (typeof r === 'number') return r;
+  const { config } = r.loaded;
+  const { loadInstanceId } = await import('./store/instance-id.ts');
+  const { haCleanup } = await import('./mqtt/cleanup.ts');
+  const { createLogger } = await import('./core/logger.ts');
+  const { VERSION } = await import('./main.ts');
+  try {
+    const res = await haCleanup({
+      config,
+      instanceId: loadInstanceId(config.dataDir, config.instanceId),
+      version: VERSION,
+      logger: createLogger('arrgus', { level: config.log.level }),
+    });
+    process.stdout.write(
+      `Removed ${res.removed.length} retained topics (and emptied ${res.emptied} configs) on ${res.broker}.\n`,
+    );
+    return 0;
+  } catch (err) {
+    process.stderr.write(`arrgus ha-cleanup: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
 function configFailure(err: unknown): number {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
@@ -100,8 +158,16 @@ async function replayCommand(args: string[]): Promise<number> {
     process.stderr.write(`arrgus replay: --format: got "${format}", expected ndjson or summary\n`);
     return 2;
   }
+  let config: Config | undefined;
+  if (values.config) {
+    try {
+      config = loadConfig({ file: values.config }).config;
+    } catch (err) {
+      return configFailure(err);
+    }
+  }
   const { attachDetection } = await import('./replay-detect.ts');
-  const detection = attachDetection(values.tz ? { tz: values.tz } : {});
+  const detection = attachDetection({ ...(values.tz ? { tz: values.tz } : {}), ...(config ? { config } : {}) });
   try {
     await replay({
       app,
@@ -128,6 +194,7 @@ function parseReplayArgs(args: string[]) {
       tz: { type: 'string' },
       events: { type: 'boolean' },
       format: { type: 'string' },
+      config: { type: 'string', short: 'c' },
     },
     allowPositionals: true,
   });

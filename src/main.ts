@@ -1,10 +1,221 @@
 /**
- * The composition root (house rule 1): reads the loaded configuration, builds every component with one context
- * object, and owns the start/stop order.
+ * The composition root (house rule 1): builds every component from the loaded configuration with one context object,
+ * and owns the start/stop order. The hot path is plain calls — file → assembler → `detector.process` → store — and
+ * everything slow (notifications, MQTT, the web) listens on the bus.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
 import type { LoadedConfig } from './config/load.ts';
+import type { Config } from './config/schema.ts';
+import { EventBus } from './core/bus.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import type { Component, CoreContext } from './core/context.ts';
+import type { ArrgusEvents } from './core/events.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import type { LogRecord } from './core/types.ts';
+import { Detector } from './detect/detector.ts';
+import { MqttBridge } from './mqtt/bridge.ts';
+import { BrokerConfigError } from './mqtt/broker.ts';
+import { NotifyDispatcher } from './notify/dispatcher.ts';
+import type { LocationRoots } from './sources/default-locations.ts';
+import { Ingestion } from './sources/ingestion.ts';
+import { SourceStatsTracker } from './sources/source-stats.ts';
+import { type Database, openDatabase } from './store/db.ts';
+import { loadInstanceId } from './store/instance-id.ts';
+import { Outbox } from './store/outbox.ts';
+import { StateStore } from './store/state.ts';
+import { createWebApp, type HealthReport } from './web/app.ts';
+import { createNotifyRoutes } from './web/notify-routes.ts';
+import { WebServer } from './web/server.ts';
 
-export async function startService(_loaded: LoadedConfig): Promise<number> {
-  process.stderr.write('arrgus run: the service is being built.\n');
-  return 1;
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface ServiceOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Default-location roots for discovery (tests). */
+  defaultRoots?: LocationRoots;
+  /** `null` disables the Supervisor lookup (tests); default: from `SUPERVISOR_TOKEN`. */
+  supervisor?: null;
+}
+
+/** Everything `arrgus run` builds, in start order. */
+export class Service {
+  readonly ctx: CoreContext;
+  readonly db: Database;
+  readonly state: StateStore;
+  readonly detector: Detector;
+  readonly stats: SourceStatsTracker;
+  readonly notify: NotifyDispatcher;
+  readonly ingestion: Ingestion;
+  readonly mqtt: MqttBridge;
+  readonly web: WebServer;
+  private readonly started: Component[] = [];
+  private readonly startedAt: number;
+
+  constructor(config: Config, opts: ServiceOptions = {}) {
+    const clock = opts.clock ?? systemClock;
+    const logger = opts.logger ?? createLogger('arrgus', { level: config.log.level, format: config.log.format });
+    this.ctx = {
+      config,
+      logger,
+      bus: new EventBus<ArrgusEvents>(logger.child('bus')),
+      clock,
+      instanceId: loadInstanceId(config.dataDir, config.instanceId),
+      version: VERSION,
+    };
+    this.startedAt = clock.now();
+    this.db = openDatabase(join(config.dataDir, 'arrgus.db'));
+    this.state = new StateStore({ dir: config.dataDir, logger: logger.child('state'), clock });
+    this.detector = new Detector(this.ctx, { state: this.state });
+    this.stats = new SourceStatsTracker(clock);
+    this.notify = new NotifyDispatcher({ ctx: this.ctx, mute: this.detector.mutes, outbox: new Outbox(this.db) });
+    const detector = this.detector;
+    const bus = this.ctx.bus;
+    this.ingestion = new Ingestion(this.ctx, {
+      db: this.db,
+      process: (record: LogRecord) => {
+        detector.process(record);
+        bus.emit('record', record);
+      },
+      stats: this.stats,
+      ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),
+    });
+    const notify = this.notify;
+    this.mqtt = new MqttBridge({
+      ctx: this.ctx,
+      issues: this.detector,
+      mutes: this.detector.mutes,
+      stats: this.stats,
+      notifierHealth: () =>
+        notify.health().map((h) => ({
+          name: h.name,
+          ok: h.healthy,
+          pending: h.queued,
+          ...(h.lastError ? { lastError: h.lastError } : {}),
+          ...(h.lastSuccessAt ? { lastSuccessAt: h.lastSuccessAt } : {}),
+          ...(h.lastAttemptAt && !h.healthy ? { lastFailureAt: h.lastAttemptAt } : {}),
+        })),
+      sendTestNotification: async () => {
+        for (const name of notify.targetNames()) await notify.test(name);
+      },
+      ...(opts.supervisor === null ? { supervisor: null } : {}),
+    });
+    const mounts: Array<{ path: string; app: Hono }> = [{ path: '/', app: createNotifyRoutes(this.notify) }];
+    const ingestion = this.ingestion;
+    const app = createWebApp(this.ctx, {
+      health: () => this.health(),
+      pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines),
+      mounts,
+    });
+    this.web = new WebServer(this.ctx, app);
+  }
+
+  /** Starts every component in order; on failure stops what started and rethrows. */
+  async start(): Promise<void> {
+    const log = this.ctx.logger;
+    log.info(`Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${this.ctx.config.dataDir}).`);
+    await this.state.load();
+    const order: Component[] = [this.detector, this.notify, this.ingestion, this.mqtt];
+    if (this.ctx.config.web.enabled) order.push(this.web);
+    try {
+      for (const c of order) {
+        await c.start();
+        this.started.push(c);
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    log.info('Arrgus is running.');
+  }
+
+  /** Stops in reverse order; each component's failure is logged and the others still stop. */
+  async stop(): Promise<void> {
+    const log = this.ctx.logger;
+    while (this.started.length) {
+      const c = this.started.pop() as Component;
+      try {
+        await c.stop();
+      } catch (err) {
+        log.warn(`Component ${c.name} did not stop cleanly.`, { error: err });
+      }
+    }
+    try {
+      await this.state.close();
+    } catch (err) {
+      log.warn('The state file could not be written on shutdown.', { error: err });
+    }
+    if (this.db.isOpen) this.db.close();
+  }
+
+  health(): HealthReport {
+    const followed = new Map(this.ingestion.followed().map((f) => [f.source, f.files]));
+    const sources = this.stats.all().map((s) => ({
+      name: s.source,
+      app: s.app,
+      files: followed.get(s.source) ?? s.files,
+      lastRecordAt: iso(s.lastRecordAt),
+      lastErrorAt: iso(s.lastErrorAt),
+      recordsPerMinute: s.recordsPerMinute,
+      errors5m: s.errors5m,
+      warnings5m: s.warnings5m,
+      parseFailures: s.parseFailures,
+      totalRecords: s.totalRecords,
+    }));
+    const notifications = this.notify.health();
+    const mqttConnected = this.mqtt.mqtt?.connected ?? false;
+    const degraded = notifications.some((n) => !n.healthy) || (this.ctx.config.mqtt.enabled && !mqttConnected);
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      version: VERSION,
+      uptimeSeconds: Math.round((this.ctx.clock.now() - this.startedAt) / 1000),
+      sources,
+      openIssues: this.detector.list({ status: ['open', 'acknowledged'] }).length,
+      activeAlerts: this.detector.activeAlerts().length,
+      mqtt: { enabled: this.ctx.config.mqtt.enabled, connected: mqttConnected },
+      notifications,
+    };
+  }
+}
+
+function iso(t: number | null): string | null {
+  return t === null ? null : new Date(t).toISOString();
+}
+
+/** `arrgus run`: start, then stop cleanly on SIGINT/SIGTERM. Resolves with the process exit code. */
+export async function startService(loaded: LoadedConfig): Promise<number> {
+  const service = new Service(loaded.config);
+  const log = service.ctx.logger;
+  log.info(`Configuration: ${loaded.layers.join(' + ')}.`);
+  try {
+    await service.start();
+  } catch (err) {
+    if (err instanceof BrokerConfigError) {
+      log.error(`Invalid MQTT configuration: ${err.message}`);
+      return 2;
+    }
+    log.error(`Arrgus could not start: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`Received ${signal}; stopping.`);
+      service.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          log.error('Arrgus did not stop cleanly.', { error: err });
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
 }

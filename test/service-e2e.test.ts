@@ -1,0 +1,154 @@
+/**
+ * The whole service, booted as `arrgus run` builds it, against a real Mosquitto and real files: log lines appended to
+ * a followed Plex log become an issue and an alert on MQTT, Home Assistant discovery is published, the HTTP API
+ * answers, pushed lines are ingested, and a clean stop publishes `offline`.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import mqtt from 'mqtt';
+import { validateConfig } from '../src/config/load.ts';
+import { memoryLogger } from '../src/core/logger.ts';
+import { Service } from '../src/main.ts';
+import { Mosquitto, mosquittoSkip } from './helpers/mosquitto.ts';
+
+interface Msg {
+  topic: string;
+  payload: string;
+  retain: boolean;
+}
+
+function plexLine(d: Date, level: string, msg: string): string {
+  const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** What a client connecting now receives as retained on `filter` (live deliveries carry no retain flag). */
+async function retained(url: string, filter: string): Promise<Msg[]> {
+  const c = await mqtt.connectAsync(url, { clientId: `e2e-retained-${Math.random().toString(16).slice(2)}` });
+  const got: Msg[] = [];
+  c.on('message', (topic, payload, packet) => got.push({ topic, payload: payload.toString(), retain: packet.retain }));
+  await c.subscribeAsync(filter);
+  await new Promise((r) => setTimeout(r, 300));
+  await c.endAsync();
+  return got;
+}
+
+describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
+  let broker: Mosquitto;
+  let service: Service;
+  let client: mqtt.MqttClient;
+  const messages: Msg[] = [];
+  const logs = memoryLogger('debug');
+  const dir = mkdtempSync(join(tmpdir(), 'arrgus-e2e-'));
+  const logDir = join(dir, 'plex-logs');
+  const logFile = join(logDir, 'Plex Media Server.log');
+
+  before(async () => {
+    broker = await Mosquitto.start();
+    mkdirSync(logDir);
+    writeFileSync(logFile, plexLine(new Date(), 'INFO', 'Plex Media Server v1.41.5.9522 - Docker - GMT 00:00'));
+    client = mqtt.connect(broker.url, { clientId: 'e2e-observer' });
+    client.on('message', (topic, payload, packet) =>
+      messages.push({ topic, payload: payload.toString(), retain: packet.retain }),
+    );
+    await new Promise<void>((r) => client.once('connect', () => r()));
+    await client.subscribeAsync(['arrgus/#', 'homeassistant/#']);
+    const config = validateConfig({
+      dataDir: join(dir, 'data'),
+      instanceId: 'e2e',
+      web: { port: 0, host: '127.0.0.1' },
+      mqtt: { url: broker.url },
+      alerts: { threshold: 3, window: '5m' },
+      sources: [{ name: 'plex', app: 'plex', path: logDir, timezone: 'UTC' }],
+    });
+    service = new Service(config, { logger: logs, supervisor: null });
+    await service.start();
+  });
+
+  after(async () => {
+    await service?.stop();
+    await client?.endAsync();
+    await broker?.stop();
+  });
+
+  test('discovery for the source device validates and is retained', async () => {
+    const cfg = await waitFor('a discovery config', () =>
+      messages.find(
+        (m) => m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config') && m.payload.includes('plex'),
+      ),
+    );
+    const payload = JSON.parse(cfg.payload) as { unique_id: string };
+    assert.match(payload.unique_id, /e2e/);
+    const kept = await retained(broker.url, 'homeassistant/#');
+    assert.ok(kept.some((m) => m.topic === cfg.topic && m.retain && m.payload === cfg.payload));
+  });
+
+  test('appended ERROR lines become an issue and then an alert on MQTT', async () => {
+    await waitFor('the file to be followed', () => (service.ingestion.followed()[0]?.files.length ? true : undefined));
+    for (let i = 0; i < 4; i++) {
+      appendFileSync(logFile, plexLine(new Date(), 'ERROR', 'Failed to begin transaction: database is locked'));
+    }
+    const opened = await waitFor('an issue opened event', () =>
+      messages.find((m) => m.topic === 'arrgus/plex/event' && m.payload.includes('"opened"')),
+    );
+    assert.equal(opened.retain, false);
+    await waitFor('an alert event', () =>
+      messages.find((m) => m.topic === 'arrgus/plex/event' && m.payload.includes('"alert"')),
+    );
+    // The fourth record is emitted after the idle flush (no line follows it).
+    await waitFor('all four records', () =>
+      service.detector.list({ source: 'plex' })[0]?.count === 4 ? true : undefined,
+    );
+    const issues = service.detector.list({ source: 'plex' });
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]?.category, 'database');
+  });
+
+  test('the HTTP API reports the source and accepts pushed lines', async () => {
+    const base = `http://127.0.0.1:${service.web.port}`;
+    const health = (await (await fetch(`${base}/api/health`)).json()) as {
+      sources: Array<{ name: string; files: string[]; totalRecords: number }>;
+      mqtt: { connected: boolean };
+    };
+    const plex = health.sources.find((s) => s.name === 'plex');
+    assert.deepEqual(plex?.files, [logFile]);
+    assert.ok((plex?.totalRecords ?? 0) >= 4);
+    assert.equal(health.mqtt.connected, true);
+    const res = await fetch(`${base}/api/ingest?app=sonarr&source=sonarr`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        '2024-01-10 08:01:27.9|Error|DownloadedEpisodesImportService|Import failed, path does not exist or is not accessible by Sonarr: /downloads/x',
+      ]),
+    });
+    assert.equal(res.status, 202);
+    await waitFor('the pushed record to be tracked', () =>
+      service.detector.list({ source: 'sonarr' }).length ? true : undefined,
+    );
+  });
+
+  test('a clean stop publishes offline, retained', async () => {
+    await service.stop();
+    await waitFor('offline', () => messages.find((m) => m.topic === 'arrgus/status' && m.payload === 'offline'));
+    const kept = await retained(broker.url, 'arrgus/status');
+    assert.deepEqual(
+      kept.map((m) => [m.payload, m.retain]),
+      [['offline', true]],
+    );
+    assert.ok(!logs.lines.some((l) => l.includes('ERROR ')), `no ERROR in Arrgus's own log:\n${logs.lines.join('\n')}`);
+  });
+});
