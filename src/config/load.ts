@@ -179,7 +179,8 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 function preview(v: unknown, path: string): string {
   if (typeof v === 'string' && /pass|token|secret|apikey/i.test(path)) return '"[redacted]"';
   // Notification URLs carry tokens and passwords in their path or user info: never echo them.
-  if (typeof v === 'string' && /(?:^|\.)(?:url|webhookUrl)$/.test(path) && /^notify/.test(path)) return '"[redacted URL]"';
+  if (typeof v === 'string' && /(?:^|\.)(?:url|webhookUrl)$/.test(path) && /^notify/.test(path))
+    return '"[redacted URL]"';
   const s = redact(JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
