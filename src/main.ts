@@ -13,14 +13,18 @@ import { type Clock, systemClock } from './core/clock.ts';
 import type { Component, CoreContext } from './core/context.ts';
 import type { ArrgusEvents } from './core/events.ts';
 import { createLogger, type Logger } from './core/logger.ts';
+import { redactRecord } from './core/redact.ts';
 import type { LogRecord } from './core/types.ts';
 import { Detector } from './detect/detector.ts';
 import { MqttBridge } from './mqtt/bridge.ts';
 import { BrokerConfigError } from './mqtt/broker.ts';
 import { NotifyDispatcher } from './notify/dispatcher.ts';
+import { SessionTracker } from './sessions/tracker.ts';
+import { ApiPollers } from './sources/api-pollers.ts';
 import type { LocationRoots } from './sources/default-locations.ts';
 import { Ingestion } from './sources/ingestion.ts';
 import { SourceStatsTracker } from './sources/source-stats.ts';
+import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
 import { loadInstanceId } from './store/instance-id.ts';
 import { Outbox } from './store/outbox.ts';
@@ -28,6 +32,8 @@ import { StateStore } from './store/state.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
+import { sessionRoutes } from './web/session-routes.ts';
+import { webhookRoutes } from './web/webhook-routes.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -52,6 +58,9 @@ export class Service {
   readonly notify: NotifyDispatcher;
   readonly ingestion: Ingestion;
   readonly mqtt: MqttBridge;
+  readonly sessions: SessionTracker;
+  readonly apiPollers: ApiPollers;
+  readonly webhooks: WebhookReceiver;
   readonly web: WebServer;
   private readonly started: Component[] = [];
   private readonly startedAt: number;
@@ -78,11 +87,28 @@ export class Service {
     this.ingestion = new Ingestion(this.ctx, {
       db: this.db,
       process: (record: LogRecord) => {
+        // Apps log URLs with tokens in clear (Plex `X-Plex-Token=`, Jellyfin `api_key=`): mask before anything keeps it.
+        redactRecord(record);
         detector.process(record);
         bus.emit('record', record);
       },
       stats: this.stats,
       ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),
+    });
+    this.sessions = new SessionTracker({
+      clock,
+      logger: logger.child('sessions'),
+      issues: this.detector,
+      emit: (e) => bus.emit('session', e),
+    });
+    this.apiPollers = new ApiPollers(this.ctx, { issues: this.detector, tracker: this.sessions });
+    const apiPollers = this.apiPollers;
+    this.webhooks = new WebhookReceiver({
+      clock,
+      logger: logger.child('webhooks'),
+      tracker: this.sessions,
+      issues: this.detector,
+      poke: (source) => apiPollers.poke(source),
     });
     const notify = this.notify;
     this.mqtt = new MqttBridge({
@@ -104,7 +130,11 @@ export class Service {
       },
       ...(opts.supervisor === null ? { supervisor: null } : {}),
     });
-    const mounts: Array<{ path: string; app: Hono }> = [{ path: '/', app: createNotifyRoutes(this.notify) }];
+    const mounts: Array<{ path: string; app: Hono }> = [
+      { path: '/', app: createNotifyRoutes(this.notify) },
+      { path: '/', app: sessionRoutes({ tracker: this.sessions }) },
+      { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
+    ];
     const ingestion = this.ingestion;
     const app = createWebApp(this.ctx, {
       health: () => this.health(),
@@ -119,7 +149,7 @@ export class Service {
     const log = this.ctx.logger;
     log.info(`Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${this.ctx.config.dataDir}).`);
     await this.state.load();
-    const order: Component[] = [this.detector, this.notify, this.ingestion, this.mqtt];
+    const order: Component[] = [this.detector, this.notify, this.ingestion, this.apiPollers, this.mqtt];
     if (this.ctx.config.web.enabled) order.push(this.web);
     try {
       for (const c of order) {
@@ -176,6 +206,8 @@ export class Service {
       sources,
       openIssues: this.detector.list({ status: ['open', 'acknowledged'] }).length,
       activeAlerts: this.detector.activeAlerts().length,
+      apis: this.apiPollers.status(),
+      sessions: this.sessions.summary(),
       mqtt: { enabled: this.ctx.config.mqtt.enabled, connected: mqttConnected },
       notifications,
     };

@@ -4,6 +4,7 @@
  */
 import { access, open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { redactRecord } from './core/redact.ts';
 import type { Level, LogRecord } from './core/types.ts';
 import { appFromFileName } from './parsers/app-hint.ts';
 import { Assembler, type AssemblerLimits, DEFAULT_LIMITS } from './parsers/assembler.ts';
@@ -55,7 +56,10 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     records++;
     byLevel[rec.level]++;
     const extra = opts.onRecord?.(rec);
-    if (opts.events && opts.format === 'ndjson') out.write(JSON.stringify({ type: 'record', ...rec, ...extra }));
+    if (opts.events && opts.format === 'ndjson') {
+      redactRecord(rec);
+      out.write(JSON.stringify({ type: 'record', ...rec, ...extra }));
+    }
   };
 
   const files = opts.files.length ? opts.files : ['-'];

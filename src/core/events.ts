@@ -2,6 +2,7 @@
  * The events on the bus. The hot path (parse → rules → issue tracker) is plain function calls; everything slow
  * (MQTT, notifications, storage, the panel) listens here.
  */
+import type { SessionEvent } from '../sessions/types.ts';
 import type { Alert, Incident, Issue, LogRecord } from './types.ts';
 
 export type IssueEventKind = 'opened' | 'regressed' | 'acknowledged' | 'resolved' | 'muted' | 'unmuted' | 'updated';
@@ -51,4 +52,6 @@ export interface ArrgusEvents {
   incident: IncidentEvent;
   mute: MuteEvent;
   source: SourceHealthEvent;
+  /** A playback changed: started, paused, resumed, buffering, transcode_changed, stopped, failed. */
+  session: SessionEvent;
 }

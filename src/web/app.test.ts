@@ -126,3 +126,34 @@ describe('web: POST /api/ingest', () => {
     assert.equal(pushed.length, 0);
   });
 });
+
+describe('web: webhooks under a web token', () => {
+  test('webhooks skip the bearer check but need the token (query, header or bearer) when no source secret is set', async () => {
+    const { ctx } = testContext({
+      web: { token: 'sekrit-token-1' },
+      sources: [{ name: 'sonarr', app: 'sonarr', path: '/x' }],
+    });
+    const { webhookRoutes } = await import('./webhook-routes.ts');
+    const { WebhookReceiver } = await import('../sources/webhooks.ts');
+    const receiver = new WebhookReceiver({ clock: ctx.clock, logger: ctx.logger });
+    const app = createWebApp(ctx, {
+      health: (): HealthReport => ({ status: 'ok', version: 'x', uptimeSeconds: 0 }),
+      mounts: [{ path: '/', app: webhookRoutes(ctx, { receiver }) }],
+    });
+    const body = JSON.stringify({ eventType: 'Test' });
+    const headers = { 'content-type': 'application/json' };
+    assert.equal((await app.request('/api/webhooks/sonarr', { method: 'POST', body, headers })).status, 401);
+    assert.equal(
+      (await app.request('/api/webhooks/sonarr?token=sekrit-token-1', { method: 'POST', body, headers })).status,
+      200,
+    );
+    const viaBearer = await app.request('/api/webhooks/sonarr', {
+      method: 'POST',
+      body,
+      headers: { ...headers, authorization: 'Bearer sekrit-token-1' },
+    });
+    assert.equal(viaBearer.status, 200);
+    // Other routes still need the bearer header.
+    assert.equal((await app.request('/api/webhooks?token=sekrit-token-1')).status, 401);
+  });
+});

@@ -42,6 +42,9 @@ export function createWebApp(ctx: CoreContext, deps: WebDeps): Hono {
   if (token) {
     const expected = Buffer.from(`Bearer ${token}`);
     app.use('*', async (c, next) => {
+      // Apps cannot send a bearer header on their webhooks (Plex, Tautulli...): those routes check the source's own
+      // `webhookSecret` (query `token` or `X-Arrgus-Token`) instead.
+      if (c.req.method === 'POST' && c.req.path.startsWith('/api/webhooks/')) return next();
       const given = Buffer.from(c.req.header('authorization') ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         c.header('WWW-Authenticate', 'Bearer realm="arrgus"');

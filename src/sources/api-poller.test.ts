@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { FakeApp, FakeIssueService, waitFor } from '../../test/api-fakes.ts';
+import { ManualClock } from '../core/clock.ts';
+import { memoryLogger } from '../core/logger.ts';
+import { clearSecrets, registerSecret } from '../core/redact.ts';
+import { JsonClient } from './api-http.ts';
+import { ApiPoller } from './api-poller.ts';
+
+const KEY = 'k3y-5ecret-abcdef0123456789';
+
+function setup(app: FakeApp, opts: { intervalMs?: number; timeoutMs?: number } = {}) {
+  const logger = memoryLogger();
+  const issues = new FakeIssueService();
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const client = new JsonClient({
+    baseUrl: app.url,
+    verifyTls: true,
+    headers: { 'X-Api-Key': KEY },
+    timeoutMs: 1000,
+    label: 'Sonarr API',
+  });
+  let polls = 0;
+  const poller = new ApiPoller(
+    { clock, logger, issues },
+    {
+      source: 'sonarr',
+      app: 'sonarr',
+      label: `Sonarr API at ${app.url}`,
+      intervalMs: opts.intervalMs ?? 20,
+      timeoutMs: opts.timeoutMs ?? 200,
+      maxBackoffMs: 40,
+      run: async (signal) => {
+        polls++;
+        await client.get('api/v3/health', signal, { apikey: KEY });
+      },
+    },
+  );
+  return { logger, issues, clock, poller, polls: () => polls };
+}
+
+describe('ApiPoller', () => {
+  const apps: FakeApp[] = [];
+  after(async () => {
+    for (const a of apps) await a.stop();
+    clearSecrets();
+  });
+
+  it('an API going down and back: a connectivity problem with the reason, resolved when it answers', async () => {
+    registerSecret(KEY);
+    const app = new FakeApp().json('/api/v3/health', []);
+    apps.push(app);
+    await app.start();
+    const { issues, poller, logger } = setup(app);
+    await poller.pollOnce();
+    assert.equal(poller.status().ok, true);
+    await app.stop();
+    await poller.pollOnce();
+    assert.equal(issues.open().length, 0, 'one failure is not yet a problem');
+    await poller.pollOnce();
+    await poller.pollOnce();
+    const open = issues.open();
+    assert.equal(open.length, 1);
+    assert.equal(open[0]?.key, 'connectivity');
+    assert.match(open[0]?.title ?? '', /is unreachable/);
+    assert.match(open[0]?.message ?? '', /refused the connection/);
+    await app.start();
+    await poller.pollOnce();
+    assert.equal(issues.open().length, 0);
+    assert.deepEqual(
+      issues.transitions.map((t) => t.kind),
+      ['opened', 'resolved'],
+    );
+    assert.ok(logger.lines.some((l) => l.includes('answers again')));
+    assert.equal(logger.lines.filter((l) => l.includes('WARN')).length, 1, 'the outage is warned about once');
+    for (const line of logger.lines) assert.ok(!line.includes(KEY), `secret in log: ${line}`);
+  });
+
+  it('a 401 opens the problem at once and says the credentials are refused; a 500 answers with errors', async () => {
+    const app = new FakeApp().json('/api/v3/health', []);
+    apps.push(app);
+    await app.start();
+    const { issues, poller } = setup(app);
+    app.failWith = 401;
+    await poller.pollOnce();
+    assert.match(issues.open()[0]?.title ?? '', /rejects the configured credentials/);
+    app.failWith = 500;
+    await poller.pollOnce();
+    assert.match(issues.open()[0]?.message ?? '', /HTTP 500/);
+    assert.equal(issues.open().length, 1, 'the same key is updated, not duplicated');
+  });
+
+  it('times out a slow API without delaying another source, and backs off while failing', async () => {
+    const slow = new FakeApp().json('/api/v3/health', []);
+    const fast = new FakeApp().json('/api/v3/health', []);
+    apps.push(slow, fast);
+    await slow.start();
+    await fast.start();
+    slow.delayMs = 2000;
+    const s = setup(slow, { intervalMs: 30, timeoutMs: 80 });
+    const f = setup(fast, { intervalMs: 30 });
+    const started = Date.now();
+    s.poller.start();
+    f.poller.start();
+    await waitFor(() => f.polls() >= 4, 2000, 'the fast source to poll 4 times');
+    assert.ok(Date.now() - started < 1000, 'the fast source was not held up by the slow one');
+    await waitFor(() => s.poller.status().failures >= 2, 2000, 'the slow source to time out twice');
+    assert.match(s.poller.status().lastError ?? '', /did not answer within 80 ms/);
+    await s.poller.stop();
+    await f.poller.stop();
+    assert.equal(f.poller.status().failures, 0);
+  });
+
+  it('poke polls at once and stop leaves no timer behind', async () => {
+    const app = new FakeApp().json('/api/v3/health', []);
+    apps.push(app);
+    await app.start();
+    const { poller, polls } = setup(app, { intervalMs: 60_000 });
+    poller.start();
+    await waitFor(() => polls() === 1, 1000, 'the first poll');
+    poller.poke();
+    await waitFor(() => polls() === 2, 1000, 'the poked poll');
+    await poller.stop();
+    poller.poke();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(polls(), 2);
+  });
+});

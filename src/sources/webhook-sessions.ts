@@ -1,0 +1,103 @@
+/**
+ * Session snapshots from webhook payloads. Ids use the same `<player>/<item>` form as the API normalisers (Plex
+ * `Player.uuid` is the player's `machineIdentifier`, Jellyfin's `DeviceId`/`ItemId` are the API's), so a webhook and a
+ * poll of the same playback meet on one session. Webhooks say nothing reliable about the stream, so snapshots are
+ * `partial` with an `unknown` decision unless the payload names one (Tautulli).
+ */
+import { locationOf } from '../sessions/jellyfin.ts';
+import { bool, num, obj, plexSnapshot, set, str } from '../sessions/plex.ts';
+import type { MediaKind, SessionSnapshot, StreamDecision } from '../sessions/types.ts';
+
+type Node = Record<string, unknown>;
+
+const UNKNOWN = { decision: 'unknown' as const, reasons: [], hardware: null, source: {} };
+
+export function plexWebhookSnapshot(b: Node): SessionSnapshot | undefined {
+  const player = obj(b.Player);
+  const meta = obj(b.Metadata);
+  const uuid = str(player.uuid);
+  if (!uuid || !str(meta.ratingKey)) return undefined;
+  const node: Node = {
+    ...meta,
+    Player: { machineIdentifier: uuid, title: player.title, address: player.publicAddress, local: player.local },
+    User: { title: obj(b.Account).title },
+  };
+  return { ...plexSnapshot(node), transcode: { ...UNKNOWN }, partial: true };
+}
+
+export function jellyfinWebhookSnapshot(b: Node): SessionSnapshot | undefined {
+  const device = str(b.DeviceId) ?? str(b.DeviceName);
+  const item = str(b.ItemId) ?? str(b.Name);
+  if (!device || !item) return undefined;
+  const type = str(b.ItemType);
+  const kind: MediaKind =
+    type === 'Movie' ? 'movie' : type === 'Episode' ? 'episode' : type === 'Audio' ? 'track' : 'other';
+  const name = str(b.Name) ?? 'Unknown';
+  const s = num(b.SeasonNumber);
+  const e = num(b.EpisodeNumber);
+  const title =
+    kind === 'episode'
+      ? `${str(b.SeriesName) ?? 'Unknown show'}${s !== undefined && e !== undefined ? ` - S${pad(s)}E${pad(e)}` : ''} - ${name}`
+      : num(b.Year)
+        ? `${name} (${num(b.Year)})`
+        : name;
+  const snap: SessionSnapshot = {
+    id: `${device}/${item}`,
+    location: locationOf(str(b.RemoteEndPoint)),
+    title,
+    kind,
+    state: bool(b.IsPaused) ? 'paused' : 'playing',
+    transcode: { ...UNKNOWN },
+    partial: true,
+  };
+  set(snap, 'user', str(b.NotificationUsername) ?? str(b.Username));
+  set(snap, 'client', str(b.ClientName));
+  set(snap, 'device', str(b.DeviceName));
+  set(snap, 'address', str(b.RemoteEndPoint));
+  set(snap, 'itemId', str(b.ItemId));
+  const pos = num(b.PlaybackPositionTicks);
+  if (pos !== undefined) snap.positionMs = Math.round(pos / 10_000);
+  const dur = num(b.RunTimeTicks);
+  if (dur !== undefined) snap.durationMs = Math.round(dur / 10_000);
+  if (kind === 'episode') {
+    set(snap, 'show', str(b.SeriesName));
+    set(snap, 'season', s);
+    set(snap, 'episode', e);
+  }
+  return snap;
+}
+
+/** Tautulli's body is whatever the user templated; the README gives the recommended one (field names below). */
+export function tautulliSnapshot(b: Node): SessionSnapshot | undefined {
+  const player = str(b.machine_id) ?? str(b.player);
+  const item = str(b.rating_key) ?? str(b.title);
+  if (!player || !item) return undefined;
+  const media = str(b.media_type);
+  const kind: MediaKind = media === 'movie' || media === 'episode' || media === 'track' ? media : 'other';
+  const decision = decisionOf(str(b.transcode_decision));
+  const snap: SessionSnapshot = {
+    id: `${player}/${item}`,
+    location: str(b.stream_local) === undefined ? locationOf(str(b.ip_address)) : bool(b.stream_local) ? 'lan' : 'wan',
+    title: str(b.full_title) ?? str(b.title) ?? 'Unknown',
+    kind,
+    state: 'playing',
+    transcode: { decision, reasons: [], hardware: null, source: {} },
+    partial: decision === 'unknown',
+  };
+  set(snap, 'user', str(b.user) ?? str(b.username));
+  set(snap, 'client', str(b.product));
+  set(snap, 'device', str(b.player));
+  set(snap, 'address', str(b.ip_address));
+  set(snap, 'itemId', str(b.rating_key));
+  return snap;
+}
+
+function decisionOf(d: string | undefined): StreamDecision {
+  const v = d?.toLowerCase();
+  if (v === 'direct play') return 'directplay';
+  if (v === 'copy' || v === 'direct stream') return 'directstream';
+  if (v === 'transcode') return 'transcode';
+  return 'unknown';
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');

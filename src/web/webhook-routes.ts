@@ -1,0 +1,119 @@
+/**
+ * `POST /api/webhooks/<app>` for sonarr, radarr, lidarr, readarr, prowlarr, whisparr, jellyfin, plex and tautulli,
+ * and `GET /api/webhooks` (the journal of recent webhooks). The HTTP edge only: which source the webhook belongs to
+ * (`?source=NAME`, else the first enabled source of that app), the per-source secret (`?token=` or `X-Arrgus-Token`,
+ * from the source's `webhookSecret`), the size limit (413), the body format (JSON; Plex sends multipart with a JSON
+ * `payload` part) and the error shape (`{error, status}`). What a payload means lives in sources/webhooks.ts.
+ * Routes carry their full path: mount with `app.route('/', webhookRoutes(ctx, deps))`.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { SourceConfig } from '../config/sources.ts';
+import type { CoreContext } from '../core/context.ts';
+import { redact } from '../core/redact.ts';
+import { WEBHOOK_APPS, type WebhookApp, WebhookInvalid, type WebhookReceiver } from '../sources/webhooks.ts';
+import { readBodyLimited } from './body.ts';
+
+export interface WebhookRouteDeps {
+  receiver: WebhookReceiver;
+}
+
+const ARR = new Set<string>(['sonarr', 'radarr', 'lidarr', 'readarr', 'prowlarr', 'whisparr']);
+
+export function webhookRoutes(ctx: CoreContext, deps: WebhookRouteDeps): Hono {
+  const log = ctx.logger.child('webhooks');
+  const app = new Hono();
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return fail(c, err.status, err.message);
+    if (err instanceof WebhookInvalid) return fail(c, 400, `invalid payload: ${err.message}`);
+    log.warn(`Webhook ${c.req.path} failed; answered 500.`, { error: err });
+    return fail(c, 500, 'internal error');
+  });
+
+  app.get('/api/webhooks', (c) => {
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 200);
+    return c.json({ webhooks: deps.receiver.recent(limit) });
+  });
+
+  app.post('/api/webhooks/:app', async (c) => {
+    const name = c.req.param('app').toLowerCase();
+    if (!(WEBHOOK_APPS as readonly string[]).includes(name)) {
+      return fail(c, 404, `no webhook for "${name}"; expected one of ${WEBHOOK_APPS.join(', ')}`);
+    }
+    const appName = name as WebhookApp;
+    const source = pick(ctx.config.sources, appName, c.req.query('source'));
+    if (typeof source === 'string') return fail(c, 404, source);
+    // The source's own secret; without one, the API token (when set) guards webhooks too, so setting `web.token`
+    // never leaves them open. Apps pass it as `?token=` or `X-Arrgus-Token` (they cannot send a bearer header).
+    const required = source.webhookSecret ?? ctx.config.web.token;
+    const bearer = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    if (required && !secretMatches(required, c.req.query('token') ?? c.req.header('x-arrgus-token') ?? bearer)) {
+      log.warn(`Refused a ${appName} webhook for ${source.name}: missing or wrong token.`);
+      return fail(c, 401, 'missing or wrong webhook token (query `token` or header `X-Arrgus-Token`)');
+    }
+    const raw = await readBodyLimited(c, ctx.config.web.maxBodyBytes);
+    const body = appName === 'plex' ? await plexPayload(raw, c.req.header('content-type') ?? '') : json(raw);
+    let record: ReturnType<WebhookReceiver['arr']>;
+    if (ARR.has(appName)) record = deps.receiver.arr(source, body);
+    else if (appName === 'jellyfin') record = deps.receiver.jellyfin(source, body);
+    else if (appName === 'plex') record = deps.receiver.plex(source, body);
+    else {
+      const plex = pick(ctx.config.sources, 'plex', c.req.query('plex'));
+      record = deps.receiver.tautulli(source, typeof plex === 'string' ? undefined : plex, body);
+    }
+    return c.json({ ok: true, source: record.source, event: record.event, known: record.known, effect: record.effect });
+  });
+  return app;
+}
+
+function fail(c: Context, status: number, message: string): Response {
+  return c.json({ error: redact(message), status }, status as ContentfulStatusCode);
+}
+
+/** The source a webhook belongs to, or why there is none. */
+function pick(sources: readonly SourceConfig[], app: string, wanted: string | undefined): SourceConfig | string {
+  const candidates = sources.filter((s) => s.app === app && s.enabled);
+  if (wanted) {
+    const s = candidates.find((x) => x.name.toLowerCase() === wanted.toLowerCase());
+    return s ?? `no enabled ${app} source is named "${wanted}"`;
+  }
+  return (
+    candidates[0] ?? `no ${app} source is configured; add one (a url is optional) so its webhooks have somewhere to go`
+  );
+}
+
+function secretMatches(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function json(raw: Buffer): unknown {
+  if (raw.length === 0) throw new WebhookInvalid('the body is empty; expected JSON');
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch (err) {
+    throw new WebhookInvalid(`the body is not JSON (${(err as Error).message})`);
+  }
+}
+
+/** Plex posts `multipart/form-data` with the JSON in a `payload` field (and a thumbnail for some events). */
+async function plexPayload(raw: Buffer, contentType: string): Promise<unknown> {
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return json(raw);
+  let form: FormData;
+  try {
+    form = await new Request('http://webhook.local/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(raw),
+    }).formData();
+  } catch (err) {
+    throw new WebhookInvalid(`the multipart body cannot be read (${(err as Error).message})`);
+  }
+  const payload = form.get('payload');
+  if (typeof payload !== 'string') throw new WebhookInvalid('the multipart body has no `payload` field');
+  return json(Buffer.from(payload));
+}
