@@ -1,22 +1,22 @@
 /**
- * The MQTT component: picks the broker (user URL, Supervisor, embedded), keeps the connection, publishes Home
- * Assistant discovery, states and events from the ports and the bus, and carries out commands. Ingestion never waits
- * for it: everything here hangs off bus listeners and timers.
+ * The MQTT component: keeps the connection, publishes Home Assistant discovery, states and events from the ports and
+ * the bus, and routes commands. Ingestion never waits for it: everything here hangs off bus listeners and timers.
+ * The parts live beside it: broker-connection.ts picks and starts the broker, discovery-sync.ts keeps the retained
+ * discovery in step, command-handler.ts carries out commands, wire-events.ts turns bus events into publications.
  */
-import { hostname } from 'node:os';
 import type { Component, CoreContext } from '../core/context.ts';
 import type { IssueService, MuteService, StatsService } from '../core/ports.ts';
 import { levelAtLeast } from '../core/types.ts';
-import { BrokerConfigError, EmbeddedBroker } from './broker.ts';
-import { MqttConnection } from './client.ts';
-import { parseCommand, runCommand } from './commands.ts';
-import { buildDiscovery, type DiscoveryMessage, isOwnConfig, ownConfigFilter } from './discovery.ts';
+import type { EmbeddedBroker } from './broker.ts';
+import { openBrokerConnection } from './broker-connection.ts';
+import type { MqttConnection } from './client.ts';
+import { handleCommand } from './command-handler.ts';
+import { DiscoverySync } from './discovery-sync.ts';
 import { type OutboundMessage, Publisher } from './publisher.ts';
 import { BRIDGE_KEY, NOTIFIERS_KEY, renderStates } from './render-states.ts';
-import { collectRetained } from './retained.ts';
 import { SourceRegistry } from './source-registry.ts';
-import { chooseBroker, fetchSupervisorMqtt, type SupervisorAccess } from './supervisor.ts';
-import { BRIDGE, parseCommandTopic, type Topics, topics } from './topics.ts';
+import type { SupervisorAccess } from './supervisor.ts';
+import { parseCommandTopic, type Topics, topics } from './topics.ts';
 import { wireEvents } from './wire-events.ts';
 
 /** Health of one notification target, for its diagnostic entity. */
@@ -54,13 +54,21 @@ export class MqttBridge implements Component {
   private tick: NodeJS.Timeout | null = null;
   private birthTimer: NodeJS.Timeout | null = null;
   private unwire: (() => void) | null = null;
-  private publishedConfigs = new Set<string>();
+  private readonly discovery: DiscoverySync;
 
   constructor(deps: MqttBridgeDeps) {
     this.d = deps;
     this.t = topics(deps.ctx.config.mqtt.baseTopic);
     this.log = deps.ctx.logger.child('mqtt');
     this.sources = new SourceRegistry(deps.ctx.config.sources);
+    this.discovery = new DiscoverySync({
+      ctx: deps.ctx,
+      topics: this.t,
+      sources: this.sources,
+      logger: this.log,
+      notifierNames: () => deps.notifierHealth?.().map((n) => n.name) ?? [],
+      testNotification: deps.sendTestNotification !== undefined,
+    });
   }
 
   get topics(): Topics {
@@ -83,55 +91,21 @@ export class MqttBridge implements Component {
   }
 
   async start(): Promise<void> {
-    const { config, clock, instanceId } = this.d.ctx;
+    const { config, clock } = this.d.ctx;
     const m = config.mqtt;
     if (!m.enabled) {
       this.log.info('MQTT is off (mqtt.enabled: false); nothing is published.');
       return;
     }
     this.startedAt = clock.now();
-    const access =
-      this.d.supervisor === undefined
-        ? process.env.SUPERVISOR_TOKEN
-          ? { token: process.env.SUPERVISOR_TOKEN }
-          : null
-        : this.d.supervisor;
-    const fromSupervisor = !m.url && access ? await fetchSupervisorMqtt(access, this.log) : null;
-    const choice = chooseBroker(m, fromSupervisor);
-    let url: string;
-    let creds: { username?: string; password?: string } = {};
-    if (choice.kind === 'embedded') {
-      url = await this.startEmbedded();
-      creds = { ...(m.username ? { username: m.username } : {}), ...(m.password ? { password: m.password } : {}) };
-    } else {
-      url = choice.url;
-      creds = {
-        ...(choice.username ? { username: choice.username } : {}),
-        ...(choice.password ? { password: choice.password } : {}),
-      };
-      if (choice.origin === 'supervisor')
-        this.log.info('Using the MQTT broker of Home Assistant (from the Supervisor).');
-    }
-    const connection = new MqttConnection(
-      {
-        url,
-        ...creds,
-        clientId: m.clientId ?? `arrgus_${instanceId}`,
-        keepalive: m.keepalive,
-        tls: {
-          rejectUnauthorized: m.tls.rejectUnauthorized,
-          ...(m.tls.ca ? { ca: m.tls.ca } : {}),
-          ...(m.tls.cert ? { cert: m.tls.cert } : {}),
-          ...(m.tls.key ? { key: m.tls.key } : {}),
-          ...(m.tls.servername ? { servername: m.tls.servername } : {}),
-        },
-        will: { topic: this.t.status, payload: 'offline' },
-        reconnectMin: m.reconnectMin,
-        reconnectMax: m.reconnectMax,
-        ...(this.d.random ? { random: this.d.random } : {}),
-      },
-      this.log,
-    );
+    const { connection, broker } = await openBrokerConnection({
+      ctx: this.d.ctx,
+      logger: this.log,
+      statusTopic: this.t.status,
+      supervisor: this.d.supervisor,
+      ...(this.d.random ? { random: this.d.random } : {}),
+    });
+    this.broker = broker;
     this.connection = connection;
     this.publisher = new Publisher({
       send: (topic, payload, retain) => connection.publish(topic, payload, retain),
@@ -177,36 +151,6 @@ export class MqttBridge implements Component {
     this.broker = null;
   }
 
-  private async startEmbedded(): Promise<string> {
-    const { mqtt: m } = this.d.ctx.config;
-    const broker = new EmbeddedBroker(
-      {
-        host: m.embedded.host,
-        port: m.embedded.port,
-        allowAnonymous: m.embedded.allowAnonymous,
-        ...(m.username ? { username: m.username } : {}),
-        ...(m.password ? { password: m.password } : {}),
-      },
-      this.log.child('broker'),
-    );
-    const wildcard = m.embedded.host === '0.0.0.0' || m.embedded.host === '::';
-    const host = wildcard ? '127.0.0.1' : m.embedded.host.includes(':') ? `[${m.embedded.host}]` : m.embedded.host;
-    try {
-      await broker.start();
-      this.broker = broker;
-      return `mqtt://${host}:${broker.port}`;
-    } catch (err) {
-      if (err instanceof BrokerConfigError) throw err;
-      // A port already taken is often another broker (Mosquitto): connect to it rather than give up.
-      this.log.warn('The embedded MQTT broker could not listen; connecting to whatever listens on its port.', {
-        host: m.embedded.host,
-        port: m.embedded.port,
-        error: err,
-      });
-      return `mqtt://${host}:${m.embedded.port}`;
-    }
-  }
-
   private haStatusTopic(): string {
     const ha = this.d.ctx.config.homeassistant;
     return ha.statusTopic ?? `${ha.discoveryPrefix}/status`;
@@ -218,7 +162,7 @@ export class MqttBridge implements Component {
     if (!c || !p) return;
     c.publish(this.t.status, 'online', true);
     await c.subscribe([this.haStatusTopic(), ...this.t.commandFilters]);
-    if (first) await this.clearStale();
+    if (first) await this.discovery.clearStale(c, p);
     this.publishDiscovery(true);
     p.resetSent();
     p.flushNow(this.allKeys(), true);
@@ -228,67 +172,11 @@ export class MqttBridge implements Component {
     return [BRIDGE_KEY, NOTIFIERS_KEY, ...this.sources.list().flatMap((s) => [`src:${s.name}`, `avail:${s.name}`])];
   }
 
-  private discoveryMessages(): DiscoveryMessage[] {
-    const { config, instanceId, version } = this.d.ctx;
-    const web = config.web;
-    const host = web.host === '0.0.0.0' || web.host === '::' ? hostname() : web.host;
-    const panelUrl = web.publicUrl ?? (web.enabled ? `http://${host}:${web.port}` : undefined);
-    return buildDiscovery({
-      prefix: config.homeassistant.discoveryPrefix,
-      topics: this.t,
-      instanceId,
-      version,
-      ...(panelUrl ? { panelUrl } : {}),
-      sources: this.sources.list(),
-      notifiers: this.sources.notifierSlugs(this.d.notifierHealth?.().map((n) => n.name) ?? []),
-      testNotification: this.d.sendTestNotification !== undefined,
-    });
-  }
-
-  /** Publishes every config (all of them when `all`, else only the ones not yet sent). Off: nothing. */
+  /** Publishes every config (all of them when `all`, else only the new ones, then their states). Off: nothing. */
   private publishDiscovery(all = false): void {
-    if (!this.d.ctx.config.homeassistant.discovery || !this.connection) return;
-    for (const msg of this.discoveryMessages()) {
-      if (!all && this.publishedConfigs.has(msg.topic)) continue;
-      if (this.connection.publish(msg.topic, JSON.stringify(msg.payload), true)) this.publishedConfigs.add(msg.topic);
-    }
+    if (!this.discovery.enabled || !this.connection) return;
+    this.discovery.publish(this.connection, all);
     if (!all) this.publisher?.flushNow(this.allKeys());
-  }
-
-  /**
-   * Removes what an earlier run left behind: retained configs of this instance that the current configuration no
-   * longer produces (a removed source, a removed notifier, or all of them when discovery was turned off) and the
-   * retained states of sources that are gone.
-   */
-  private async clearStale(): Promise<void> {
-    const c = this.connection;
-    const p = this.publisher;
-    if (!c || !p) return;
-    const { config, instanceId } = this.d.ctx;
-    const prefix = config.homeassistant.discoveryPrefix;
-    const expected = this.discoveryMessages();
-    const keep = new Set(config.homeassistant.discovery ? expected.map((m) => m.topic) : []);
-    const found = await collectRetained(c, [
-      ownConfigFilter(prefix, instanceId),
-      `${this.t.base}/+/state`,
-      `${this.t.base}/+/availability`,
-    ]);
-    const liveSlugs = new Set([BRIDGE, ...this.sources.list().map((s) => s.slug)]);
-    let removed = 0;
-    for (const [topic, payload] of found) {
-      const isConfig = topic.startsWith(`${prefix}/`);
-      const stale = isConfig
-        ? !keep.has(topic) && isOwnConfig(topic, payload, prefix, instanceId)
-        : !liveSlugs.has(topic.slice(this.t.base.length + 1).split('/')[0] ?? '');
-      if (stale) {
-        p.clear(topic);
-        removed++;
-      }
-    }
-    // With discovery off, Home Assistant may still hold entities from a broker that has since forgotten its retained
-    // configs (the embedded one forgets on restart): empty configs for everything we would publish remove them.
-    if (!config.homeassistant.discovery) for (const m of expected) if (!found.has(m.topic)) p.clear(m.topic);
-    if (removed) this.log.info(`Removed ${removed} retained MQTT topics left over from an earlier configuration.`);
   }
 
   private onMessage(topic: string, payload: string, retain: boolean): void {
@@ -297,7 +185,23 @@ export class MqttBridge implements Component {
       if (!retain && payload.trim() === 'online') this.onHomeAssistantBirth();
       return;
     }
-    if (parseCommandTopic(this.t.base, topic)) this.onCommand(topic, payload, retain);
+    if (!parseCommandTopic(this.t.base, topic)) return;
+    handleCommand(
+      {
+        topics: this.t,
+        sources: this.sources,
+        issues: this.d.issues,
+        mutes: this.d.mutes,
+        clock: this.d.ctx.clock,
+        logger: this.log,
+        ...(this.d.sendTestNotification ? { sendTestNotification: this.d.sendTestNotification } : {}),
+        respond: (t, body) => this.connection?.publish(t, body, false),
+        flush: (keys) => this.publisher?.flushNow(keys),
+      },
+      topic,
+      payload,
+      retain,
+    );
   }
 
   private onHomeAssistantBirth(): void {
@@ -311,51 +215,6 @@ export class MqttBridge implements Component {
       this.publisher?.resetSent();
       this.publisher?.flushNow(this.allKeys(), true);
     }, delay);
-  }
-
-  private onCommand(topic: string, payload: string, retain: boolean): void {
-    if (retain) {
-      this.log.warn(
-        'Ignored a retained MQTT command: commands must not be retained (it would replay on every reconnection).',
-        { topic },
-      );
-      return;
-    }
-    const parsed = parseCommand(this.t.base, topic, payload, this.sources.bySlug());
-    const command = topic.slice(this.t.base.length + 1);
-    const respond = (ok: boolean, message: string): void => {
-      this.connection?.publish(
-        this.t.bridgeResponse,
-        JSON.stringify({ command, ok, message, at: new Date(this.d.ctx.clock.now()).toISOString() }),
-        false,
-      );
-    };
-    if (!parsed.ok) {
-      this.log.warn('Rejected an MQTT command.', { topic, reason: parsed.error });
-      respond(false, parsed.error);
-      return;
-    }
-    runCommand(parsed.command, {
-      issues: this.d.issues,
-      mutes: this.d.mutes,
-      now: () => this.d.ctx.clock.now(),
-      ...(this.d.sendTestNotification ? { sendTestNotification: this.d.sendTestNotification } : {}),
-    }).then(
-      (r) => {
-        this.log.info(`MQTT command: ${r.message}`, { topic });
-        respond(r.ok, r.message);
-        const keys = new Set<string>([BRIDGE_KEY]);
-        for (const s of r.changed) {
-          if (s === null) for (const x of this.sources.list()) keys.add(`src:${x.name}`);
-          else keys.add(`src:${s}`);
-        }
-        this.publisher?.flushNow(keys);
-      },
-      (err: unknown) => {
-        this.log.warn('An MQTT command failed.', { topic, error: err });
-        respond(false, err instanceof Error ? err.message : String(err));
-      },
-    );
   }
 
   /** Periodic refresh: new sources, rolling counts, freshness, uptime, notifier health. */

@@ -4,28 +4,20 @@
  * the receiver's `Retry-After`). Items refused for good (400, 413, 5xx SMTP recipient) are marked failed and logged
  * once at ERROR; everything else is retried until it goes through. A target that keeps failing is reported
  * unhealthy; it never slows the others (each queue has its own loop).
+ *
+ * This file is the queue and its health; how one send is bounded and when it is retried live in retry-policy.ts, and
+ * the attempt log people read in delivery-log.ts.
  */
 import type { NotifyTarget } from '../config/notify.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Outbox, OutboxItem } from '../store/outbox.ts';
-import { type Content, type ContentKind, DeliveryError, type FailureKind, type Notifier } from './types.ts';
+import { type AttemptLog, asDeliveryError, DeliveryLog, failureFields } from './delivery-log.ts';
+import { retryDelay, sendWithTimeout } from './retry-policy.ts';
+import { type Content, DeliveryError, type FailureKind, type Notifier } from './types.ts';
 
-export interface AttemptLog {
-  at: number;
-  target: string;
-  /** Outbox id; 0 for a test send. */
-  id: number;
-  kind: ContentKind;
-  title: string;
-  attempt: number;
-  outcome: 'sent' | 'retry' | 'failed' | 'dropped' | 'test-ok' | 'test-failed';
-  durationMs: number;
-  error?: string;
-  failure?: FailureKind;
-  status?: number;
-  nextAt?: number;
-}
+// Where the dispatcher, the CLI and the web routes have always imported them from.
+export { type AttemptLog, asDeliveryError } from './delivery-log.ts';
 
 export interface TargetHealth {
   name: string;
@@ -65,13 +57,10 @@ export interface QueueDeps {
   unhealthyAfter?: number;
 }
 
-/** Longest wait a `Retry-After` can impose: a broken header must not park a target for days. */
-const MAX_RETRY_AFTER_MS = 3_600_000;
-
 export class TargetQueue {
   readonly name: string;
   private readonly d: QueueDeps;
-  private readonly log: AttemptLog[] = [];
+  private readonly log: DeliveryLog;
   private running = false;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
@@ -85,6 +74,7 @@ export class TargetQueue {
   constructor(deps: QueueDeps) {
     this.d = deps;
     this.name = deps.target.name;
+    this.log = new DeliveryLog(deps.target.name, deps.clock, deps.logSize ?? 50);
   }
 
   start(): void {
@@ -131,7 +121,7 @@ export class TargetQueue {
   }
 
   attempts(): AttemptLog[] {
-    return [...this.log];
+    return this.log.list();
   }
 
   noteDropped(id: number, content: Pick<Content, 'kind' | 'title'>): void {
@@ -274,51 +264,26 @@ export class TargetQueue {
     }
   }
 
-  /** Exponential backoff with equal jitter (half fixed, half random), at least the receiver's Retry-After. */
+  /** Delay before the next attempt after `attempt` failed (see retry-policy.ts). */
   retryDelay(attempt: number, retryAfterMs?: number): number {
     const { initial, max } = this.d.target.retry;
-    const exp = Math.min(max, initial * 2 ** Math.min(attempt - 1, 30));
-    const jittered = exp / 2 + (this.d.random ?? Math.random)() * (exp / 2);
-    const floor = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
-    return Math.round(Math.max(jittered, floor));
+    return retryDelay(attempt, { initial, max, ...(this.d.random ? { random: this.d.random } : {}) }, retryAfterMs);
   }
 
-  /** One send under the target's timeout. Races the abort too, so a channel that ignores its signal cannot wedge the queue. */
+  /** One send under the target's timeout; an outbox item's send is the one `stop()` abandons. */
   private async sendOnce(id: string, content: Content, outboxId?: number) {
     const abort = new AbortController();
-    const timeoutMs = this.d.target.timeout;
-    const timer = setTimeout(
-      () => abort.abort(new DeliveryError(`no answer within ${timeoutMs} ms`, { kind: 'timeout' })),
-      timeoutMs,
-    );
     if (outboxId !== undefined) this.inflight = { id: outboxId, abort };
-    const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener('abort', () => reject(asDeliveryError(abort.signal.reason)), { once: true });
-    });
-    aborted.catch(() => undefined); // the race below observes it; this only keeps an unraced rejection quiet
     try {
-      return await Promise.race([this.d.notifier.send({ id, content }, abort.signal), aborted]);
+      return await sendWithTimeout(this.d.notifier, { id, content }, this.d.target.timeout, abort);
     } finally {
-      clearTimeout(timer);
       if (outboxId !== undefined) this.inflight = undefined;
     }
   }
 
   private record(entry: Omit<AttemptLog, 'at' | 'target'>): void {
-    this.log.push({ at: this.d.clock.now(), target: this.name, ...entry });
-    const max = this.d.logSize ?? 50;
-    if (this.log.length > max) this.log.splice(0, this.log.length - max);
+    this.log.record(entry);
   }
-}
-
-export function asDeliveryError(err: unknown): DeliveryError {
-  if (err instanceof DeliveryError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new DeliveryError(message, { kind: 'network', cause: err });
-}
-
-function failureFields(e: DeliveryError): { error: string; failure: FailureKind; status?: number } {
-  return { error: e.message, failure: e.kind, ...(e.status === undefined ? {} : { status: e.status }) };
 }
 
 function ms(started: number): number {

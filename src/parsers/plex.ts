@@ -93,24 +93,37 @@ export function createPlexParser(): FormatParser {
         const w = COMPONENT_WORD.exec(msg);
         if (w) rec.logger = w[1] as string;
       }
-      let corr: Correlation | undefined;
+      const corr: Correlation = {};
+      let any = false;
       if (msg.includes('Req#')) {
         const req = REQ.exec(msg);
-        if (req) (corr ??= {}).requestId = req[1] as string;
+        if (req) {
+          corr.requestId = req[1] as string;
+          any = true;
+        }
       }
       if (msg.includes('/transcode/session/')) {
         const ts = TRANSCODE_SESSION.exec(msg);
-        if (ts) (corr ??= {}).sessionId = ts[2] as string;
+        if (ts) {
+          corr.sessionId = ts[2] as string;
+          any = true;
+        }
       }
       if (msg.includes('atingKey') || msg.includes('/library/metadata/')) {
         const rk = RATING_KEY.exec(msg) ?? METADATA.exec(msg);
-        if (rk) (corr ??= {}).ratingKey = rk[1] as string;
+        if (rk) {
+          corr.ratingKey = rk[1] as string;
+          any = true;
+        }
       }
       if (msg.includes('Request:')) {
         const ip = CLIENT_IP.exec(msg);
-        if (ip) (corr ??= {}).clientIp = ip[1] as string;
+        if (ip) {
+          corr.clientIp = ip[1] as string;
+          any = true;
+        }
       }
-      if (corr) rec.correlation = corr;
+      if (any) rec.correlation = corr;
       if (rec.lines > 1) extractPythonTraceback(rec);
     },
   };

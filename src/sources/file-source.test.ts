@@ -9,78 +9,9 @@ import { memoryLogger } from '../core/logger.ts';
 import type { LogRecord } from '../core/types.ts';
 import { openDatabase } from '../store/db.ts';
 import { RecordStore } from '../store/records.ts';
-import { ACTIVE_MS, type FileInfo, FileSource, selectFiles } from './file-source.ts';
+import { FileSource } from './file-source.ts';
 
 const NOW = Date.UTC(2026, 0, 10, 12);
-const f = (path: string, ageMs = 0): FileInfo => ({
-  path: `/logs/${path}`,
-  dev: 1,
-  ino: path.length,
-  size: 100,
-  mtimeMs: NOW - ageMs,
-  birthtimeMs: 0,
-});
-const names = (paths: string[]) => paths.map((p) => p.replace('/logs/', ''));
-
-test('Plex: the live logs, never the rotated .N.log copies nor the XML statistics', () => {
-  const files = [
-    f('Plex Media Server.log'),
-    f('Plex Media Server.1.log'),
-    f('Plex Media Server.5.log'),
-    f('Plex Media Scanner.log'),
-    f('Plex DLNA Server.2.log'),
-    f('Plex Transcoder Statistics.log'),
-    f('.hidden.log'),
-  ];
-  assert.deepEqual(names(selectFiles('plex', files, NOW)), ['Plex Media Scanner.log', 'Plex Media Server.log']);
-});
-
-test('NLog: one verbosity family, the most verbose still written; archives never', () => {
-  const all = [f('sonarr.txt'), f('sonarr.debug.txt'), f('sonarr.trace.txt', 1000), f('sonarr.0.txt')];
-  assert.deepEqual(names(selectFiles('sonarr', all, NOW)), ['sonarr.trace.txt']);
-  // Trace was switched off a day ago: its file is stale, debug is what is written now.
-  const stale = [f('sonarr.txt'), f('sonarr.debug.txt'), f('sonarr.trace.txt', 86_400_000), f('sonarr.debug.3.txt')];
-  assert.deepEqual(names(selectFiles('sonarr', stale, NOW)), ['sonarr.debug.txt']);
-  assert.deepEqual(names(selectFiles('radarr', [f('radarr.txt'), f('radarr.1.txt')], NOW)), ['radarr.txt']);
-});
-
-test('Jellyfin: the newest daily log plus FFmpeg logs written recently', () => {
-  const files = [
-    f('log_20260108.log', 2 * 86_400_000),
-    f('log_20260109.log', 86_400_000),
-    f('log_20260110.log'),
-    f('FFmpeg.Transcode-2026-01-10_11-00-00_abc_def.log', 60_000),
-    f('FFmpeg.DirectStream-2026-01-09_11-00-00_abc_def.log', ACTIVE_MS + 1),
-  ];
-  assert.deepEqual(names(selectFiles('jellyfin', files, NOW)), [
-    'FFmpeg.Transcode-2026-01-10_11-00-00_abc_def.log',
-    'log_20260110.log',
-  ]);
-  const sizeRolled = [f('log_20260110.log'), f('log_20260110_001.log')];
-  assert.deepEqual(names(selectFiles('jellyfin', sizeRolled, NOW)), ['log_20260110_001.log']);
-});
-
-test('Emby, Docker, qBittorrent, Overseerr and auto pick their live files', () => {
-  assert.deepEqual(names(selectFiles('emby', [f('embyserver.txt'), f('embyserver-1.txt')], NOW)), ['embyserver.txt']);
-  assert.deepEqual(names(selectFiles('docker', [f('abc/abc-json.log'), f('abc/abc-json.log.1')], NOW)), [
-    'abc/abc-json.log',
-  ]);
-  assert.deepEqual(names(selectFiles('qbittorrent', [f('qbittorrent.log'), f('qbittorrent.log.bak')], NOW)), [
-    'qbittorrent.log',
-  ]);
-  assert.deepEqual(
-    names(
-      selectFiles('overseerr', [f('overseerr.log'), f('overseerr-2026-01-09.log'), f('overseerr-2026-01-10.log')], NOW),
-    ),
-    ['overseerr-2026-01-10.log'],
-  );
-  assert.deepEqual(
-    names(
-      selectFiles('auto', [f('sonarr.txt'), f('sonarr.debug.txt'), f('bazarr.log'), f('bazarr.log.2026-01-09')], NOW),
-    ),
-    ['bazarr.log', 'sonarr.debug.txt'],
-  );
-});
 
 test('a polled source follows appends and a file created after start (read from its start)', async () => {
   const root = mkdtempSync(join(tmpdir(), 'arrgus-source-'));

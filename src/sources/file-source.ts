@@ -3,30 +3,26 @@
  * them with one FileTailer each, and notices new, rotated and vanished files through chokidar events (polling on
  * network shares) plus a periodic rescan as a safety net. At start it settles every stored checkpoint first: a file
  * rotated, copied or replaced while Arrgus was down is found by identity, drained, and so are generations rotated
- * after it, before the live files are read.
+ * after it, before the live files are read. Which files to follow is file-selection.ts; which file is which after a
+ * rotation is file-identity.ts; this class owns only the lifecycle (start, rescans, drains, stop) around them.
  */
-import { glob, readdir } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
 import type { LogRecord } from '../core/types.ts';
-import { NLOG_APPS } from '../core/types.ts';
-import { appFromFileName } from '../parsers/app-hint.ts';
 import type { AssemblerLimits } from '../parsers/assembler.ts';
 import type { Zone } from '../parsers/time.ts';
 import type { Checkpoint, RecordStore, StoredCheckpoint } from '../store/records.ts';
 import {
-  bornAfter,
   copiesBornAfter,
-  type FileStat,
-  FileTailer,
+  type FileInfo,
+  identityKey,
   type Located,
+  laterGenerations,
   locate,
-  type StartMode,
-  sameLineage,
-  statOrNull,
-} from './file-tailer.ts';
+} from './file-identity.ts';
+import { isGlob, listFiles, selectFiles, watchScope } from './file-selection.ts';
+import { FileTailer, type StartMode } from './file-tailer.ts';
 
 export interface FileSourceOptions {
   source: SourceConfig & { path: string };
@@ -44,8 +40,6 @@ export interface FileSourceOptions {
   onFiles(files: string[]): void;
 }
 
-const GLOB = /[*?[\]{}]/;
-
 export class FileSource {
   readonly name: string;
   private readonly opts: FileSourceOptions;
@@ -57,6 +51,8 @@ export class FileSource {
   private readonly settled = new Map<string, Checkpoint>();
   /** Identity of every file listed at start: one of them selected later began before us (read from the end). */
   private readonly known = new Set<string>();
+  /** Whether the configured path is a directory; null until a listing could tell (see listFiles). */
+  private isDir: boolean | null = null;
   private watcher: FSWatcher | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
@@ -256,17 +252,8 @@ export class FileSource {
     // Without the file itself, generations born after the last save are the ones never read.
     const after = loc ?? { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
     const others = new Set(stored.filter((c) => c !== ck).map((c) => `${c.dev}:${c.ino}`));
-    const dir = dirname(ck.path);
-    const names = await readdir(dir).catch(() => [] as string[]);
-    const later: Array<FileStat & { path: string }> = [];
-    for (const name of names) {
-      const p = join(dir, name);
-      if (p === ck.path || p === loc?.path || selected.has(p) || !sameLineage(p, ck.path)) continue;
-      const st = await statOrNull(p);
-      if (st && bornAfter(st, after) && !others.has(`${st.dev}:${st.ino}`)) later.push({ ...st, path: p });
-    }
-    later.sort((a, b) => (bornAfter(a, b) ? (bornAfter(b, a) ? 0 : 1) : -1));
-    for (const g of later) {
+    const skip = (p: string) => p === loc?.path || selected.has(p);
+    for (const g of await laterGenerations(ck.path, after, skip, others)) {
       logger.info(`Draining ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
       await this.drainOne(ck.path, g.path, null, { at: 'begin' });
     }
@@ -314,53 +301,20 @@ export class FileSource {
 
   private kind(): 'file' | 'dir' | 'glob' {
     const p = this.opts.source.path;
-    if (GLOB.test(p)) return 'glob';
+    if (isGlob(p)) return 'glob';
     return this.isDir === false ? 'file' : 'dir';
   }
 
-  private isDir: boolean | null = null;
-
-  /** Regular files the source covers (directories: two levels for Docker's `<id>/<id>-json.log`). */
+  /** Regular files the source covers; learns whether its path is a file or a directory on the way. */
   private async list(): Promise<FileInfo[]> {
-    const root = this.opts.source.path;
-    const paths: string[] = [];
-    if (GLOB.test(root)) {
-      for await (const p of glob(root)) paths.push(p);
-    } else {
-      const st = await statOrNull(root);
-      if (st) {
-        this.isDir = false;
-        paths.push(root);
-      } else {
-        const entries = await readdir(root, { withFileTypes: true }).catch(() => null);
-        if (entries) this.isDir = true;
-        for (const e of entries ?? []) {
-          const p = join(root, e.name);
-          if (e.isFile() || e.isSymbolicLink()) paths.push(p);
-          else if (e.isDirectory() && this.opts.source.app === 'docker') paths.push(join(p, `${e.name}-json.log`));
-        }
-        // A configured file that does not exist yet: follow it once it appears.
-        if (!entries && this.isDir === null && /\.\w+$/.test(basename(root))) this.isDir = false;
-      }
-    }
-    const out: FileInfo[] = [];
-    for (const p of paths) {
-      const st = await statOrNull(p);
-      if (st) out.push({ path: p, ...st });
-    }
-    return out;
+    const { files, isDir } = await listFiles(this.opts.source.path, this.opts.source.app, this.isDir);
+    this.isDir = isDir;
+    return files;
   }
 
   private async watch(): Promise<void> {
     const s = this.opts.source;
-    const root = GLOB.test(s.path) ? globBase(s.path) : this.kind() === 'file' ? dirname(s.path) : s.path;
-    const depth = GLOB.test(s.path)
-      ? s.path.includes('**')
-        ? undefined
-        : globDepth(s.path)
-      : s.app === 'docker'
-        ? 1
-        : 0;
+    const { root, depth } = watchScope(s.path, s.app, this.kind() === 'file');
     const w = watch(root, {
       ignoreInitial: true,
       atomic: false,
@@ -389,97 +343,4 @@ export class FileSource {
       this.requestRescan();
     }, 50);
   }
-}
-
-/** dev + inode + birth time: an inode reused by a recreated file is another file. */
-function identityKey(f: FileInfo): string {
-  return `${f.dev}:${f.ino}:${f.birthtimeMs}`;
-}
-
-/** The directory part of a glob before its first wildcard segment. */
-function globBase(pattern: string): string {
-  const parts = pattern.split(sep);
-  const i = parts.findIndex((p) => GLOB.test(p));
-  return parts.slice(0, i).join(sep) || sep;
-}
-
-function globDepth(pattern: string): number {
-  const parts = pattern.split(sep);
-  const i = parts.findIndex((p) => GLOB.test(p));
-  return Math.max(0, parts.length - i - 1);
-}
-
-// ---- Which files of a directory to follow. ----
-
-export interface FileInfo {
-  path: string;
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  birthtimeMs: number;
-}
-
-/** Per-job logs (FFmpeg) are followed while written to recently; older ones are finished. */
-export const ACTIVE_MS = 15 * 60_000;
-
-/** Archives: `X.1.log` (Plex), `sonarr.0.txt` (NLog), `X.log.1`, `.bak`, compressed, dated suffixes. */
-const ROTATED =
-  /(\.\d+\.(log|txt)$)|(\.(log|txt)[.-]\d[\d-]*$)|(\.bak\d*$)|(\.(gz|bz2|xz|zip|zst|7z)$)|(^embyserver-\d+\.txt$)/i;
-const LOGLIKE = /\.(log|txt)$/i;
-/** XML, not lines (FORMATS.md §2); Emby's filter graphs are not logs either. */
-const NOT_LINES = /^(plex transcoder statistics\.log|.*_1graph\.txt|hardware_detection-.*)$/i;
-
-/** The files of one source to follow now: the live file of each log, never its rotated copies. */
-export function selectFiles(app: string, files: readonly FileInfo[], now: number): string[] {
-  const live = files.filter((f) => {
-    const name = basename(f.path);
-    return !name.startsWith('.') && LOGLIKE.test(name) && !ROTATED.test(name) && !NOT_LINES.test(name);
-  });
-  if (app !== 'auto') return pick(app, live, now);
-  const groups = new Map<string, FileInfo[]>();
-  for (const f of live) {
-    const a = appFromFileName(f.path) ?? 'generic';
-    groups.set(a, [...(groups.get(a) ?? []), f]);
-  }
-  return [...groups].flatMap(([a, g]) => pick(a, g, now)).sort();
-}
-
-function pick(app: string, files: FileInfo[], now: number): string[] {
-  const names = (re: RegExp) => files.filter((f) => re.test(basename(f.path)));
-  const recent = (list: FileInfo[]) => list.filter((f) => now - f.mtimeMs <= ACTIVE_MS);
-  const newest = (list: FileInfo[]) =>
-    list.length ? [list.reduce((a, b) => (basename(b.path) > basename(a.path) ? b : a))] : [];
-  let out: FileInfo[];
-  if ((NLOG_APPS as readonly string[]).includes(app)) out = nlogFamily(app, files);
-  else if (app === 'jellyfin')
-    out = [...newest(names(/^log_\d{8}(_\d+)?\.log$/i)), ...recent(names(/^ffmpeg\.[\w-]+-.*\.log$/i))];
-  else if (app === 'emby')
-    out = [
-      ...names(/^embyserver\.txt$/i),
-      ...newest(names(/^server-\d+\.txt$/i)),
-      ...recent(names(/^ffmpeg-[\w]+-.*\.txt$/i)),
-    ];
-  else if (app === 'overseerr') {
-    const daily = newest(names(/^(overseerr|jellyseerr|seerr)-\d{4}-\d{2}-\d{2}\.log$/i));
-    out = daily.length ? daily : names(/^(overseerr|jellyseerr|seerr)\.log$/i);
-  } else if (app === 'docker') out = names(/-json\.log$/i);
-  else out = files;
-  if (!out.length && app !== 'docker') out = files.filter((f) => /\.log$/i.test(f.path));
-  return out.map((f) => f.path).sort();
-}
-
-/**
- * NLog writes `<app>.txt` (Info+) and, at Debug/Trace level, also `<app>.debug.txt` / `<app>.trace.txt`, which
- * repeat its lines: follow only the most verbose one still being written, so nothing is counted twice. A file not
- * written within a minute of the family's newest is left over from an earlier log level.
- */
-function nlogFamily(app: string, files: FileInfo[]): FileInfo[] {
-  const re = new RegExp(`^${app}(\\.(debug|trace))?\\.txt$`, 'i');
-  const family = files.filter((f) => re.test(basename(f.path)));
-  if (!family.length) return files.filter((f) => appFromFileName(f.path) === app);
-  const latest = Math.max(...family.map((f) => f.mtimeMs));
-  const rank = (f: FileInfo) => (/\.trace\./i.test(f.path) ? 2 : /\.debug\./i.test(f.path) ? 1 : 0);
-  const fresh = family.filter((f) => f.mtimeMs >= latest - 60_000);
-  return [fresh.reduce((a, b) => (rank(b) > rank(a) ? b : a))];
 }

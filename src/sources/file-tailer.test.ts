@@ -15,7 +15,7 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { memoryLogger } from '../core/logger.ts';
 import type { LogRecord } from '../core/types.ts';
-import { FileTailer, locate, sameLineage } from './file-tailer.ts';
+import { FileTailer } from './file-tailer.ts';
 import { TRUNCATION_MARKER } from './line-splitter.ts';
 
 const dirs: string[] = [];
@@ -221,33 +221,4 @@ test('resumes exactly at a checkpoint; a reused inode with other content starts 
   const t3 = tailer(f, []);
   assert.equal(await t3.open(ck, { at: 'begin' }), 'begin');
   await t3.stop();
-});
-
-test('locate finds a checkpointed file renamed or copied, and says when it is gone', async () => {
-  const d = tmp();
-  const f = join(d, 'Plex Media Server.log');
-  writeFileSync(f, lines(1, 3));
-  const t = tailer(f, []);
-  await t.open(null, { at: 'begin' });
-  await settle(t);
-  await t.stop();
-  const ck = { ...(t.checkpoint() as NonNullable<ReturnType<FileTailer['checkpoint']>>), savedAt: 0 };
-  assert.equal((await locate(ck))?.how, 'same');
-  renameSync(f, join(d, 'Plex Media Server.1.log'));
-  writeFileSync(f, lines(50, 51));
-  assert.deepEqual((await locate(ck))?.path, join(d, 'Plex Media Server.1.log'));
-  copyFileSync(join(d, 'Plex Media Server.1.log'), join(d, 'Plex Media Server.log.1'));
-  unlinkSync(join(d, 'Plex Media Server.1.log'));
-  assert.equal((await locate(ck))?.how, 'copy');
-  unlinkSync(join(d, 'Plex Media Server.log.1'));
-  assert.equal(await locate(ck), null);
-});
-
-test('rotated names share a lineage with their live file, other logs do not', () => {
-  assert.ok(sameLineage('/l/sonarr.txt', '/l/sonarr.0.txt'));
-  assert.ok(sameLineage('/l/Plex Media Server.log', '/l/Plex Media Server.3.log'));
-  assert.ok(sameLineage('/l/log_20260101.log', '/l/log_20260102_001.log'));
-  assert.ok(sameLineage('/l/qbittorrent.log', '/l/qbittorrent.log.bak1'));
-  assert.ok(!sameLineage('/l/sonarr.txt', '/l/sonarr.debug.txt'));
-  assert.ok(!sameLineage('/l/Plex Media Server.log', '/l/Plex Media Scanner.log'));
 });

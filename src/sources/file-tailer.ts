@@ -1,55 +1,47 @@
 /**
- * One followed file: bytes → LineSplitter → Assembler → records, from a byte offset that a checkpoint can name exactly
- * (the assembler's `committedOffset`). It keeps the file descriptor open, so a file renamed or deleted under it is
- * still drained to its end before the tailer moves on to the file that now has its name (rename+recreate,
- * delete+recreate). A file that shrinks or whose first bytes change was truncated in place (copytruncate): the copy
- * is looked for among the siblings and drained from where we were, then the file is read again from 0.
+ * One followed file: reads its bytes into a LinePipeline from a byte offset that a checkpoint can name exactly. It
+ * keeps the file descriptor open, so a file renamed or deleted under it is still drained to its end before the tailer
+ * moves on to the file that now has its name (rename+recreate, delete+recreate). A file that shrinks or whose first
+ * bytes change was truncated in place (copytruncate): the copy is looked for among the siblings and drained from where
+ * we were, then the file is read again from 0. Which file is which is decided by file-identity.ts.
  */
-import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open } from 'node:fs/promises';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 import type { Logger } from '../core/logger.ts';
-import type { LogRecord } from '../core/types.ts';
-import { appFromFileName } from '../parsers/app-hint.ts';
-import { Assembler, type AssemblerLimits } from '../parsers/assembler.ts';
-import { parsersFor } from '../parsers/index.ts';
-import type { Zone } from '../parsers/time.ts';
 import type { Checkpoint } from '../store/records.ts';
-import { LineSplitter } from './line-splitter.ts';
+import {
+  checkpointMatches,
+  copiesBornAfter,
+  type FileTimes,
+  findCopy,
+  hashOf,
+  isMissing,
+  readHead,
+  statOrNull,
+} from './file-identity.ts';
+import { assemblerApp } from './file-selection.ts';
+import { CHUNK_BYTES, LinePipeline, type LinePipelineOptions } from './line-pipeline.ts';
 
-const CHUNK = 64 * 1024;
-/** Bytes at the start of a file that identify its content (with dev + inode) across restarts. */
-export const FINGERPRINT_BYTES = 1024;
 /** How long after the last appended bytes a file still counts as active (quick re-reads, see activeRecheckMs). */
 const ACTIVE_WINDOW_MS = 250;
 /** Chunks read before yielding to the event loop, so one busy file cannot starve the others or the HTTP API. */
 const CHUNKS_PER_TURN = 16;
 
-export interface TailerOptions {
-  source: string;
+/** What a LinePipeline needs, plus the name to follow and how to follow it. */
+export interface TailerOptions extends Omit<LinePipelineOptions, 'app' | 'file'> {
   /** The source's configured app; `auto` is resolved per file from its name. */
   app: string;
   /** The live name the file is followed under: the checkpoint key, and the name checked for rotation. */
   path: string;
   /** The file to read when it is not `path` (draining a rotated generation under the live name's checkpoint). */
   file?: string;
-  zone?: Zone;
-  maxLineBytes: number;
-  limits: AssemblerLimits;
-  idleFlushMs: number;
   /**
    * While a file keeps growing, look again this soon after a read instead of waiting for the next event: chokidar
    * coalesces a busy file's change events (about one per 50 ms) and polling sees changes once per interval.
    */
   activeRecheckMs?: number;
-  /** Reference time for records without a date. */
-  now: () => number;
   logger: Logger;
-  emit(record: LogRecord): void;
-  /** Called between chunks, never from inside the assembler: the one place where a batch may be committed. */
-  afterChunk(): void;
 }
 
 /**
@@ -60,48 +52,40 @@ export type StartMode = { at: 'end' } | { at: 'begin'; minTime?: number } | { at
 
 export type OpenResult = 'resumed' | 'end' | 'begin' | 'missing';
 
-/** The assembler app and parsers for one file of a source (`auto` guesses from the file name, like replay). */
-export function assemblerApp(sourceApp: string, file: string): string {
-  return sourceApp === 'auto' ? (appFromFileName(file) ?? 'auto') : sourceApp;
-}
-
 export class FileTailer {
   readonly path: string;
   /** The file being read: `path`, or a rotated generation being drained. */
   readonly file: string;
   private readonly opts: TailerOptions;
+  private readonly pipe: LinePipeline;
   private fh: FileHandle | null = null;
   private dev = -1;
   private ino = -1;
   /** Next byte to read. */
   private pos = 0;
-  /** Where the current assembler began: its offsets are all at or after it (a fresh one reports 0). */
-  private base = 0;
   /** The file's first bytes as last seen (up to FINGERPRINT_BYTES): tells a truncated or replaced file. */
   private fp: Buffer = Buffer.alloc(0);
   private fpHash = hashOf(Buffer.alloc(0));
   /** The file's mtime when it was last seen empty (fingerprint empty): copies born after it were never read. */
-  private emptySince: { birthtimeMs: number; mtimeMs: number } | null = null;
-  private splitter: LineSplitter;
-  private asm: Assembler;
+  private emptySince: FileTimes | null = null;
   private buf: Buffer | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopping = false;
-  private idleTimer: NodeJS.Timeout | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
   /** When bytes last arrived (monotonic): quick looks continue for a moment after, so a short stall keeps them. */
   private lastDataAt = Number.NEGATIVE_INFINITY;
-  private minTime: number | undefined;
-  /** Lines read, for the parse-failure ratio and tests. */
-  lines = 0;
 
   constructor(opts: TailerOptions) {
     this.opts = opts;
     this.path = opts.path;
     this.file = opts.file ?? opts.path;
-    this.asm = this.newAssembler();
-    this.splitter = this.newSplitter(0);
+    this.pipe = new LinePipeline({ ...opts, app: assemblerApp(opts.app, opts.path), file: this.file });
+  }
+
+  /** Lines read, for the parse-failure ratio and tests. */
+  get lines(): number {
+    return this.pipe.lines;
   }
 
   /**
@@ -120,18 +104,11 @@ export class FileTailer {
     this.fh = fh;
     this.dev = st.dev;
     this.ino = st.ino;
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    const head = await this.readHead(st.size);
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    const head = await readHead(fh, st.size);
     let result: OpenResult;
     let offset = 0;
-    if (
-      checkpoint &&
-      checkpoint.dev === st.dev &&
-      checkpoint.ino === st.ino &&
-      checkpoint.offset <= st.size &&
-      head.length >= checkpoint.fpLen &&
-      hashOf(head.subarray(0, checkpoint.fpLen)) === checkpoint.fpHash
-    ) {
+    if (checkpoint && checkpointMatches(checkpoint, st, head)) {
       offset = checkpoint.offset;
       result = 'resumed';
     } else if (mode.at === 'offset' && mode.offset <= st.size) {
@@ -139,12 +116,12 @@ export class FileTailer {
       result = 'resumed';
     } else if (mode.at === 'end') {
       // Begin after the last complete line: a half-written last line is read once its newline arrives.
-      offset = await this.lastLineEnd(st.size);
+      offset = await lastLineEnd(fh, st.size);
       result = 'end';
     } else {
       result = 'begin';
     }
-    this.minTime = result === 'begin' && mode.at === 'begin' ? mode.minTime : undefined;
+    this.pipe.skipBefore(result === 'begin' && mode.at === 'begin' ? mode.minTime : undefined);
     this.setFingerprint(head);
     this.emptySince = head.length === 0 ? { birthtimeMs: st.mtimeMs, mtimeMs: st.mtimeMs } : null;
     this.resetTo(offset);
@@ -178,7 +155,7 @@ export class FileTailer {
       ino: this.ino,
       fpLen: this.fp.length,
       fpHash: this.fpHash,
-      offset: Math.max(this.base, this.asm.committedOffset),
+      offset: this.pipe.offset,
     };
   }
 
@@ -189,9 +166,9 @@ export class FileTailer {
     await this.idle();
     if (this.fh) {
       await this.readToEof(false);
-      this.splitter.end();
+      this.pipe.endLines();
     }
-    this.asm.flush();
+    this.pipe.flush();
     await this.closeHandle();
   }
 
@@ -199,13 +176,13 @@ export class FileTailer {
   async stop(): Promise<void> {
     this.halt();
     await this.idle();
-    this.asm.flush();
+    this.pipe.flush();
     await this.closeHandle();
   }
 
   private halt(): void {
     this.stopping = true;
-    this.clearIdle();
+    this.pipe.clearIdle();
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.recheckTimer = null;
   }
@@ -219,7 +196,8 @@ export class FileTailer {
     } catch (err) {
       this.opts.logger.warn(`Reading ${this.path} failed; retrying on the next change.`, { error: err });
     }
-    this.armIdle();
+    if (this.stopping) this.pipe.clearIdle();
+    else this.pipe.armIdle(() => this.running !== null || this.stopping);
     const recheck = this.opts.activeRecheckMs;
     const active = performance.now() - this.lastDataAt < ACTIVE_WINDOW_MS;
     if (recheck !== undefined && active && !this.stopping && !this.recheckTimer) {
@@ -244,9 +222,7 @@ export class FileTailer {
       if (now && now.dev === this.dev && now.ino === this.ino) return;
       // The name points elsewhere (renamed or deleted): drain what was written before the switch, then move on.
       await this.readToEof(false);
-      this.splitter.end();
-      this.asm.flush();
-      this.opts.afterChunk();
+      this.pipe.endOfFile();
       await this.closeHandle();
       this.opts.logger.info(
         now
@@ -262,7 +238,7 @@ export class FileTailer {
     const fh = this.fh;
     if (!fh) return;
     const st = await fh.stat();
-    const head = await this.readHead(st.size);
+    const head = await readHead(fh, st.size);
     const same = head.length >= this.fp.length && head.subarray(0, this.fp.length).equals(this.fp);
     if (st.size >= this.pos && same) {
       if (this.emptySince && head.length > 0 && this.pos === 0) await this.drainEarlierCopies();
@@ -272,9 +248,7 @@ export class FileTailer {
     }
     const copy = await findCopy(this.path, this.fp, this.pos, this.dev, this.ino);
     if (copy) await this.readOther(copy, this.pos);
-    this.splitter.end();
-    this.asm.flush();
-    this.opts.afterChunk();
+    this.pipe.endOfFile();
     this.opts.logger.info(
       copy
         ? `${this.path} was truncated (copytruncate); drained the copy ${copy} and reading it again from the start.`
@@ -282,7 +256,7 @@ export class FileTailer {
     );
     this.resetTo(0);
     const now = await fh.stat();
-    this.setFingerprint(await this.readHead(now.size));
+    this.setFingerprint(await readHead(fh, now.size));
     this.emptySince = this.fp.length === 0 ? { birthtimeMs: now.mtimeMs, mtimeMs: now.mtimeMs } : null;
   }
 
@@ -297,9 +271,7 @@ export class FileTailer {
       this.opts.logger.info(`${this.path} was copied to ${copy} before we read it; reading the copy first.`);
       this.resetTo(0);
       await this.readOther(copy, 0);
-      this.splitter.end();
-      this.asm.flush();
-      this.opts.afterChunk();
+      this.pipe.endOfFile();
     }
     this.resetTo(0);
   }
@@ -313,8 +285,7 @@ export class FileTailer {
       if (bytesRead === 0) return;
       this.pos += bytesRead;
       this.lastDataAt = performance.now();
-      this.splitter.push(buf.subarray(0, bytesRead));
-      this.opts.afterChunk();
+      this.pipe.push(buf.subarray(0, bytesRead));
       if (this.stopping && yieldTurns) return;
       if (n % CHUNKS_PER_TURN === 0) await yieldTurn();
     }
@@ -324,37 +295,16 @@ export class FileTailer {
   private async readOther(path: string, from: number): Promise<void> {
     const fh = await open(path, 'r');
     try {
-      const buf = Buffer.allocUnsafe(CHUNK);
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       for (let at = from; ; ) {
         const { bytesRead } = await fh.read(buf, 0, buf.length, at);
         if (bytesRead === 0) return;
         at += bytesRead;
-        this.splitter.push(buf.subarray(0, bytesRead));
-        this.opts.afterChunk();
+        this.pipe.push(buf.subarray(0, bytesRead));
       }
     } finally {
       await fh.close();
     }
-  }
-
-  private async readHead(size: number): Promise<Buffer> {
-    const fh = this.fh;
-    const n = Math.min(size, FINGERPRINT_BYTES);
-    if (!fh || n <= 0) return Buffer.alloc(0);
-    const head = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(head, 0, n, 0);
-    return head.subarray(0, bytesRead);
-  }
-
-  /** Offset just after the last newline at or before `size` (0 when there is none in the last 64 KiB). */
-  private async lastLineEnd(size: number): Promise<number> {
-    const fh = this.fh;
-    if (!fh || size === 0) return 0;
-    const n = Math.min(size, CHUNK);
-    const tail = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(tail, 0, n, size - n);
-    const nl = tail.subarray(0, bytesRead).lastIndexOf(10);
-    return nl < 0 ? size : size - n + nl + 1;
   }
 
   private setFingerprint(head: Buffer): void {
@@ -364,58 +314,7 @@ export class FileTailer {
 
   private resetTo(offset: number): void {
     this.pos = offset;
-    this.base = offset;
-    this.asm = this.newAssembler();
-    this.splitter = this.newSplitter(offset);
-  }
-
-  private newAssembler(): Assembler {
-    const app = assemblerApp(this.opts.app, this.path);
-    return new Assembler({
-      parsers: parsersFor(app),
-      app: app === 'auto' ? 'generic' : app,
-      source: this.opts.source,
-      file: this.file,
-      ...(this.opts.zone ? { zone: this.opts.zone } : {}),
-      limits: this.opts.limits,
-      now: this.opts.now,
-      emit: (rec) => {
-        if (this.minTime !== undefined) {
-          // Backfill by duration: skip what is older than the cutoff, up to the first record inside the window.
-          if (rec.time < this.minTime) return;
-          this.minTime = undefined;
-        }
-        this.opts.emit(rec);
-      },
-    });
-  }
-
-  private newSplitter(offset: number): LineSplitter {
-    return new LineSplitter(
-      (line, start, end, truncated) => {
-        this.lines++;
-        this.asm.push(line, start, end, truncated);
-      },
-      offset,
-      this.opts.maxLineBytes,
-    );
-  }
-
-  private armIdle(): void {
-    this.clearIdle();
-    if (this.stopping || !this.asm.hasPending()) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.running || this.stopping) return;
-      this.asm.flush();
-      this.opts.afterChunk();
-    }, this.opts.idleFlushMs);
-    this.idleTimer.unref();
-  }
-
-  private clearIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    this.pipe.restart(offset);
   }
 
   private async closeHandle(): Promise<void> {
@@ -426,166 +325,12 @@ export class FileTailer {
   }
 }
 
-// ---- File identity: which file a checkpoint names, after renames, copies and inode reuse. ----
-
-export function hashOf(bytes: Buffer): string {
-  return createHash('sha1').update(bytes).digest('hex');
-}
-
-export function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-export interface FileStat {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  /** 0 where the filesystem does not record it. */
-  birthtimeMs: number;
-}
-
-export async function statOrNull(path: string): Promise<FileStat | null> {
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) return null;
-    return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, birthtimeMs: st.birthtimeMs };
-  } catch (err) {
-    if (isMissing(err)) return null;
-    throw err;
-  }
-}
-
-async function headOf(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(b, 0, n, 0);
-    return b.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * Whether `b` was created after `a` (a later generation of a rotated log). Birth time when the filesystem keeps it,
- * else the last write; timestamps tick coarsely (a few ms on ext4), so a tie on birth time falls back to the last
- * write, and a full tie counts as later: reading a line twice is the lesser harm than losing it.
- */
-export function bornAfter(
-  b: { birthtimeMs: number; mtimeMs: number },
-  a: { birthtimeMs: number; mtimeMs: number },
-): boolean {
-  if (a.birthtimeMs > 0 && b.birthtimeMs > 0 && a.birthtimeMs !== b.birthtimeMs) return b.birthtimeMs > a.birthtimeMs;
-  return b.mtimeMs >= a.mtimeMs;
-}
-
-/**
- * Rotated names of one live file normalise to the same lineage: digits (generation numbers, dates) and `.bak` are
- * dropped. `sonarr.0.txt` and `sonarr.txt` match; `sonarr.debug.txt` does not; `log_20240102_001.log` matches
- * `log_20240101.log`; `Plex Media Server.1.log` matches `Plex Media Server.log` but not `Plex Media Scanner.log`.
- */
-export function sameLineage(a: string, b: string): boolean {
-  const norm = (p: string) =>
-    basename(p)
-      .toLowerCase()
-      .replace(/\.bak\d*$/, '')
-      .replace(/[._-]?\d+/g, '');
-  return norm(a) === norm(b);
-}
-
-interface Sibling extends FileStat {
-  path: string;
-}
-
-/** Regular files in the directory of `path` (itself included). */
-export async function siblingsOf(path: string): Promise<Sibling[]> {
-  const dir = dirname(path);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if (isMissing(err)) return [];
-    throw err;
-  }
-  const out: Sibling[] = [];
-  for (const name of names) {
-    const p = join(dir, name);
-    const st = await statOrNull(p);
-    if (st) out.push({ path: p, ...st });
-  }
-  return out;
-}
-
-/** logrotate names a copytruncate copy after the live file plus a suffix: `X.log.1`, `X.log-20260101`. */
-export function isCopyName(candidate: string, live: string): boolean {
-  const c = basename(candidate);
-  const l = basename(live);
-  return c !== l && c.startsWith(l);
-}
-
-/**
- * Copies of `path` (other inode) born after `ref`, oldest first: when the followed file was empty at `ref`, these
- * hold lines written after it and copied away before we read them (copytruncate twice in a row, or while down).
- */
-export async function copiesBornAfter(
-  path: string,
-  ino: number,
-  ref: { birthtimeMs: number; mtimeMs: number },
-): Promise<string[]> {
-  const found = (await siblingsOf(path)).filter(
-    (s) => s.ino !== ino && s.size > 0 && isCopyName(s.path, path) && bornAfter(s, ref),
-  );
-  found.sort((a, b) => (bornAfter(a, b) ? (bornAfter(b, a) ? 0 : 1) : -1));
-  return found.map((s) => s.path);
-}
-
-/** A copytruncate copy of the file at `path`: a sibling of its lineage whose first bytes are `fp`, at least `minSize` long. */
-export async function findCopy(
-  path: string,
-  fp: Buffer,
-  minSize: number,
-  dev: number,
-  ino: number,
-): Promise<string | null> {
-  if (fp.length === 0) return null;
-  for (const s of await siblingsOf(path)) {
-    if ((s.dev === dev && s.ino === ino) || s.size < minSize || !isCopyName(s.path, path)) continue;
-    if ((await headOf(s.path, fp.length)).equals(fp)) return s.path;
-  }
-  return null;
-}
-
-export interface Located {
-  /** Where the checkpointed content is now. */
-  path: string;
-  how: 'same' | 'renamed' | 'copy';
-  mtimeMs: number;
-  birthtimeMs: number;
-}
-
-/**
- * Finds the file a checkpoint was taken on: still under its name, renamed to a sibling (same dev + inode and first
- * bytes), or copied by copytruncate (a sibling of its lineage with the same first bytes). Null when it is gone.
- */
-export async function locate(ck: Checkpoint): Promise<Located | null> {
-  const siblings = await siblingsOf(ck.path);
-  const matches = async (s: Sibling) =>
-    s.size >= ck.offset && (ck.fpLen === 0 || hashOf(await headOf(s.path, ck.fpLen)) === ck.fpHash);
-  const self = siblings.find((s) => s.path === ck.path);
-  if (self && self.dev === ck.dev && self.ino === ck.ino && (await matches(self))) {
-    return { path: self.path, how: 'same', mtimeMs: self.mtimeMs, birthtimeMs: self.birthtimeMs };
-  }
-  for (const s of siblings) {
-    if (s.path !== ck.path && s.dev === ck.dev && s.ino === ck.ino && (await matches(s))) {
-      return { path: s.path, how: 'renamed', mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
-    }
-  }
-  if (ck.fpLen === 0) return null;
-  for (const s of siblings) {
-    if (!isCopyName(s.path, ck.path)) continue;
-    if (await matches(s)) return { path: s.path, how: 'copy', mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
-  }
-  return null;
+/** Offset just after the last newline at or before `size` (`size` when there is none in the last chunk). */
+async function lastLineEnd(fh: FileHandle, size: number): Promise<number> {
+  if (size === 0) return 0;
+  const n = Math.min(size, CHUNK_BYTES);
+  const tail = Buffer.alloc(n);
+  const { bytesRead } = await fh.read(tail, 0, n, size - n);
+  const nl = tail.subarray(0, bytesRead).lastIndexOf(10);
+  return nl < 0 ? size : size - n + nl + 1;
 }

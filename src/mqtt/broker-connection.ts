@@ -1,0 +1,109 @@
+/**
+ * The bridge's start-up choice of broker, kept apart from what the bridge does once connected: the user's `mqtt.url`,
+ * else the Home Assistant Supervisor's broker, else the embedded aedes broker (started here). Returns the connection
+ * unstarted, so the bridge can attach its handlers before the first `connect` fires.
+ */
+import type { CoreContext } from '../core/context.ts';
+import type { Logger } from '../core/logger.ts';
+import { BrokerConfigError, EmbeddedBroker } from './broker.ts';
+import { MqttConnection } from './client.ts';
+import { chooseBroker, fetchSupervisorMqtt, type SupervisorAccess } from './supervisor.ts';
+
+export interface BrokerConnectionOptions {
+  ctx: CoreContext;
+  logger: Logger;
+  /** Last will and clean-shutdown topic (`<base>/status`). */
+  statusTopic: string;
+  /** Supervisor access; `undefined`: from `SUPERVISOR_TOKEN` when set. `null` disables the lookup. */
+  supervisor: SupervisorAccess | null | undefined;
+  random?: () => number;
+}
+
+export interface BrokerConnection {
+  connection: MqttConnection;
+  /** The embedded broker when this run started one; the caller stops it after the connection. */
+  broker: EmbeddedBroker | null;
+}
+
+/** Picks the broker, starts the embedded one if that is the choice, and builds the connection to it. */
+export async function openBrokerConnection(o: BrokerConnectionOptions): Promise<BrokerConnection> {
+  const { config, instanceId } = o.ctx;
+  const m = config.mqtt;
+  const access =
+    o.supervisor === undefined
+      ? process.env.SUPERVISOR_TOKEN
+        ? { token: process.env.SUPERVISOR_TOKEN }
+        : null
+      : o.supervisor;
+  const fromSupervisor = !m.url && access ? await fetchSupervisorMqtt(access, o.logger) : null;
+  const choice = chooseBroker(m, fromSupervisor);
+  let url: string;
+  let creds: { username?: string; password?: string } = {};
+  let broker: EmbeddedBroker | null = null;
+  if (choice.kind === 'embedded') {
+    const embedded = await startEmbedded(o.ctx, o.logger);
+    url = embedded.url;
+    broker = embedded.broker;
+    creds = { ...(m.username ? { username: m.username } : {}), ...(m.password ? { password: m.password } : {}) };
+  } else {
+    url = choice.url;
+    creds = {
+      ...(choice.username ? { username: choice.username } : {}),
+      ...(choice.password ? { password: choice.password } : {}),
+    };
+    if (choice.origin === 'supervisor') o.logger.info('Using the MQTT broker of Home Assistant (from the Supervisor).');
+  }
+  const connection = new MqttConnection(
+    {
+      url,
+      ...creds,
+      clientId: m.clientId ?? `arrgus_${instanceId}`,
+      keepalive: m.keepalive,
+      tls: {
+        rejectUnauthorized: m.tls.rejectUnauthorized,
+        ...(m.tls.ca ? { ca: m.tls.ca } : {}),
+        ...(m.tls.cert ? { cert: m.tls.cert } : {}),
+        ...(m.tls.key ? { key: m.tls.key } : {}),
+        ...(m.tls.servername ? { servername: m.tls.servername } : {}),
+      },
+      will: { topic: o.statusTopic, payload: 'offline' },
+      reconnectMin: m.reconnectMin,
+      reconnectMax: m.reconnectMax,
+      ...(o.random ? { random: o.random } : {}),
+    },
+    o.logger,
+  );
+  return { connection, broker };
+}
+
+async function startEmbedded(
+  ctx: CoreContext,
+  logger: Logger,
+): Promise<{ url: string; broker: EmbeddedBroker | null }> {
+  const { mqtt: m } = ctx.config;
+  const broker = new EmbeddedBroker(
+    {
+      host: m.embedded.host,
+      port: m.embedded.port,
+      allowAnonymous: m.embedded.allowAnonymous,
+      ...(m.username ? { username: m.username } : {}),
+      ...(m.password ? { password: m.password } : {}),
+    },
+    logger.child('broker'),
+  );
+  const wildcard = m.embedded.host === '0.0.0.0' || m.embedded.host === '::';
+  const host = wildcard ? '127.0.0.1' : m.embedded.host.includes(':') ? `[${m.embedded.host}]` : m.embedded.host;
+  try {
+    await broker.start();
+    return { url: `mqtt://${host}:${broker.port}`, broker };
+  } catch (err) {
+    if (err instanceof BrokerConfigError) throw err;
+    // A port already taken is often another broker (Mosquitto): connect to it rather than give up.
+    logger.warn('The embedded MQTT broker could not listen; connecting to whatever listens on its port.', {
+      host: m.embedded.host,
+      port: m.embedded.port,
+      error: err,
+    });
+    return { url: `mqtt://${host}:${m.embedded.port}`, broker: null };
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Keeps the broker's retained Home Assistant discovery in step with the configuration: publishes every config (or
+ * only the ones not yet sent, when a source shows up), and on the first connection removes what an earlier run left
+ * behind. The payloads themselves are built by the pure builders in discovery.ts; this is the stateful part that
+ * talks to the broker.
+ */
+import { hostname } from 'node:os';
+import type { CoreContext } from '../core/context.ts';
+import type { Logger } from '../core/logger.ts';
+import type { MqttConnection } from './client.ts';
+import { buildDiscovery, type DiscoveryMessage, isOwnConfig, ownConfigFilter } from './discovery.ts';
+import type { Publisher } from './publisher.ts';
+import { collectRetained } from './retained.ts';
+import type { SourceRegistry } from './source-registry.ts';
+import { BRIDGE, type Topics } from './topics.ts';
+
+export interface DiscoverySyncDeps {
+  ctx: CoreContext;
+  topics: Topics;
+  sources: SourceRegistry;
+  logger: Logger;
+  /** Names of the notification targets (one diagnostic entity each). */
+  notifierNames(): string[];
+  /** A test-notification button is offered only when something can send one. */
+  testNotification: boolean;
+}
+
+export class DiscoverySync {
+  private readonly d: DiscoverySyncDeps;
+  private readonly published = new Set<string>();
+
+  constructor(deps: DiscoverySyncDeps) {
+    this.d = deps;
+  }
+
+  /** Whether discovery is on at all (`homeassistant.discovery`). */
+  get enabled(): boolean {
+    return this.d.ctx.config.homeassistant.discovery;
+  }
+
+  /** Every config the current configuration and sources produce. */
+  messages(): DiscoveryMessage[] {
+    const { config, instanceId, version } = this.d.ctx;
+    const web = config.web;
+    const host = web.host === '0.0.0.0' || web.host === '::' ? hostname() : web.host;
+    const panelUrl = web.publicUrl ?? (web.enabled ? `http://${host}:${web.port}` : undefined);
+    return buildDiscovery({
+      prefix: config.homeassistant.discoveryPrefix,
+      topics: this.d.topics,
+      instanceId,
+      version,
+      ...(panelUrl ? { panelUrl } : {}),
+      sources: this.d.sources.list(),
+      notifiers: this.d.sources.notifierSlugs(this.d.notifierNames()),
+      testNotification: this.d.testNotification,
+    });
+  }
+
+  /** Publishes every config (all of them when `all`, else only the ones not yet sent). Off: nothing. */
+  publish(c: MqttConnection, all: boolean): void {
+    if (!this.enabled) return;
+    for (const msg of this.messages()) {
+      if (!all && this.published.has(msg.topic)) continue;
+      if (c.publish(msg.topic, JSON.stringify(msg.payload), true)) this.published.add(msg.topic);
+    }
+  }
+
+  /**
+   * Removes what an earlier run left behind: retained configs of this instance that the current configuration no
+   * longer produces (a removed source, a removed notifier, or all of them when discovery was turned off) and the
+   * retained states of sources that are gone.
+   */
+  async clearStale(c: MqttConnection, p: Publisher): Promise<void> {
+    const { config, instanceId } = this.d.ctx;
+    const t = this.d.topics;
+    const prefix = config.homeassistant.discoveryPrefix;
+    const expected = this.messages();
+    const keep = new Set(this.enabled ? expected.map((m) => m.topic) : []);
+    const found = await collectRetained(c, [
+      ownConfigFilter(prefix, instanceId),
+      `${t.base}/+/state`,
+      `${t.base}/+/availability`,
+    ]);
+    const liveSlugs = new Set([BRIDGE, ...this.d.sources.list().map((s) => s.slug)]);
+    let removed = 0;
+    for (const [topic, payload] of found) {
+      const isConfig = topic.startsWith(`${prefix}/`);
+      const stale = isConfig
+        ? !keep.has(topic) && isOwnConfig(topic, payload, prefix, instanceId)
+        : !liveSlugs.has(topic.slice(t.base.length + 1).split('/')[0] ?? '');
+      if (stale) {
+        p.clear(topic);
+        removed++;
+      }
+    }
+    // With discovery off, Home Assistant may still hold entities from a broker that has since forgotten its retained
+    // configs (the embedded one forgets on restart): empty configs for everything we would publish remove them.
+    if (!this.enabled) for (const m of expected) if (!found.has(m.topic)) p.clear(m.topic);
+    if (removed) this.d.logger.info(`Removed ${removed} retained MQTT topics left over from an earlier configuration.`);
+  }
+}
