@@ -39,6 +39,9 @@ export class LinePipeline {
   private asm: Assembler;
   private minTime: number | undefined;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** When the armed idle timer fires, and when bytes last arrived: re-arming without new bytes keeps the deadline. */
+  private idleDue = 0;
+  private lastBytesAt = 0;
   /** Lines read, for the parse-failure ratio and tests. */
   lines = 0;
 
@@ -70,6 +73,7 @@ export class LinePipeline {
 
   /** Feeds the next bytes of the run, then lets the caller commit. */
   push(bytes: Buffer): void {
+    this.lastBytesAt = performance.now();
     this.splitter.push(bytes);
     this.opts.afterChunk();
   }
@@ -96,14 +100,21 @@ export class LinePipeline {
    * the pending record after `idleFlushMs` without new bytes, unless a read is under way then (`busy`).
    */
   armIdle(busy: () => boolean): void {
+    if (!this.asm.hasPending()) {
+      this.clearIdle();
+      return;
+    }
+    // Counted from the last bytes, not from this call: quick re-reads that find nothing must not push it back.
+    const due = this.lastBytesAt + this.opts.idleFlushMs;
+    if (this.idleTimer && this.idleDue === due) return;
     this.clearIdle();
-    if (!this.asm.hasPending()) return;
+    this.idleDue = due;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       if (busy()) return;
       this.asm.flush();
       this.opts.afterChunk();
-    }, this.opts.idleFlushMs);
+    }, Math.max(0, due - performance.now()));
     this.idleTimer.unref();
   }
 
