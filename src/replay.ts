@@ -39,6 +39,7 @@ export interface ReplaySummary {
   byLevel: Record<Level, number>;
   seconds: number;
   linesPerSecond: number;
+  peakRssMB: number;
   [k: string]: unknown;
 }
 
@@ -120,6 +121,8 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     ...extra?.counts,
     seconds: Math.round(seconds * 1000) / 1000,
     linesPerSecond: seconds > 0 ? Math.round(lines / seconds) : lines,
+    // Peak resident memory of this process so far (replays stream: it must not grow with the file size).
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
   };
   out.write(opts.format === 'summary' ? humanSummary(summary) : JSON.stringify(summary));
   await out.end();
@@ -142,10 +145,12 @@ const LEVEL_ORDER: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug'
 function humanSummary(s: ReplaySummary): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const extra = Object.entries(s)
-    .filter(([k, v]) => typeof v === 'number' && !['lines', 'records', 'seconds', 'linesPerSecond'].includes(k))
+    .filter(
+      ([k, v]) => typeof v === 'number' && !['lines', 'records', 'seconds', 'linesPerSecond', 'peakRssMB'].includes(k),
+    )
     .map(([k, v]) => `${k} ${n(v as number)}`);
   return [
-    `Replayed ${n(s.lines)} lines into ${n(s.records)} records in ${s.seconds.toFixed(3)} s (${n(s.linesPerSecond)} lines/s).`,
+    `Replayed ${n(s.lines)} lines into ${n(s.records)} records in ${s.seconds.toFixed(3)} s (${n(s.linesPerSecond)} lines/s, peak memory ${s.peakRssMB} MB).`,
     `By level: ${LEVEL_ORDER.map((l) => `${l} ${n(s.byLevel[l])}`).join(', ')}.`,
     ...(extra.length ? [`Detection: ${extra.join(', ')}.`] : []),
   ].join('\n');

@@ -97,7 +97,7 @@ describe('arrgus replay', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^Replayed \d+ lines into \d+ records in [\d.]+ s \([\d,]+ lines\/s\)\.\nBy level: fatal \d+, error/,
+      /^Replayed \d+ lines into \d+ records in [\d.]+ s \([\d,]+ lines\/s, peak memory [\d.]+ MB\)\.\nBy level: fatal \d+, error/,
     );
     assert.doesNotMatch(r.stdout, /"type"/);
   });
