@@ -109,12 +109,15 @@ export class LinePipeline {
     if (this.idleTimer && this.idleDue === due) return;
     this.clearIdle();
     this.idleDue = due;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (busy()) return;
-      this.asm.flush();
-      this.opts.afterChunk();
-    }, Math.max(0, due - performance.now()));
+    this.idleTimer = setTimeout(
+      () => {
+        this.idleTimer = null;
+        if (busy()) return;
+        this.asm.flush();
+        this.opts.afterChunk();
+      },
+      Math.max(0, due - performance.now()),
+    );
     this.idleTimer.unref();
   }
 
