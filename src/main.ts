@@ -116,6 +116,7 @@ export class Service {
       issues: this.detector,
       mutes: this.detector.mutes,
       stats: this.stats,
+      sessions: this.sessions,
       notifierHealth: () =>
         notify.health().map((h) => ({
           name: h.name,

@@ -13,7 +13,8 @@ import type { MqttConnection } from './client.ts';
 import { handleCommand } from './command-handler.ts';
 import { DiscoverySync } from './discovery-sync.ts';
 import { type OutboundMessage, Publisher } from './publisher.ts';
-import { BRIDGE_KEY, NOTIFIERS_KEY, renderStates } from './render-states.ts';
+import { BRIDGE_KEY, NOTIFIERS_KEY, renderStates, sourceKeys } from './render-states.ts';
+import type { SessionSummaries } from './session-states.ts';
 import { SourceRegistry } from './source-registry.ts';
 import type { SupervisorAccess } from './supervisor.ts';
 import { parseCommandTopic, type Topics, topics } from './topics.ts';
@@ -36,6 +37,8 @@ export interface MqttBridgeDeps {
   stats: StatsService;
   notifierHealth?: () => NotifierHealth[];
   sendTestNotification?: () => Promise<void>;
+  /** The session tracker's summaries: media servers then publish their playbacks (`<base>/<slug>/sessions`). */
+  sessions?: SessionSummaries;
   /** Supervisor access; default: `SUPERVISOR_TOKEN` from the environment when set. `null` disables the lookup. */
   supervisor?: SupervisorAccess | null;
   random?: () => number;
@@ -68,6 +71,7 @@ export class MqttBridge implements Component {
       logger: this.log,
       notifierNames: () => deps.notifierHealth?.().map((n) => n.name) ?? [],
       testNotification: deps.sendTestNotification !== undefined,
+      sessions: deps.sessions !== undefined,
     });
   }
 
@@ -127,6 +131,7 @@ export class MqttBridge implements Component {
       mutes: this.d.mutes,
       onNewSource: () => this.publishDiscovery(),
       isLoud: (level) => levelAtLeast(level, 'warn'),
+      sessions: this.d.sessions !== undefined,
     });
     this.tick = setInterval(() => this.refresh(), m.stateInterval);
     this.tick.unref();
@@ -169,7 +174,8 @@ export class MqttBridge implements Component {
   }
 
   private allKeys(): string[] {
-    return [BRIDGE_KEY, NOTIFIERS_KEY, ...this.sources.list().flatMap((s) => [`src:${s.name}`, `avail:${s.name}`])];
+    const sessions = this.d.sessions !== undefined;
+    return [BRIDGE_KEY, NOTIFIERS_KEY, ...this.sources.list().flatMap((s) => sourceKeys(s.name, s.app, sessions))];
   }
 
   /** Publishes every config (all of them when `all`, else only the new ones, then their states). Off: nothing. */
@@ -217,7 +223,7 @@ export class MqttBridge implements Component {
     }, delay);
   }
 
-  /** Periodic refresh: new sources, rolling counts, freshness, uptime, notifier health. */
+  /** Periodic refresh: new sources, rolling counts, freshness, uptime, notifier health, failures ageing out. */
   private refresh(): void {
     if (this.sources.refresh(this.d.stats.all())) this.publishDiscovery();
     this.publisher?.markDirty(...this.allKeys().filter((k) => !k.startsWith('avail:')));
@@ -229,6 +235,7 @@ export class MqttBridge implements Component {
       mutes: this.d.mutes,
       stats: this.d.stats,
       ...(this.d.notifierHealth ? { notifierHealth: this.d.notifierHealth } : {}),
+      ...(this.d.sessions ? { sessions: this.d.sessions } : {}),
       sources: this.sources,
       topics: this.t,
       version: this.d.ctx.version,

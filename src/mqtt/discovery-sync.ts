@@ -11,6 +11,7 @@ import type { MqttConnection } from './client.ts';
 import { buildDiscovery, type DiscoveryMessage, isOwnConfig, ownConfigFilter } from './discovery.ts';
 import type { Publisher } from './publisher.ts';
 import { collectRetained } from './retained.ts';
+import { isMediaServer } from './session-states.ts';
 import type { SourceRegistry } from './source-registry.ts';
 import { BRIDGE, type Topics } from './topics.ts';
 
@@ -23,6 +24,8 @@ export interface DiscoverySyncDeps {
   notifierNames(): string[];
   /** A test-notification button is offered only when something can send one. */
   testNotification: boolean;
+  /** Playback summaries are published: media servers get session sensors. */
+  sessions: boolean;
 }
 
 export class DiscoverySync {
@@ -53,6 +56,7 @@ export class DiscoverySync {
       sources: this.d.sources.list(),
       notifiers: this.d.sources.notifierSlugs(this.d.notifierNames()),
       testNotification: this.d.testNotification,
+      sessions: this.d.sessions,
     });
   }
 
@@ -68,7 +72,8 @@ export class DiscoverySync {
   /**
    * Removes what an earlier run left behind: retained configs of this instance that the current configuration no
    * longer produces (a removed source, a removed notifier, or all of them when discovery was turned off) and the
-   * retained states of sources that are gone.
+   * retained states of sources that are gone (playback summaries too, once a source is no longer a media server or
+   * summaries are no longer wired).
    */
   async clearStale(c: MqttConnection, p: Publisher): Promise<void> {
     const { config, instanceId } = this.d.ctx;
@@ -80,14 +85,26 @@ export class DiscoverySync {
       ownConfigFilter(prefix, instanceId),
       `${t.base}/+/state`,
       `${t.base}/+/availability`,
+      `${t.base}/+/sessions`,
     ]);
     const liveSlugs = new Set([BRIDGE, ...this.d.sources.list().map((s) => s.slug)]);
+    const sessionSlugs = new Set(
+      this.d.sessions
+        ? this.d.sources
+            .list()
+            .filter((s) => isMediaServer(s.app))
+            .map((s) => s.slug)
+        : [],
+    );
     let removed = 0;
     for (const [topic, payload] of found) {
       const isConfig = topic.startsWith(`${prefix}/`);
+      const [slug = '', leaf] = topic.slice(t.base.length + 1).split('/');
       const stale = isConfig
         ? !keep.has(topic) && isOwnConfig(topic, payload, prefix, instanceId)
-        : !liveSlugs.has(topic.slice(t.base.length + 1).split('/')[0] ?? '');
+        : leaf === 'sessions'
+          ? !sessionSlugs.has(slug)
+          : !liveSlugs.has(slug);
       if (stale) {
         p.clear(topic);
         removed++;

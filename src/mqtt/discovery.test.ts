@@ -5,12 +5,12 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildDiscovery, type DiscoveryInput, isOwnConfig, nodeId } from './discovery.ts';
 import { loadHaSchema, validateDiscovery } from './ha-validator.ts';
-import { EVENT_TYPES } from './states.ts';
+import { EVENT_TYPES, PLAYBACK_EVENT_TYPES } from './states.ts';
 import { topics } from './topics.ts';
 
 const SNAPSHOTS = fileURLToPath(new URL('../../mqtt-discovery/snapshots/', import.meta.url));
 
-/** The reference configuration of mqtt-discovery/: three sources, one notifier, the test button. */
+/** The reference configuration of mqtt-discovery/: three sources, one notifier, the test button, session sensors. */
 export function referenceInput(instanceId = 'ref'): DiscoveryInput {
   return {
     prefix: 'homeassistant',
@@ -25,6 +25,7 @@ export function referenceInput(instanceId = 'ref'): DiscoveryInput {
     ],
     notifiers: [{ name: 'ntfy', slug: 'ntfy' }],
     testNotification: true,
+    sessions: true,
   };
 }
 
@@ -78,11 +79,51 @@ describe('discovery payloads', () => {
 
   test('the event entity lists every event type; quiet entities start disabled', () => {
     const ev = messages.find((m) => m.topic.endsWith('/plex_events/config'));
-    assert.deepEqual(ev?.payload.event_types, [...EVENT_TYPES]);
+    assert.deepEqual(ev?.payload.event_types, [...EVENT_TYPES, ...PLAYBACK_EVENT_TYPES]);
+    const arr = messages.find((m) => m.topic.endsWith('/sonarr_events/config'));
+    assert.deepEqual(arr?.payload.event_types, [...EVENT_TYPES], 'only media servers have playbacks to fail');
     const disabled = messages.filter((m) => m.payload.enabled_by_default === false).map((m) => m.topic.split('/')[3]);
     assert.ok(disabled.includes('plex_warnings_1h'));
     assert.ok(disabled.includes('plex_acknowledge'));
     assert.ok(!disabled.includes('plex_problem'));
+  });
+
+  test('media servers get playback sensors (raw count disabled), other apps none, and none when not wired', () => {
+    const keysOf = (list: typeof messages, slug: string): string[] =>
+      list.map((m) => m.topic.split('/')[3] ?? '').filter((k) => k.startsWith(`${slug}_`));
+    const sessionKeys = [
+      'active_sessions',
+      'transcodes',
+      'software_transcodes',
+      'bandwidth',
+      'sessions_in_trouble',
+      'failed_playbacks_1h',
+    ];
+    for (const k of sessionKeys) assert.ok(keysOf(messages, 'plex').includes(`plex_${k}`), k);
+    assert.ok(!keysOf(messages, 'sonarr').some((k) => sessionKeys.includes(k.slice('sonarr_'.length))));
+    const byKey = (k: string) => messages.find((m) => m.topic.endsWith(`/plex_${k}/config`))?.payload;
+    assert.equal(byKey('active_sessions')?.enabled_by_default, false);
+    for (const k of sessionKeys.slice(1)) assert.equal(byKey(k)?.enabled_by_default, undefined, k);
+    const bw = byKey('bandwidth');
+    assert.equal(bw?.device_class, 'data_rate');
+    assert.equal(bw?.unit_of_measurement, 'kbit/s');
+    assert.equal(bw?.state_class, 'measurement');
+    for (const k of sessionKeys) {
+      assert.equal(byKey(k)?.state_topic, 'arrgus/plex/sessions', k);
+      assert.deepEqual(byKey(k)?.availability, [{ topic: 'arrgus/status' }, { topic: 'arrgus/plex/availability' }]);
+    }
+    const unwired = buildDiscovery({ ...referenceInput(), sessions: false });
+    assert.equal(unwired.length, messages.length - sessionKeys.length);
+    const jf = buildDiscovery({
+      ...referenceInput(),
+      sources: [{ name: 'Jellyfin', slug: 'jellyfin', app: 'jellyfin' }],
+    });
+    assert.equal(jf.filter((m) => m.payload.state_topic === 'arrgus/jellyfin/sessions').length, sessionKeys.length);
+    if (schema)
+      assert.deepEqual(
+        jf.flatMap((m) => validateDiscovery(schema, m.topic, m.payload)),
+        [],
+      );
   });
 
   test('the test button exists only when a test notification can be sent', () => {

@@ -4,7 +4,8 @@
  * mqtt-discovery/snapshots/. Per-entity discovery (not the 2024.11 device form) so Home Assistant releases older than
  * that work too, as zigbee2mqtt does.
  */
-import { EVENT_TYPES } from './states.ts';
+import { sessionEntities } from './discovery-sessions.ts';
+import { eventTypesFor, isMediaServer } from './session-states.ts';
 import type { Topics } from './topics.ts';
 
 export interface DiscoverySource {
@@ -26,6 +27,8 @@ export interface DiscoveryInput {
   notifiers: ReadonlyArray<{ name: string; slug: string }>;
   /** Whether a test notification can be sent (the button exists only then). */
   testNotification: boolean;
+  /** Whether playback summaries are published: media servers then get their session sensors. */
+  sessions?: boolean;
 }
 
 export type Payload = Record<string, unknown>;
@@ -62,7 +65,7 @@ export function nodeId(instanceId: string): string {
 
 type Component = 'binary_sensor' | 'sensor' | 'switch' | 'button' | 'event';
 
-interface EntitySpec {
+export interface EntitySpec {
   component: Component;
   key: string;
   name: string;
@@ -77,7 +80,7 @@ interface EntitySpec {
 const onOff = (field: string): string => `{{ 'ON' if value_json.${field} else 'OFF' }}`;
 const orNone = (field: string): string => `{{ value_json.${field} if value_json.${field} is not none else 'None' }}`;
 
-function sourceEntities(t: Topics, slug: string): EntitySpec[] {
+function sourceEntities(t: Topics, slug: string, app: string): EntitySpec[] {
   const state = t.sourceState(slug);
   const count = (key: string, name: string, field: string, icon: string, disabled = false): EntitySpec => ({
     component: 'sensor',
@@ -154,7 +157,7 @@ function sourceEntities(t: Topics, slug: string): EntitySpec[] {
       component: 'event',
       key: 'events',
       name: 'Events',
-      fields: { state_topic: t.sourceEvent(slug), event_types: [...EVENT_TYPES], icon: 'mdi:bell-ring-outline' },
+      fields: { state_topic: t.sourceEvent(slug), event_types: eventTypesFor(app), icon: 'mdi:bell-ring-outline' },
     },
     {
       component: 'switch',
@@ -339,7 +342,9 @@ export function buildDiscovery(i: DiscoveryInput): DiscoveryMessage[] {
       ...cu,
     };
     const availability = [i.topics.status, i.topics.sourceAvailability(s.slug)];
-    for (const spec of sourceEntities(i.topics, s.slug)) emit(spec, s.slug, device, availability);
+    const specs = sourceEntities(i.topics, s.slug, s.app);
+    if (i.sessions && isMediaServer(s.app)) specs.push(...sessionEntities(i.topics, s.slug));
+    for (const spec of specs) emit(spec, s.slug, device, availability);
   }
   return out;
 }

@@ -1,10 +1,12 @@
 /**
  * Renders the retained state messages for a set of publisher keys: `bridge`, `notifiers`, `src:<name>`,
- * `avail:<name>`. One scan of the open issues serves every key of a flush, however many issues there are.
+ * `avail:<name>`, `sess:<name>`. One scan of the open issues serves every key of a flush, however many issues there
+ * are; playback summaries need no scan at all, so a burst of session changes stays cheap.
  */
 import type { IssueService, MuteService, StatsService } from '../core/ports.ts';
 import type { NotifierHealth } from './bridge.ts';
 import type { OutboundMessage } from './publisher.ts';
+import { isMediaServer, type SessionSummaries, sessionsState } from './session-states.ts';
 import type { SourceRegistry } from './source-registry.ts';
 import { bridgeState, sourceState, summarizeIssues } from './states.ts';
 import type { Topics } from './topics.ts';
@@ -12,11 +14,19 @@ import type { Topics } from './topics.ts';
 export const BRIDGE_KEY = 'bridge';
 export const NOTIFIERS_KEY = 'notifiers';
 
+/** The publisher keys of one source: its state, its availability and, for a media server, its playbacks. */
+export function sourceKeys(name: string, app: string, sessions: boolean): string[] {
+  const keys = [`src:${name}`, `avail:${name}`];
+  if (sessions && isMediaServer(app)) keys.push(`sess:${name}`);
+  return keys;
+}
+
 export interface RenderDeps {
   issues: IssueService;
   mutes: MuteService;
   stats: StatsService;
   notifierHealth?: () => NotifierHealth[];
+  sessions?: SessionSummaries;
   sources: SourceRegistry;
   topics: Topics;
   version: string;
@@ -61,6 +71,11 @@ export function renderStates(keys: ReadonlySet<string>, d: RenderDeps): Outbound
         now: d.now,
       });
       out.push({ topic: d.topics.sourceState(s.slug), payload: JSON.stringify(state) });
+    } else if (key.startsWith('sess:') && d.sessions) {
+      const s = d.sources.get(key.slice(5));
+      if (!s || !isMediaServer(s.app)) continue;
+      const state = sessionsState(s.name, d.sessions.summary(s.name));
+      out.push({ topic: d.topics.sourceSessions(s.slug), payload: JSON.stringify(state) });
     } else if (key.startsWith('avail:')) {
       const s = d.sources.get(key.slice(6));
       if (s) out.push({ topic: d.topics.sourceAvailability(s.slug), payload: s.enabled ? 'online' : 'offline' });

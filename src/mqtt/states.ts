@@ -11,7 +11,9 @@ export const MAX_STATE_CHARS = 255;
 
 /** The event types of the per-source event topic (the `event_types` of the Home Assistant event entity). */
 export const EVENT_TYPES = ['opened', 'regressed', 'alert', 'resolved', 'incident'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+/** Media servers' event topics also carry failed playbacks (session-states.ts). */
+export const PLAYBACK_EVENT_TYPES = ['playback_failed'] as const;
+export type EventType = (typeof EVENT_TYPES)[number] | (typeof PLAYBACK_EVENT_TYPES)[number];
 
 export interface TopIssue {
   id: string;
@@ -183,8 +185,8 @@ export interface EventPayload {
   title: string;
   severity: Severity;
   at: string;
-  /** What the event is about: an issue, an alert or an incident. */
-  subject: 'issue' | 'alert' | 'incident';
+  /** What the event is about: an issue, an alert, an incident or a playback session. */
+  subject: 'issue' | 'alert' | 'incident' | 'session';
   issue_id?: string;
   alert_id?: string;
   incident_id?: string;
@@ -196,7 +198,14 @@ export interface EventPayload {
   url?: string;
   /** Set on a summary that stands for `count` events merged by rate limiting. */
   summary?: boolean;
+  /** The issues merged into a summary, or the log issues a failed playback was linked to. */
   issue_ids?: string[];
+  /** Playback events: the session (`<source>/<player>/<item>`), who watched what on which app, and why it failed. */
+  session_key?: string;
+  media_title?: string;
+  user?: string;
+  client?: string;
+  reason?: string;
 }
 
 export function issueEvent(type: EventType, issue: Issue, source: string, at: number, muted: boolean): EventPayload {

@@ -46,6 +46,8 @@ export interface Topics {
   sourceState(slug: string): string;
   sourceAvailability(slug: string): string;
   sourceEvent(slug: string): string;
+  /** Playback summary of a media server (retained JSON). */
+  sourceSessions(slug: string): string;
   sourceMuteSet(slug: string): string;
   sourceAcknowledgeSet(slug: string): string;
   /** Every command topic, as subscriptions. */
@@ -65,6 +67,7 @@ export function topics(base: string): Topics {
     sourceState: (slug) => `${base}/${slug}/state`,
     sourceAvailability: (slug) => `${base}/${slug}/availability`,
     sourceEvent: (slug) => `${base}/${slug}/event`,
+    sourceSessions: (slug) => `${base}/${slug}/sessions`,
     sourceMuteSet: (slug) => `${base}/${slug}/mute/set`,
     sourceAcknowledgeSet: (slug) => `${base}/${slug}/acknowledge/set`,
     commandFilters: [`${base}/+/mute/set`, `${base}/+/acknowledge/set`, `${base}/${BRIDGE}/test_notification/set`],

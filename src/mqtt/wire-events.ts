@@ -7,6 +7,7 @@ import type { ArrgusEvents } from '../core/events.ts';
 import type { MuteService } from '../core/ports.ts';
 import type { Level } from '../core/types.ts';
 import type { Publisher } from './publisher.ts';
+import { isMediaServer, playbackFailedEvent } from './session-states.ts';
 import type { KnownSource, SourceRegistry } from './source-registry.ts';
 import { alertEvent, type EventType, incidentEvent, issueEvent } from './states.ts';
 import type { Topics } from './topics.ts';
@@ -21,6 +22,8 @@ export interface WireDeps {
   onNewSource(): void;
   /** Records at this level change the published counts at once; quieter ones wait for the periodic refresh. */
   isLoud(level: Level): boolean;
+  /** Whether playback summaries are published (`sess:<name>` keys). */
+  sessions: boolean;
 }
 
 const ISSUE_EVENT: Partial<Record<string, EventType>> = {
@@ -68,6 +71,15 @@ export function wireEvents(d: WireDeps): () => void {
       else p.markDirty(`src:${ensure(e.source).name}`);
     }),
     bus.on('source', 'mqtt', (e) => p.markDirty(`src:${ensure(e.source).name}`)),
+    // Every playback change moves a summary number; the publisher merges a burst into one message per interval.
+    bus.on('session', 'mqtt', (e) => {
+      const s = ensure(e.session.server, e.session.app);
+      if (!isMediaServer(s.app)) return;
+      if (d.sessions) p.markDirty(`sess:${s.name}`);
+      if (e.kind === 'failed') {
+        p.publishEvent(s.name, t.sourceEvent(s.slug), playbackFailedEvent(e.session, e.at, held(s.name)));
+      }
+    }),
     bus.on('record', 'mqtt', (r) => {
       if (d.isLoud(r.level)) p.markDirty(`src:${ensure(r.source, r.app).name}`);
     }),

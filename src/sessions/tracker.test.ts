@@ -101,6 +101,35 @@ describe('SessionTracker', () => {
     assert.deepEqual(s.byServer.plex, { active: 2, transcodes: 2, bandwidthKbps: 10_000 });
   });
 
+  it("summarises one server on its own, failures included, for that server's device", () => {
+    const { clock, tracker } = setup();
+    tracker.reconcile('plex', 'plex', [
+      snap({ transcode: software }),
+      snap({ id: 'p2/1', user: 'bob', bandwidthKbps: 2000, transcode: { ...software, hardware: true, speed: 3 } }),
+    ]);
+    tracker.reconcile('jellyfin', 'jellyfin', [snap({ id: 'd/9', state: 'buffering', bandwidthKbps: 1000 })]);
+    tracker.reconcile('jellyfin', 'jellyfin', []);
+    const plex = tracker.summary('plex');
+    assert.equal(plex.active, 2);
+    assert.equal(plex.transcodes, 2);
+    assert.equal(plex.softwareTranscodes, 1);
+    assert.equal(plex.bandwidthKbps, 10_000);
+    assert.equal(plex.failedLastHour, 0);
+    assert.deepEqual(
+      plex.trouble.map((t) => [t.server, t.reason]),
+      [['plex', 'slow_transcode']],
+    );
+    assert.deepEqual(Object.keys(plex.byServer), ['plex']);
+    const jf = tracker.summary('jellyfin');
+    assert.equal(jf.active, 0);
+    assert.equal(jf.failedLastHour, 1);
+    assert.equal(jf.inTrouble, 1);
+    assert.equal(tracker.summary('emby').active, 0);
+    assert.equal(tracker.summary().failedLastHour, 1);
+    clock.advance(3_600_001);
+    assert.equal(tracker.summary('jellyfin').inTrouble, 0);
+  });
+
   it('links a failed playback to the log issues of its server from the same minutes', () => {
     const { clock, events, issues, tracker, logger } = setup();
     issues.addLogIssue('plex', 'transcoder-crash', T0 + 60_000, T0 + 120_000);

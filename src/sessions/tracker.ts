@@ -149,7 +149,11 @@ export class SessionTracker {
     return this.ended.slice(-limit).reverse().map(copy);
   }
 
-  summary(at = this.deps.clock.now()): SessionSummary {
+  /**
+   * The numbers for Home Assistant and the panel: of every server, or of one (`server`, a source name) for that
+   * server's own device. Failures count for an hour after the playback ended.
+   */
+  summary(server?: string, at = this.deps.clock.now()): SessionSummary {
     const sum: SessionSummary = {
       active: 0,
       playing: 0,
@@ -166,7 +170,8 @@ export class SessionTracker {
       trouble: [],
       byServer: {},
     };
-    for (const s of this.active()) {
+    const live = server === undefined ? this.active() : this.active().filter((s) => s.server === server);
+    for (const s of live) {
       sum.active++;
       if (s.state === 'playing') sum.playing++;
       else if (s.state === 'paused') sum.paused++;
@@ -187,6 +192,7 @@ export class SessionTracker {
       if (trouble) sum.trouble.push(trouble);
     }
     for (const s of this.ended) {
+      if (server !== undefined && s.server !== server) continue;
       if (s.failed && (s.endedAt ?? 0) >= at - HOUR) {
         sum.failedLastHour++;
         sum.trouble.push(describe(s, 'failed', s.failReason ?? 'playback failed'));

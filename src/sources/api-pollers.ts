@@ -8,6 +8,7 @@ import type { IssueService } from '../core/ports.ts';
 import type { SessionTracker } from '../sessions/tracker.ts';
 import { apiLabel } from './api-http.ts';
 import { ApiPoller, type ApiPollerDeps, type PollerStatus } from './api-poller.ts';
+import type { SocketTiming } from './api-socket.ts';
 import { ARR_APPS, ArrApi } from './arr-api.ts';
 import { BazarrApi } from './bazarr-api.ts';
 import { JellyfinApi } from './jellyfin-api.ts';
@@ -23,6 +24,8 @@ export interface ApiPollersDeps {
 export interface ApiPollersOptions {
   /** Open the Plex/Jellyfin/Emby notification sockets; default true. */
   websockets?: boolean;
+  /** Reconnection timing of those sockets (tests shorten it). */
+  socket?: SocketTiming;
   timeoutMs?: number;
   maxBackoffMs?: number;
   failuresBeforeProblem?: number;
@@ -104,16 +107,17 @@ export class ApiPollers implements Component {
     const timeoutMs = this.opts.timeoutMs ?? Math.min(source.apiInterval, 15_000);
     const clientOpts = { timeoutMs };
     const media = { ...pollerDeps, tracker: this.deps.tracker };
+    const mediaOpts = this.opts.socket ? { ...clientOpts, socket: this.opts.socket } : clientOpts;
     let run: (signal: AbortSignal) => Promise<void>;
     let startSocket: ((poke: () => void) => void) | undefined;
     let stopSocket: (() => void) | undefined;
     if (source.app === 'plex') {
-      const api = new PlexApi(media, source, clientOpts);
+      const api = new PlexApi(media, source, mediaOpts);
       run = (s) => api.poll(s);
       startSocket = (poke) => api.startSocket(poke, log);
       stopSocket = () => api.stopSocket();
     } else if (source.app === 'jellyfin' || source.app === 'emby') {
-      const api = new JellyfinApi(media, source, clientOpts);
+      const api = new JellyfinApi(media, source, mediaOpts);
       run = (s) => api.poll(s);
       startSocket = () => api.startSocket(log);
       stopSocket = () => api.stopSocket();

@@ -2,27 +2,31 @@
  * Jellyfin and Emby: `/Sessions` with the API key (`X-Emby-Token` and `Authorization: MediaBrowser Token=...`; Emby
  * under `/emby`) feeds the session tracker on every poll. Their websocket (`/socket` on Jellyfin, `/embywebsocket` on
  * Emby), once asked with `SessionsStart`, pushes the complete session list whenever it changes: each message is
- * reconciled exactly like a poll.
+ * reconciled exactly like a poll. The socket's key travels as `ApiKey` on Jellyfin (read by every release since 10.8;
+ * the older `api_key` spelling is refused once `EnableLegacyAuthorization` is off, the default from Jellyfin 12) and
+ * as `api_key` on Emby, the only spelling Emby documents.
  */
 import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
 import { parseJellyfinSessions } from '../sessions/jellyfin.ts';
 import { num, obj, str } from '../sessions/plex.ts';
 import { ApiError, apiLabel, JsonClient } from './api-http.ts';
-import { ReconnectingSocket } from './api-socket.ts';
-import type { MediaServerDeps } from './plex-api.ts';
+import { ReconnectingSocket, type SocketTiming } from './api-socket.ts';
+import type { MediaServerDeps, MediaServerOptions } from './plex-api.ts';
 
 export class JellyfinApi {
   private readonly deps: MediaServerDeps;
   private readonly source: SourceConfig;
   private readonly client: JsonClient;
   private readonly label: string;
+  private readonly socketTiming: SocketTiming;
   private socket: ReconnectingSocket | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
 
-  constructor(deps: MediaServerDeps, source: SourceConfig, opts: { timeoutMs?: number } = {}) {
+  constructor(deps: MediaServerDeps, source: SourceConfig, opts: MediaServerOptions = {}) {
     this.deps = deps;
     this.source = source;
+    this.socketTiming = opts.socket ?? {};
     this.label = apiLabel(source.app, source.url ?? '');
     const headers: Record<string, string> = {};
     if (source.apiKey) {
@@ -67,12 +71,14 @@ export class JellyfinApi {
   }
 
   startSocket(logger: Logger = this.deps.logger): void {
+    if (this.socket) return;
     const base = new URL(this.source.url ?? '');
     if (base.protocol === 'https:' && !this.source.verifyTls) {
       logger.info(`The ${this.source.app} socket of ${this.source.name} is off with verifyTls: false; polling only.`);
       return;
     }
     this.socket = new ReconnectingSocket({
+      ...this.socketTiming,
       label: `${this.source.app === 'emby' ? 'Emby' : 'Jellyfin'} session messages of ${this.source.name}`,
       logger,
       url: () => {
@@ -81,7 +87,8 @@ export class JellyfinApi {
         const prefix = u.pathname.replace(/\/+$/, '').replace(/\/emby$/i, '');
         u.pathname = `${prefix}/${this.source.app === 'emby' ? 'embywebsocket' : 'socket'}`;
         u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-        if (this.source.apiKey) u.searchParams.set('api_key', this.source.apiKey);
+        if (this.source.apiKey)
+          u.searchParams.set(this.source.app === 'emby' ? 'api_key' : 'ApiKey', this.source.apiKey);
         u.searchParams.set('deviceId', this.deviceId);
         return u;
       },

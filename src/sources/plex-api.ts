@@ -2,7 +2,8 @@
  * Plex Media Server: `/status/sessions` (with `X-Plex-Token`, JSON asked for, XML understood) feeds the session
  * tracker on every poll, and the `/:/websockets/notifications` stream makes changes instant: a playback starting,
  * pausing or stopping, or a transcode starting or ending, triggers a poll at once. Progress ticks (Plex sends one every
- * few seconds per playback) do not.
+ * few seconds per playback) do not. A socket that comes back after a drop also triggers one: whatever changed while it
+ * was down was never announced.
  */
 import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
@@ -10,10 +11,16 @@ import { list, obj, parsePlexSessions, str } from '../sessions/plex.ts';
 import type { SessionTracker } from '../sessions/tracker.ts';
 import { ApiError, apiLabel, expectOk, JsonClient } from './api-http.ts';
 import type { ApiPollerDeps } from './api-poller.ts';
-import { ReconnectingSocket } from './api-socket.ts';
+import { ReconnectingSocket, type SocketTiming } from './api-socket.ts';
 
 export interface MediaServerDeps extends ApiPollerDeps {
   tracker: SessionTracker;
+}
+
+export interface MediaServerOptions {
+  timeoutMs?: number;
+  /** Reconnection timing of the notification socket. */
+  socket?: SocketTiming;
 }
 
 export class PlexApi {
@@ -22,11 +29,13 @@ export class PlexApi {
   private readonly client: JsonClient;
   private readonly label: string;
   private readonly states = new Map<string, string>();
+  private readonly socketTiming: SocketTiming;
   private socket: ReconnectingSocket | undefined;
 
-  constructor(deps: MediaServerDeps, source: SourceConfig, opts: { timeoutMs?: number } = {}) {
+  constructor(deps: MediaServerDeps, source: SourceConfig, opts: MediaServerOptions = {}) {
     this.deps = deps;
     this.source = source;
+    this.socketTiming = opts.socket ?? {};
     this.label = apiLabel(source.app, source.url ?? '');
     const headers: Record<string, string> = {
       'X-Plex-Product': 'Arrgus',
@@ -56,6 +65,7 @@ export class PlexApi {
 
   /** Opens the notification socket; `poke` asks the poller for an immediate poll. */
   startSocket(poke: () => void, logger: Logger = this.deps.logger): void {
+    if (this.socket) return;
     const base = new URL(this.source.url ?? '');
     if (base.protocol === 'https:' && !this.source.verifyTls) {
       // Node's WebSocket cannot skip certificate checks without undici's Agent; polling alone still works.
@@ -63,6 +73,7 @@ export class PlexApi {
       return;
     }
     this.socket = new ReconnectingSocket({
+      ...this.socketTiming,
       label: `Plex notifications of ${this.source.name}`,
       logger,
       url: () => {
@@ -71,9 +82,14 @@ export class PlexApi {
         if (this.source.token) u.searchParams.set('X-Plex-Token', this.source.token);
         return u;
       },
+      onOpen: (_send, reopened) => {
+        if (reopened) poke();
+      },
       onMessage: (data) => {
         if (this.isChange(data)) poke();
       },
+      // The states seen before the drop may be stale: the first notification after it counts as a change.
+      onClose: () => this.states.clear(),
     });
     this.socket.start();
   }
