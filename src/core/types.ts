@@ -183,3 +183,28 @@ export interface Incident {
   lastSeen: number;
   resolvedAt?: number;
 }
+
+/** How each app is named to people (titles, Home Assistant devices, notifications). */
+export const APP_LABELS: Readonly<Record<string, string>> = {
+  plex: 'Plex',
+  jellyfin: 'Jellyfin',
+  emby: 'Emby',
+  sonarr: 'Sonarr',
+  radarr: 'Radarr',
+  prowlarr: 'Prowlarr',
+  lidarr: 'Lidarr',
+  readarr: 'Readarr',
+  whisparr: 'Whisparr',
+  bazarr: 'Bazarr',
+  overseerr: 'Overseerr',
+  qbittorrent: 'qBittorrent',
+  sabnzbd: 'SABnzbd',
+  tautulli: 'Tautulli',
+  docker: 'Docker',
+  generic: 'Logs',
+};
+
+/** The label of an app, or the app id itself when it has none. */
+export function appLabel(app: string): string {
+  return APP_LABELS[app] ?? app;
+}
