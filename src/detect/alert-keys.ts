@@ -1,11 +1,13 @@
 /**
  * How a record becomes an alert subject (which key counts it, per `alerts.key`) and which thresholds apply to it
- * (per-rule override, then per-source override, then the `alerts` section).
+ * (per-rule override, then per-source override, then the `alerts` section). `AlertKeys` serves the hot path: policies
+ * and per-issue keys are resolved once (the configuration does not change at runtime) and looked up without building
+ * strings.
  */
 import type { Config } from '../config/schema.ts';
 import type { Issue, Level } from '../core/types.ts';
 import type { AlertPolicy, AlertSubject } from './alerts.ts';
-import { appDisplayName } from './rule-engine.ts';
+import { appDisplayName } from './titles.ts';
 
 export function alertSubject(
   mode: Config['alerts']['key'],
@@ -42,4 +44,51 @@ export function alertPolicy(alerts: Config['alerts'], ruleId: string | undefined
 /** Silence allowed for a source before a `silent` alert; 0 is off (the default). */
 export function silentAfter(alerts: Config['alerts'], source: string): number {
   return alerts.sources[source]?.silentAfter ?? alerts.silentAfter;
+}
+
+export class AlertKeys {
+  readonly mode: Config['alerts']['key'];
+  private readonly alerts: Config['alerts'];
+  /** Per source, then per rule id ('' for none). */
+  private readonly policies = new Map<string, Map<string, AlertPolicy>>();
+  private readonly issueKeys = new WeakMap<Issue, string>();
+
+  constructor(alerts: Config['alerts']) {
+    this.alerts = alerts;
+    this.mode = alerts.key;
+  }
+
+  policy(ruleId: string | undefined, source: string): AlertPolicy {
+    let bySource = this.policies.get(source);
+    if (!bySource) {
+      bySource = new Map();
+      this.policies.set(source, bySource);
+    }
+    const rule = ruleId ?? '';
+    let p = bySource.get(rule);
+    if (!p) {
+      p = alertPolicy(this.alerts, ruleId, source);
+      bySource.set(rule, p);
+    }
+    return p;
+  }
+
+  /** The subject of the default mode (`issue`): one key per issue. */
+  issueSubject(issue: Issue, source: string, level: Level): AlertSubject {
+    let key = this.issueKeys.get(issue);
+    if (key === undefined) {
+      key = `issue:${issue.id}`;
+      this.issueKeys.set(issue, key);
+    }
+    return {
+      key,
+      title: issue.title,
+      source,
+      app: issue.app,
+      category: issue.category,
+      severity: issue.severity,
+      level,
+      fingerprint: issue.id,
+    };
+  }
 }

@@ -230,7 +230,24 @@ export class AlertEngine {
 
 /** Keeps the `cap` largest values, ascending; out-of-order times land in place. */
 function insertSorted(times: number[], t: number, cap: number): void {
-  let i = times.length;
+  const n = times.length;
+  if (cap <= 0) {
+    times.length = 0;
+    return;
+  }
+  // In order (the usual case): append, dropping the oldest when full, without splice's garbage array.
+  if (n === 0 || (times[n - 1] as number) <= t) {
+    if (n < cap) times.push(t);
+    else if (n === cap) {
+      for (let k = 1; k < n; k++) times[k - 1] = times[k] as number;
+      times[n - 1] = t;
+    } else {
+      times.push(t);
+      times.splice(0, times.length - cap);
+    }
+    return;
+  }
+  let i = n;
   while (i > 0 && (times[i - 1] as number) > t) i--;
   times.splice(i, 0, t);
   if (times.length > cap) times.splice(0, times.length - cap);

@@ -4,47 +4,28 @@
  * `tick(now)` runs on a timer (live) or on the log's own time (replay): auto-resolve, impact decay, alert clearing,
  * silent sources. Status changes, alerts and incidents go on the bus; the detector implements `IssueService`.
  */
-import { formatDuration } from '../config/duration.ts';
 import type { Component, CoreContext } from '../core/context.ts';
 import type { IssueEventKind } from '../core/events.ts';
 import type { ExternalProblem, IssueFilter, IssueService, MuteService } from '../core/ports.ts';
-import { redact } from '../core/redact.ts';
-import {
-  type Alert,
-  type Incident,
-  type Issue,
-  LEVEL_RANK,
-  type LogRecord,
-  SEVERITY_RANK,
-  type Severity,
-} from '../core/types.ts';
-import { StateStore } from '../store/state.ts';
-import { alertPolicy, alertSubject, silentAfter } from './alert-keys.ts';
-import { AlertEngine, type AlertPolicy, type KeyState } from './alerts.ts';
-import { fingerprint, ruleFingerprint } from './fingerprint.ts';
-import { type IncidentState, IncidentTracker } from './incidents.ts';
+import { type Alert, type Incident, type Issue, LEVEL_RANK, type LogRecord, SEVERITY_RANK } from '../core/types.ts';
+import type { StateStore } from '../store/state.ts';
+import { AlertKeys, alertSubject } from './alert-keys.ts';
+import { AlertEngine, type AlertSubject } from './alerts.ts';
+import { Classifier } from './classifier.ts';
+import { closeDetectorState, openDetectorState, type StateOptions } from './detector-state.ts';
+import { reconcileExternal } from './external-issues.ts';
+import { IncidentTracker } from './incidents.ts';
 import { IssueTracker } from './issue-tracker.ts';
 import { Mutes } from './mute.ts';
-import { appDisplayName, RuleEngine } from './rule-engine.ts';
+import { type CompiledRule, RuleEngine } from './rule-engine.ts';
+import { SilentSources } from './silent-sources.ts';
+import { uncategorizedTitle } from './titles.ts';
 
-export interface DetectorOptions {
-  /** A shared, already loaded state file; the detector registers its section and flushes it on stop. */
-  state?: StateStore;
-  /** Or: a directory for a state file the detector owns (loaded in start, closed in stop). Neither: memory only. */
-  dataDir?: string;
+export interface DetectorOptions extends StateOptions {
   /** How often `tick` runs when started (default 15 s). */
   tickIntervalMs?: number;
 }
 
-interface SavedState {
-  issues: Issue[];
-  alerts: KeyState[];
-  incidents: IncidentState;
-  mutes: Array<string | null>;
-  sources: Record<string, { app: string; lastAt: number }>;
-}
-
-const SECTION = 'detect';
 const ERROR_RANK = LEVEL_RANK.error;
 
 export class Detector implements Component, IssueService {
@@ -53,13 +34,17 @@ export class Detector implements Component, IssueService {
   private readonly ctx: CoreContext;
   private readonly opts: DetectorOptions;
   private readonly rules: RuleEngine;
+  private readonly classifier: Classifier;
   private readonly tracker: IssueTracker;
   private readonly incidentTracker: IncidentTracker;
   private readonly alerts: AlertEngine;
+  private readonly alertKeys: AlertKeys;
   private readonly mutesImpl: Mutes;
+  private readonly sources: SilentSources;
+  // The configuration does not change at runtime: the hot path reads these fields, not the config tree.
   private readonly alertMinRank: number;
-  private readonly sources = new Map<string, { app: string; lastAt: number }>();
-  private readonly silent = new Set<string>();
+  private readonly monitorErrors: boolean;
+  private readonly monitorWarnings: boolean;
   private store: StateStore | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -68,6 +53,7 @@ export class Detector implements Component, IssueService {
     this.opts = opts;
     const { detect, alerts } = ctx.config;
     this.rules = new RuleEngine(detect.rules, detect.ruleOverrides);
+    this.classifier = new Classifier(this.rules, detect.unmatchedWarnings);
     this.tracker = new IssueTracker(
       {
         autoResolveMs: detect.autoResolve,
@@ -90,25 +76,22 @@ export class Detector implements Component, IssueService {
       isMuted: (source) => this.mutesImpl.isMuted(source),
       emit: (kind, alert, at) => this.emitAlert(kind, alert, at),
     });
+    this.alertKeys = new AlertKeys(alerts);
+    this.sources = new SilentSources(this.alerts, alerts, ctx.clock);
     this.alertMinRank = LEVEL_RANK[alerts.minLevel];
+    this.monitorErrors = detect.monitorErrors;
+    this.monitorWarnings = detect.monitorWarnings;
   }
 
   async start(): Promise<void> {
-    if (this.opts.state) this.store = this.opts.state;
-    else if (this.opts.dataDir) {
-      this.store = new StateStore({
-        dir: this.opts.dataDir,
-        logger: this.ctx.logger.child('state'),
-        clock: this.ctx.clock,
-      });
-      await this.store.load();
-    }
-    const saved = this.store?.register<SavedState>(SECTION, { version: 1, snapshot: () => this.snapshot() });
-    if (saved) this.restore(saved);
-    const now = this.ctx.clock.now();
-    // Configured sources count as heard from at start, so a silent one is noticed even if it never wrote.
-    for (const s of this.ctx.config.sources)
-      if (!this.sources.has(s.name)) this.sources.set(s.name, { app: s.app, lastAt: now });
+    this.store = await openDetectorState(this.ctx, this.opts, {
+      tracker: this.tracker,
+      alerts: this.alerts,
+      incidents: this.incidentTracker,
+      mutes: this.mutesImpl,
+      sources: this.sources,
+    });
+    this.sources.seed(this.ctx.config.sources, this.ctx.clock.now());
     this.timer = setInterval(() => this.safeTick(), this.opts.tickIntervalMs ?? 15_000);
     this.ctx.logger
       .child('detect')
@@ -118,65 +101,44 @@ export class Detector implements Component, IssueService {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (!this.store) return;
-    if (this.opts.state) await this.store.flush();
-    else await this.store.close();
+    if (this.store) await closeDetectorState(this.store, this.opts);
   }
 
-  /** Hot path: returns the fingerprint of the issue the record joined, or undefined. */
+  /**
+   * Hot path: returns the fingerprint of the issue the record joined, or undefined. Most records are DEBUG/INFO that
+   * no rule looks at: they cost the `heard` bookkeeping and one table lookup. A WARN/ERROR record of a known template
+   * costs one map lookup to classify (classifier.ts); joining a known issue allocates no closures, keys or titles
+   * (titles are rendered for new issues only).
+   */
   process(rec: LogRecord): string | undefined {
-    const { detect } = this.ctx.config;
-    this.heard(rec);
-    const rank = LEVEL_RANK[rec.level];
-    if (rank >= ERROR_RANK ? !detect.monitorErrors : rec.level === 'warn' && !detect.monitorWarnings) return undefined;
-    const match = this.rules.match(rec);
-    let title: () => string;
-    let category: string;
-    let severity: Severity;
-    if (match) {
-      title = () => match.title;
-      category = match.rule.category;
-      severity = match.rule.severity;
+    this.sources.heard(rec);
+    const level = rec.level;
+    const rank = LEVEL_RANK[level];
+    if (rank >= ERROR_RANK ? !this.monitorErrors : level === 'warn' && !this.monitorWarnings) return undefined;
+    const { rule, fp } = this.classifier.classify(rec, rank);
+    if (fp === undefined) return undefined;
+    let category = 'uncategorized';
+    let severity: Issue['severity'] = level === 'fatal' ? 'critical' : level === 'error' ? 'medium' : 'low';
+    if (rule) {
+      category = rule.category;
+      severity = rule.severity;
       // A FATAL record is at least high, whatever the rule thought of its message.
-      if (rec.level === 'fatal' && SEVERITY_RANK[severity] < SEVERITY_RANK.high) severity = 'high';
-    } else if (rank >= ERROR_RANK || (rec.level === 'warn' && detect.unmatchedWarnings)) {
-      title = () => uncategorizedTitle(rec);
-      category = 'uncategorized';
-      severity = rec.level === 'fatal' ? 'critical' : rec.level === 'error' ? 'medium' : 'low';
-    } else return undefined;
-    const fp =
-      match?.rule.group === 'rule'
-        ? ruleFingerprint(rec.app, match.rule.id)
-        : fingerprint({
-            app: rec.app,
-            logger: rec.logger,
-            exceptionType: rec.exception?.type,
-            message: rec.message,
-            ruleId: match?.rule.id,
-          });
-    const now = this.ctx.clock.now();
-    const { issue, started } = this.tracker.observe({
-      fingerprint: fp,
-      record: rec,
-      title,
-      category,
-      severity,
-      ...(match ? { ruleId: match.rule.id } : {}),
-    });
-    if (started) {
-      this.tracker.refreshImpact(issue, now);
-      this.incidentTracker.issueStarted(issue, rec.time);
+      if (level === 'fatal' && SEVERITY_RANK[severity] < SEVERITY_RANK.high) severity = 'high';
     }
+    const now = this.ctx.clock.now();
+    let issue = this.tracker.get(fp);
+    if (!issue) {
+      const title = rule ? this.rules.title(rule, rec) : uncategorizedTitle(rec);
+      issue = this.tracker.open(fp, rec, title, category, severity, rule?.id);
+      this.issueStarted(issue, rec.time, now);
+    } else if (this.tracker.record(issue, rec)) this.issueStarted(issue, rec.time, now);
     if (rank >= this.alertMinRank && issue.status !== 'muted') {
-      const subject = alertSubject(
-        this.ctx.config.alerts.key,
-        issue,
-        rec.source,
-        rec.level,
-        match ? () => match.title : undefined,
-      );
       // Never ahead of the clock: a line stamped in the future (skewed clock, wrong zone) cannot hold a window open.
-      this.alerts.occurrence(subject, this.policy(issue.ruleId, rec.source), Math.min(rec.time, now));
+      this.alerts.occurrence(
+        this.subject(issue, rule, rec),
+        this.alertKeys.policy(issue.ruleId, rec.source),
+        Math.min(rec.time, now),
+      );
     }
     this.store?.markDirty();
     return fp;
@@ -185,7 +147,7 @@ export class Detector implements Component, IssueService {
   tick(now: number = this.ctx.clock.now()): void {
     this.tracker.tick(now);
     this.incidentTracker.tick(now, (id) => this.tracker.get(id));
-    this.checkSilent(now);
+    this.sources.check(now);
     this.alerts.tick(now);
     this.store?.markDirty();
   }
@@ -193,17 +155,7 @@ export class Detector implements Component, IssueService {
   // --- IssueService -------------------------------------------------------------------------------------------
 
   list(filter: IssueFilter = {}): Issue[] {
-    const statuses =
-      filter.status === undefined ? null : Array.isArray(filter.status) ? filter.status : [filter.status];
-    const out: Issue[] = [];
-    for (const i of this.tracker.all()) {
-      if (filter.source !== undefined && !i.sources.includes(filter.source)) continue;
-      if (statuses && !statuses.includes(i.status)) continue;
-      if (filter.category !== undefined && i.category !== filter.category) continue;
-      out.push(i);
-    }
-    out.sort((a, b) => b.impact - a.impact || b.lastSeen - a.lastSeen);
-    return filter.limit !== undefined ? out.slice(0, filter.limit) : out;
+    return this.tracker.list(filter);
   }
 
   get(id: string): Issue | undefined {
@@ -230,15 +182,19 @@ export class Detector implements Component, IssueService {
     return this.changed(this.tracker.setStatus(id, muted ? 'muted' : 'open', at, 'user'));
   }
 
+  /** An API's current problems: new ones alert at once (the API already decided they matter), gone ones clear. */
   syncExternal(source: string, scope: string, problems: ExternalProblem[], at: number): void {
-    const { started, resolved } = this.tracker.syncExternal(source, scope, problems, at);
+    const { started, resolved } = reconcileExternal(this.tracker, source, scope, problems, at);
     for (const issue of started) {
-      this.tracker.refreshImpact(issue, at);
-      this.incidentTracker.issueStarted(issue, at);
+      this.issueStarted(issue, at, at);
       if (issue.severity === 'info' || issue.status === 'muted') continue;
-      const policy = alertPolicy(this.ctx.config.alerts, undefined, source);
-      const subject = alertSubject('issue', issue, source, issue.level, undefined);
-      this.alerts.raise(subject, { ...policy, threshold: 1 }, 'threshold', at);
+      const policy = this.alertKeys.policy(undefined, source);
+      this.alerts.raise(
+        this.alertKeys.issueSubject(issue, source, issue.level),
+        { ...policy, threshold: 1 },
+        'threshold',
+        at,
+      );
     }
     for (const issue of resolved) this.alerts.clear(`issue:${issue.id}`, at);
     if (started.length || resolved.length) this.store?.markDirty();
@@ -265,50 +221,23 @@ export class Detector implements Component, IssueService {
 
   // --- internals ----------------------------------------------------------------------------------------------
 
-  private readonly policies = new Map<string, AlertPolicy>();
+  /** What an occurrence counts towards (per `alerts.key`); the default mode builds nothing but the subject. */
+  private subject(issue: Issue, rule: CompiledRule | undefined, rec: LogRecord): AlertSubject {
+    const mode = this.alertKeys.mode;
+    if (mode === 'issue') return this.alertKeys.issueSubject(issue, rec.source, rec.level);
+    const title = rule ? () => this.rules.title(rule, rec) : undefined;
+    return alertSubject(mode, issue, rec.source, rec.level, title);
+  }
 
-  /** Policies are resolved once per rule and source (the configuration does not change at runtime). */
-  private policy(ruleId: string | undefined, source: string): AlertPolicy {
-    const key = `${ruleId ?? ''}\u0000${source}`;
-    let p = this.policies.get(key);
-    if (!p) {
-      p = alertPolicy(this.ctx.config.alerts, ruleId, source);
-      this.policies.set(key, p);
-    }
-    return p;
+  /** A new or regressed issue: impact now, and a possible incident. */
+  private issueStarted(issue: Issue, at: number, now: number): void {
+    this.tracker.refreshImpact(issue, now);
+    this.incidentTracker.issueStarted(issue, at);
   }
 
   private changed(issue: Issue | undefined): Issue | undefined {
     if (issue) this.store?.markDirty();
     return issue;
-  }
-
-  private heard(rec: LogRecord): void {
-    const s = this.sources.get(rec.source);
-    if (s) {
-      if (rec.time > s.lastAt) s.lastAt = rec.time;
-    } else this.sources.set(rec.source, { app: rec.app, lastAt: rec.time });
-    if (this.silent.size && this.silent.delete(rec.source))
-      this.alerts.clear(`silent:${rec.source}`, this.ctx.clock.now());
-  }
-
-  private checkSilent(now: number): void {
-    for (const [source, { app, lastAt }] of this.sources) {
-      const after = silentAfter(this.ctx.config.alerts, source);
-      if (after <= 0 || this.silent.has(source) || now - lastAt < after) continue;
-      this.silent.add(source);
-      const policy = alertPolicy(this.ctx.config.alerts, undefined, source);
-      const subject = {
-        key: `silent:${source}`,
-        title: `${source} (${appDisplayName(app)}) has written nothing for ${formatDuration(after)}`,
-        source,
-        app,
-        category: 'connectivity',
-        severity: 'medium' as const,
-        level: 'warn' as const,
-      };
-      this.alerts.raise(subject, { ...policy, threshold: 1 }, 'silent', now);
-    }
   }
 
   private safeTick(): void {
@@ -334,30 +263,4 @@ export class Detector implements Component, IssueService {
       ...(issue ? { issue: structuredClone(issue) } : {}),
     });
   }
-
-  private snapshot(): SavedState {
-    return {
-      issues: this.tracker.snapshot(),
-      alerts: this.alerts.snapshot(),
-      incidents: this.incidentTracker.snapshot(),
-      mutes: this.mutesImpl.muted(),
-      sources: Object.fromEntries(this.sources),
-    };
-  }
-
-  private restore(s: SavedState): void {
-    this.tracker.restore(s.issues ?? []);
-    this.alerts.restore(s.alerts ?? []);
-    if (s.incidents) this.incidentTracker.restore(s.incidents);
-    this.mutesImpl.restore(s.mutes ?? []);
-    for (const [k, v] of Object.entries(s.sources ?? {})) this.sources.set(k, v);
-    for (const st of s.alerts ?? []) if (st.kind === 'silent' && st.stateActive) this.silent.add(st.subject.source);
-  }
-}
-
-function uncategorizedTitle(rec: LogRecord): string {
-  const line = (rec.message.split('\n')[0] ?? '').trim();
-  const text = line.length > 100 ? `${line.slice(0, 97)}...` : line || 'an error without a message';
-  const ex = rec.exception ? ` (${rec.exception.type.split('.').pop()})` : '';
-  return redact(`${appDisplayName(rec.app)}: ${text}${ex}`);
 }

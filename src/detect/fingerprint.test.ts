@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fingerprint, normalizeLogger, normalizeMessage } from './fingerprint.ts';
+import { corpusCases, replayFile } from '../../test/corpus.ts';
+import {
+  fingerprint,
+  fingerprintUncached,
+  NORMALIZE_PATTERNS,
+  normalizeLogger,
+  normalizeMessage,
+} from './fingerprint.ts';
 
 const fp = (message: string, extra: { app?: string; logger?: string; exceptionType?: string } = {}) =>
   fingerprint({ app: extra.app ?? 'radarr', logger: extra.logger, exceptionType: extra.exceptionType, message });
@@ -76,5 +83,50 @@ describe('fingerprint', () => {
   test('a long message is cut before normalising: the tail does not split issues', () => {
     const head = `HTTP Error ${'a'.repeat(700)}`;
     assert.equal(fp(`${head} tail one`), fp(`${head} tail two`));
+  });
+
+  test('the digit-shape cache never joins messages whose templates keep different digits', () => {
+    // Same shape (digits 1-9 written 1), different templates: the digits survive normalising.
+    assert.notEqual(fp('Cannot load libcuda.so.1'), fp('Cannot load libcuda.so.2'));
+    assert.notEqual(fp('codec h264 failed'), fp('codec h265 failed'));
+    assert.equal(fp('codec h264 failed'), fingerprintUncached({ app: 'radarr', message: 'codec h264 failed' }));
+    // Same shape, digits replaced by placeholders: one template, one cache entry serves both.
+    assert.equal(fp('retry 3 of 10 for item 4711'), fp('retry 7 of 10 for item 2938'));
+    // `0` is kept in the shape: `0x…` is a hex value, `1x…` is not.
+    assert.equal(
+      fp('bad handle 0x1f in slot'),
+      fingerprintUncached({ app: 'radarr', message: 'bad handle 0x1f in slot' }),
+    );
+    assert.equal(
+      fp('bad handle 1x1f in slot'),
+      fingerprintUncached({ app: 'radarr', message: 'bad handle 1x1f in slot' }),
+    );
+  });
+
+  test('cached fingerprints equal uncached ones over the real corpus and digit variants of it', () => {
+    let n = 0;
+    let seed = 7;
+    const digit = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return String(1 + (seed % 9));
+    };
+    for (const c of corpusCases()) {
+      for (const r of replayFile(c.path, c.app).records) {
+        for (const message of [r.message, r.message.replace(/[1-9]/g, digit), r.message.replace(/[1-9]/g, digit)]) {
+          const input = { app: r.app, logger: r.logger, exceptionType: r.exception?.type, message };
+          assert.equal(fingerprint(input), fingerprintUncached(input), message);
+          n++;
+        }
+      }
+    }
+    assert.ok(n > 1000, `enough messages (${n})`);
+  });
+
+  test('no normalising pattern names a digit from 1 to 9 (the digit-shape cache relies on it)', () => {
+    for (const re of NORMALIZE_PATTERNS) {
+      // Quantifier counts ({1,3}) are not characters; `0` is allowed (`0x`, `[0-9a-f]`), the shape keeps it.
+      const chars = re.source.replace(/(?<!\\)\{\d+(?:,\d*)?\}/g, '').replace(/0-9/g, '');
+      assert.doesNotMatch(chars, /[1-9]/, re.source);
+    }
   });
 });

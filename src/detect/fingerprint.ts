@@ -9,9 +9,12 @@
  * raw inputs so a burst of identical lines hashes once.
  */
 import { createHash } from 'node:crypto';
+import { RecentCache } from './recent-cache.ts';
 
 /** Messages are cut before normalising: a template is decided by its start; giant HTML bodies cost nothing extra. */
 const MAX_INPUT = 600;
+/** Entries of the raw-input cache (the template and shape caches hold four times as many). */
+const CACHE_MAX = 512;
 
 /**
  * Order matters: URLs before paths, timestamps before times and numbers, quoted strings and paths before the ids and
@@ -59,6 +62,9 @@ const STEPS: ReadonlyArray<[RegExp, string, string]> = [
   [/(?<![\w.])-?\d+(?:\.\d+)?\b/g, '<n>', ''],
 ];
 
+/** The normalising patterns, for tests that hold them to what the caches assume. */
+export const NORMALIZE_PATTERNS: readonly RegExp[] = STEPS.map(([re]) => re);
+
 export function normalizeMessage(message: string): string {
   let s = message.length > MAX_INPUT ? message.slice(0, MAX_INPUT) : message;
   for (const [re, rep, needs] of STEPS) if (mayMatch(s, needs)) s = s.replace(re, rep);
@@ -87,34 +93,112 @@ export interface FingerprintInput {
   ruleId?: string | undefined;
 }
 
-const CACHE_MAX = 512;
-const cache = new Map<string, string>();
-const byTemplate = new Map<string, string>();
+/**
+ * Fingerprints are cached under the message's digit shape: its digits 1-9 all written `1` (`0` kept, for `0x`).
+ * Messages of one template differ mostly in their numbers, so they share a shape, and normalising (a dozen regex
+ * passes) costs far more than a map lookup. Sound because no normalising step tells the digits 1-9 apart (they only
+ * appear in its classes: `\d`, `[0-9a-f]`, `\w`; fingerprint.test.ts holds the patterns to that) and every
+ * replacement is a constant: two messages of one shape get their placeholders in the same places and differ only in
+ * the digits 1-9 that survive. When any survive (`h264`, `libcuda.so.1`), the shape says nothing, and the fingerprint
+ * is cached under the exact message instead. Keys are never built by concatenation.
+ */
+const byShape = new RecentCache<CacheEntry[]>(CACHE_MAX * 4);
+const byMessage = new RecentCache<CacheEntry[]>(CACHE_MAX);
+/** Hashes per normalised template: values vary, templates repeat. */
+const byTemplate = new RecentCache<string>(CACHE_MAX * 4);
+const DIGITS_1_9 = /[1-9]/g;
+const HAS_DIGIT_1_9 = /[1-9]/;
+/** A message (or logger) seen with more app/rule/logger/exception combinations than this keeps its latest ones. */
+const ENTRIES_MAX = 4;
+
+/** A cached fingerprint and what it was computed from. */
+export interface FingerprintEntry {
+  readonly app: string;
+  readonly ruleId: string;
+  readonly logger: string;
+  readonly exceptionType: string;
+  readonly fp: string;
+  /** Every message of the same digit shape (and the same other inputs) has this fingerprint. */
+  readonly shaped: boolean;
+}
+
+type CacheEntry = FingerprintEntry;
+
+function lookup(entries: CacheEntry[] | undefined, app: string, ruleId: string, logger: string, exType: string) {
+  if (entries)
+    for (const e of entries)
+      if (e.app === app && e.ruleId === ruleId && e.logger === logger && e.exceptionType === exType) return e;
+  return undefined;
+}
+
+function remember(cache: RecentCache<CacheEntry[]>, key: string, entry: CacheEntry): void {
+  const entries = cache.get(key);
+  if (!entries) cache.set(key, [entry]);
+  else {
+    if (entries.length >= ENTRIES_MAX) entries.shift();
+    entries.push(entry);
+  }
+}
 
 /** A 16-hex-digit fingerprint (64 bits of SHA-1: collisions are not a concern at a few thousand issues). */
 export function fingerprint(input: FingerprintInput): string {
-  const key = `${input.app}\u0000${input.ruleId ?? ''}\u0000${input.logger ?? ''}\u0000${input.exceptionType ?? ''}\u0000${input.message.length > MAX_INPUT ? input.message.slice(0, MAX_INPUT) : input.message}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const parts = [input.app];
-  if (input.ruleId) parts.push(`rule:${input.ruleId}`);
-  parts.push(normalizeLogger(input.logger), input.exceptionType ?? '', normalizeMessage(input.message));
-  const normalized = parts.join('\u0000');
-  // Values vary, templates repeat: a second cache on the normalised form saves the hash.
-  let fp = byTemplate.get(normalized);
+  return fingerprintEntry(input).fp;
+}
+
+/** The fingerprint, and whether it holds for every message of the same digit shape (`shaped`). */
+export function fingerprintEntry(input: FingerprintInput): FingerprintEntry {
+  const message = input.message.length > MAX_INPUT ? input.message.slice(0, MAX_INPUT) : input.message;
+  const { app } = input;
+  const ruleId = input.ruleId ?? '';
+  const logger = input.logger ?? '';
+  const exType = input.exceptionType ?? '';
+  const sh = message.replace(DIGITS_1_9, '1');
+  const hit =
+    lookup(byShape.get(sh), app, ruleId, logger, exType) ?? lookup(byMessage.get(message), app, ruleId, logger, exType);
+  if (hit !== undefined) return hit;
+  const normalized = normalizeMessage(message);
+  const parts = templateParts(input, normalized);
+  const template = parts.join('\u0000');
+  let fp = byTemplate.get(template);
   if (!fp) {
     fp = hashParts(parts);
-    if (byTemplate.size >= CACHE_MAX * 4) byTemplate.delete(byTemplate.keys().next().value as string);
-    byTemplate.set(normalized, fp);
+    byTemplate.set(template, fp);
   }
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-  cache.set(key, fp);
-  return fp;
+  const shaped = !HAS_DIGIT_1_9.test(normalized);
+  const entry: CacheEntry = { app, ruleId, logger, exceptionType: exType, fp, shaped };
+  if (shaped) remember(byShape, sh, entry);
+  else remember(byMessage, message, entry);
+  return entry;
 }
+
+/** The fingerprint computed from scratch, bypassing every cache (tests hold the cached path to it). */
+export function fingerprintUncached(input: FingerprintInput): string {
+  return hashParts(templateParts(input, normalizeMessage(input.message)));
+}
+
+function templateParts(input: FingerprintInput, normalizedMessage: string): string[] {
+  const parts = [input.app];
+  if (input.ruleId) parts.push(`rule:${input.ruleId}`);
+  parts.push(normalizeLogger(input.logger), input.exceptionType ?? '', normalizedMessage);
+  return parts;
+}
+
+/** Rule fingerprints never change: computed once per rule and app (rule → app → fingerprint). */
+const byRule = new Map<string, Map<string, string>>();
 
 /** Fingerprint of every match of a rule within an app (rules with `group: 'rule'`). */
 export function ruleFingerprint(app: string, ruleId: string): string {
-  return hashParts([app, 'rule', ruleId]);
+  let apps = byRule.get(ruleId);
+  if (!apps) {
+    apps = new Map();
+    byRule.set(ruleId, apps);
+  }
+  let fp = apps.get(app);
+  if (!fp) {
+    fp = hashParts([app, 'rule', ruleId]);
+    apps.set(app, fp);
+  }
+  return fp;
 }
 
 /** Fingerprint of an externally reported problem (API health item). */

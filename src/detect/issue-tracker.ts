@@ -2,29 +2,16 @@
  * The issue tracker: fingerprinted groups of records with their lifecycle (open → acknowledged → resolved, muted;
  * a resolved issue that recurs is reopened and flagged `regressed`; a quiet one resolves itself). Plain synchronous
  * state; status changes go out through `emit` (the detector puts them on the bus), frequent count updates are batched
- * into `updated` events on tick. Everything kept per issue is bounded.
+ * into `updated` events on tick. What a record adds to an issue is in issue-occurrences.ts; issues that APIs report
+ * are reconciled in external-issues.ts.
  */
 import type { IssueEventKind } from '../core/events.ts';
-import type { ExternalProblem } from '../core/ports.ts';
+import type { IssueFilter } from '../core/ports.ts';
 import { redact } from '../core/redact.ts';
-import {
-  type Issue,
-  type IssueSample,
-  type IssueStatus,
-  LEVEL_RANK,
-  type Level,
-  type LogRecord,
-  type Severity,
-} from '../core/types.ts';
-import { externalFingerprint } from './fingerprint.ts';
+import type { Issue, IssueStatus, LogRecord, Severity } from '../core/types.ts';
+import { isExternal } from './external-issues.ts';
 import { impactScore } from './impact.ts';
-
-const HOUR = 3_600_000;
-const HISTOGRAM_HOURS = 7 * 24;
-/** Distinct users, sessions and clients kept per issue. */
-export const MAX_AFFECTED = 50;
-/** A new sample replaces the last one at most this often, so a storm costs no redaction per record. */
-const SAMPLE_EVERY_MS = 10_000;
+import { addBounded, addOccurrence, HOUR } from './issue-occurrences.ts';
 
 export type EmitIssue = (
   kind: IssueEventKind,
@@ -38,22 +25,6 @@ export interface TrackerOptions {
   samples: number;
   resolvedAgeMs: number;
   maxIssues: number;
-}
-
-export interface Observation {
-  fingerprint: string;
-  record: LogRecord;
-  /** Rendered only for a new issue. */
-  title: () => string;
-  category: string;
-  severity: Severity;
-  ruleId?: string;
-}
-
-export const EXTERNAL_RULE_PREFIX = 'external:';
-
-export function isExternal(issue: Issue): boolean {
-  return issue.ruleId?.startsWith(EXTERNAL_RULE_PREFIX) === true;
 }
 
 export class IssueTracker {
@@ -79,87 +50,95 @@ export class IssueTracker {
     return this.issues.values();
   }
 
-  /** Adds a record to its issue; returns the issue and whether it (re)started now (opened or regressed). */
-  observe(o: Observation): { issue: Issue; started: boolean } {
-    const rec = o.record;
-    const t = rec.time;
-    let issue = this.issues.get(o.fingerprint);
-    if (!issue) {
-      issue = {
-        id: o.fingerprint,
-        title: redact(o.title()),
-        category: o.category,
-        severity: o.severity,
-        level: rec.level,
-        app: rec.app,
-        sources: [rec.source],
-        status: 'open',
-        regressed: false,
-        firstSeen: t,
-        lastSeen: t,
-        count: 0,
-        impact: 0,
-        histogramStart: Math.floor(t / HOUR),
-        histogram: [],
-        samples: [],
-        users: [],
-        sessions: [],
-        clients: [],
-        statusChangedAt: t,
-        ...(o.ruleId ? { ruleId: o.ruleId } : {}),
-      };
-      this.add(issue, rec);
-      this.issues.set(issue.id, issue);
-      this.emit('opened', issue, t, 'detect');
-      return { issue, started: true };
+  /** Issues matching `filter`, highest impact first, then the most recently seen. */
+  list(filter: IssueFilter = {}): Issue[] {
+    const statuses =
+      filter.status === undefined ? null : Array.isArray(filter.status) ? filter.status : [filter.status];
+    const out: Issue[] = [];
+    for (const i of this.issues.values()) {
+      if (filter.source !== undefined && !i.sources.includes(filter.source)) continue;
+      if (statuses && !statuses.includes(i.status)) continue;
+      if (filter.category !== undefined && i.category !== filter.category) continue;
+      out.push(i);
     }
-    let started = false;
-    if (issue.status === 'resolved') {
-      issue.status = 'open';
-      issue.regressed = true;
-      issue.statusChangedAt = t;
-      delete issue.resolvedAt;
-      started = true;
-    }
-    this.add(issue, rec);
-    if (started) this.emit('regressed', issue, t, 'detect');
-    else this.dirty.add(issue.id);
-    return { issue, started };
+    out.sort((a, b) => b.impact - a.impact || b.lastSeen - a.lastSeen);
+    return filter.limit !== undefined ? out.slice(0, filter.limit) : out;
   }
 
-  private add(issue: Issue, rec: LogRecord): void {
+  /** Opens the issue `id` with its first record (the caller checked it is unknown; `title` is not redacted yet). */
+  open(
+    id: string,
+    rec: LogRecord,
+    title: string,
+    category: string,
+    severity: Severity,
+    ruleId: string | undefined,
+  ): Issue {
     const t = rec.time;
-    issue.count++;
-    if (t > issue.lastSeen) issue.lastSeen = t;
-    if (t < issue.firstSeen) issue.firstSeen = t;
-    if (LEVEL_RANK[rec.level] > LEVEL_RANK[issue.level]) issue.level = rec.level;
-    if (!issue.sources.includes(rec.source)) issue.sources.push(rec.source);
-    addToHistogram(issue, t);
-    this.sample(issue, rec);
-    const c = rec.correlation;
-    if (c) {
-      if (c.user) addBounded(issue.users, c.user);
-      const session = c.sessionId ?? c.playSessionId;
-      if (session) addBounded(issue.sessions, session);
-      if (c.clientIp) addBounded(issue.clients, c.clientIp);
-    }
-  }
-
-  /** Keeps the first sample for good and the most recent ones after it. */
-  private sample(issue: Issue, rec: LogRecord): void {
-    const last = issue.samples[issue.samples.length - 1];
-    if (last && issue.samples.length >= this.opts.samples && Math.abs(rec.time - last.time) < SAMPLE_EVERY_MS) return;
-    const s: IssueSample = {
-      time: rec.time,
-      source: rec.source,
+    const issue: Issue = {
+      id,
+      title: redact(title),
+      category,
+      severity,
       level: rec.level,
-      message: redact(rec.message.length > 500 ? `${rec.message.slice(0, 500)}…` : rec.message),
-      raw: redact(rec.raw.length > 2000 ? `${rec.raw.slice(0, 2000)}…` : rec.raw),
-      ...(rec.file !== undefined ? { file: rec.file } : {}),
-      ...(rec.offset !== undefined ? { offset: rec.offset } : {}),
+      app: rec.app,
+      sources: [rec.source],
+      status: 'open',
+      regressed: false,
+      firstSeen: t,
+      lastSeen: t,
+      count: 0,
+      impact: 0,
+      histogramStart: Math.floor(t / HOUR),
+      histogram: [],
+      samples: [],
+      users: [],
+      sessions: [],
+      clients: [],
+      statusChangedAt: t,
+      ...(ruleId ? { ruleId } : {}),
     };
-    issue.samples.push(s);
-    if (issue.samples.length > this.opts.samples) issue.samples.splice(1, issue.samples.length - this.opts.samples);
+    addOccurrence(issue, rec, this.opts.samples);
+    this.issues.set(id, issue);
+    this.emit('opened', issue, t, 'detect');
+    return issue;
+  }
+
+  /** Adds a record to a known issue; true when that reopened it (a resolved issue recurred: `regressed`). */
+  record(issue: Issue, rec: LogRecord): boolean {
+    if (issue.status !== 'resolved') {
+      addOccurrence(issue, rec, this.opts.samples);
+      this.dirty.add(issue.id);
+      return false;
+    }
+    this.reopen(issue, rec.time);
+    addOccurrence(issue, rec, this.opts.samples);
+    this.emit('regressed', issue, rec.time, 'detect');
+    return true;
+  }
+
+  /** A resolved issue recurred: open again and flagged `regressed` (the caller updates it, then `announce`s it). */
+  reopen(issue: Issue, at: number): void {
+    issue.status = 'open';
+    issue.regressed = true;
+    issue.statusChangedAt = at;
+    delete issue.resolvedAt;
+  }
+
+  /** Adds an issue built elsewhere (an API's problem) and announces it as opened. */
+  adopt(issue: Issue, at: number, by: 'detect' | 'api'): void {
+    this.issues.set(issue.id, issue);
+    this.emit('opened', issue, at, by);
+  }
+
+  /** Emits a status change made through `reopen` or `adopt`'s callers. */
+  announce(kind: IssueEventKind, issue: Issue, at: number, by: 'detect' | 'user' | 'auto' | 'api'): void {
+    this.emit(kind, issue, at, by);
+  }
+
+  /** The issue changed in place: it goes out in the next tick's batched `updated` events. */
+  touch(id: string): void {
+    this.dirty.add(id);
   }
 
   setStatus(id: string, status: IssueStatus, at: number, by: 'user' | 'auto' | 'api'): Issue | undefined {
@@ -186,52 +165,6 @@ export class IssueTracker {
       n++;
     }
     return n;
-  }
-
-  /** Reconciles an API's current problems with the issues of `source`/`scope`; returns what started and resolved. */
-  syncExternal(
-    source: string,
-    scope: string,
-    problems: readonly ExternalProblem[],
-    at: number,
-  ): { started: Issue[]; resolved: Issue[] } {
-    const ruleId = `${EXTERNAL_RULE_PREFIX}${scope}`;
-    const seen = new Set<string>();
-    const started: Issue[] = [];
-    const resolved: Issue[] = [];
-    for (const p of problems) {
-      const id = externalFingerprint(source, p.key);
-      seen.add(id);
-      const existing = this.issues.get(id);
-      if (!existing) {
-        const issue = externalIssue(id, p, ruleId, at);
-        this.issues.set(id, issue);
-        this.emit('opened', issue, at, 'api');
-        started.push(issue);
-        continue;
-      }
-      const title = redact(p.title);
-      if (existing.status === 'resolved') {
-        Object.assign(existing, { status: 'open', regressed: true, statusChangedAt: at, lastSeen: at, title });
-        existing.severity = p.severity;
-        delete existing.resolvedAt;
-        existing.count++;
-        addToHistogram(existing, at);
-        this.emit('regressed', existing, at, 'api');
-        started.push(existing);
-      } else if (existing.title !== title || existing.severity !== p.severity) {
-        existing.title = title;
-        existing.severity = p.severity;
-        this.dirty.add(id);
-      }
-    }
-    for (const issue of this.issues.values()) {
-      if (issue.ruleId !== ruleId || issue.status === 'resolved' || seen.has(issue.id)) continue;
-      if (!issue.sources.includes(source)) continue;
-      this.setStatus(issue.id, 'resolved', at, 'api');
-      resolved.push(issue);
-    }
-    return { started, resolved };
   }
 
   linkSession(
@@ -307,66 +240,4 @@ export class IssueTracker {
     this.issues.clear();
     for (const i of issues) this.issues.set(i.id, i);
   }
-}
-
-function externalIssue(id: string, p: ExternalProblem, ruleId: string, at: number): Issue {
-  const level: Level =
-    p.severity === 'critical' || p.severity === 'high' ? 'error' : p.severity === 'info' ? 'info' : 'warn';
-  return {
-    id,
-    title: redact(p.title),
-    category: p.category,
-    severity: p.severity,
-    level,
-    app: p.app,
-    sources: [p.source],
-    ruleId,
-    status: 'open',
-    regressed: false,
-    firstSeen: at,
-    lastSeen: at,
-    count: 1,
-    impact: 0,
-    histogramStart: Math.floor(at / HOUR),
-    histogram: [1],
-    samples: [{ time: at, source: p.source, level, message: redact(p.message), raw: redact(p.message) }],
-    users: [],
-    sessions: [],
-    clients: [],
-    statusChangedAt: at,
-  };
-}
-
-/** Hourly buckets over at most 7 days ending at the latest hour seen; older occurrences are counted, not binned. */
-export function addToHistogram(issue: Pick<Issue, 'histogram' | 'histogramStart'>, t: number): void {
-  const h = Math.floor(t / HOUR);
-  const hist = issue.histogram;
-  if (hist.length === 0) {
-    issue.histogramStart = h;
-    hist.push(1);
-    return;
-  }
-  let i = h - issue.histogramStart;
-  if (i < 0) {
-    if (hist.length - i > HISTOGRAM_HOURS) return;
-    hist.unshift(...new Array<number>(-i).fill(0));
-    issue.histogramStart = h;
-    i = 0;
-  }
-  if (i >= HISTOGRAM_HOURS) {
-    // Slide the window so that hour `h` is its last bucket (never allocating the gap).
-    const drop = i - HISTOGRAM_HOURS + 1;
-    hist.splice(0, Math.min(drop, hist.length));
-    issue.histogramStart += drop;
-    i -= drop;
-  }
-  while (hist.length <= i) hist.push(0);
-  hist[i] = (hist[i] ?? 0) + 1;
-}
-
-function addBounded(list: string[], value: string): boolean {
-  if (list.includes(value)) return false;
-  list.push(value);
-  if (list.length > MAX_AFFECTED) list.shift();
-  return true;
 }

@@ -1,27 +1,39 @@
 /**
  * Compiles rules (built-in and user) and matches parsed records against them: first match wins. Hot path: rules are
- * indexed per app and the level test comes before any regex, so an INFO/DEBUG line usually costs a map lookup and a
- * couple of integer comparisons.
+ * indexed per app and level (so an INFO/DEBUG line of an app without rules at that level costs one lookup), each
+ * pattern sits behind a literal gate (`includes` before the regex; busy tables rule literals out by bigrams first,
+ * see rule-table.ts), and a match's title, which needs the captures, is rendered only when asked for (a new issue):
+ * most matches join an existing one.
  */
 import type { RuleConfig } from '../config/detect.ts';
-import { LEVEL_RANK, type Level, type LogRecord, type Severity } from '../core/types.ts';
+import { LEVEL_RANK, LEVELS, type Level, type LogRecord, type Severity } from '../core/types.ts';
+import { Bigrams, type LiteralGate, literalGate, passesGate, passesGateWith } from './literal-gate.ts';
+import { buildTables, fieldOf, type RuleTable } from './rule-table.ts';
 import { BUILT_IN_RULES } from './rules/index.ts';
 import type { Pattern, RuleDefinition } from './rules/types.ts';
+import { ruleTitle } from './titles.ts';
 
-type Field = 'message' | 'logger' | 'exceptionType' | 'exceptionMessage' | 'text';
+export type Field = 'message' | 'logger' | 'exceptionType' | 'exceptionMessage' | 'text';
 const FIELDS: readonly Field[] = ['logger', 'exceptionType', 'exceptionMessage', 'message', 'text'];
 
 export interface CompiledRule {
   readonly id: string;
   readonly apps: ReadonlySet<string> | null;
   readonly minRank: number;
-  readonly matchers: ReadonlyArray<{ field: Field; re: RegExp }>;
+  readonly matchers: readonly Matcher[];
   readonly category: string;
   readonly severity: Severity;
   readonly title: string;
   readonly group: 'message' | 'rule';
   readonly hint?: string;
   readonly user: boolean;
+}
+
+export interface Matcher {
+  readonly field: Field;
+  readonly re: RegExp;
+  /** Literals a matching text must contain (null: the regex alone decides). */
+  readonly gate: LiteralGate | null;
 }
 
 export interface RuleMatch {
@@ -36,38 +48,18 @@ export interface RuleOverride {
   minLevel?: Level | undefined;
 }
 
-/** Display names for titles (`{app}`). */
-const APP_NAMES: Record<string, string> = {
-  plex: 'Plex',
-  jellyfin: 'Jellyfin',
-  emby: 'Emby',
-  sonarr: 'Sonarr',
-  radarr: 'Radarr',
-  prowlarr: 'Prowlarr',
-  lidarr: 'Lidarr',
-  readarr: 'Readarr',
-  whisparr: 'Whisparr',
-  bazarr: 'Bazarr',
-  overseerr: 'Overseerr',
-  qbittorrent: 'qBittorrent',
-  sabnzbd: 'SABnzbd',
-  tautulli: 'Tautulli',
-};
-
-export function appDisplayName(app: string): string {
-  return APP_NAMES[app] ?? app;
-}
-
 function compilePattern(p: Pattern, flags: string): RegExp {
   return typeof p === 'string' ? new RegExp(p, flags) : p;
 }
 
 export function compileRule(def: RuleDefinition | RuleConfig, user: boolean, override?: RuleOverride): CompiledRule {
   const flags = def.flags ?? 'i';
-  const matchers: Array<{ field: Field; re: RegExp }> = [];
+  const matchers: Matcher[] = [];
   for (const field of FIELDS) {
     const p = def[field];
-    if (p !== undefined) matchers.push({ field, re: compilePattern(p, flags) });
+    if (p === undefined) continue;
+    const re = compilePattern(p, flags);
+    matchers.push({ field, re, gate: literalGate(re) });
   }
   // Captures are numbered in FIELDS order (logger, exception type, exception message, message, text).
   const rule: CompiledRule = {
@@ -87,9 +79,21 @@ export function compileRule(def: RuleDefinition | RuleConfig, user: boolean, ove
 
 export class RuleEngine {
   private readonly rules: readonly CompiledRule[];
-  private readonly byApp = new Map<string, CompiledRule[]>();
+  /** Per app, the rules that look at each level rank (index = rank), built on first use of the app. */
+  private readonly byApp = new Map<string, readonly RuleTable[]>();
   /** Lowest level any rule looks at: records below it skip matching entirely. */
   private readonly minRank: number;
+  /** The last app looked up and its table: a stream of records from one source skips the map. */
+  private lastApp = '';
+  private lastTable: readonly RuleTable[] | null = null;
+  /** After `find`: the index of the matching rule in its table, or the table's length when none matched. */
+  lastIndex = 0;
+  /** The message whose lowercased form is in `lowered` (case-insensitive gates test it: lowercased once per record). */
+  private loweredFrom = '';
+  private lowered = '';
+  private readonly bigrams = new Bigrams();
+  /** The table being matched uses the bigram filter. */
+  private filtered = false;
 
   constructor(
     userRules: readonly RuleConfig[] = [],
@@ -111,88 +115,152 @@ export class RuleEngine {
     return this.rules;
   }
 
+  /** The first rule that matches, with its title rendered on first read. */
   match(rec: LogRecord): RuleMatch | undefined {
-    const rank = LEVEL_RANK[rec.level];
+    const rule = this.find(rec);
+    if (!rule) return undefined;
+    let title: string | undefined;
+    const render = () => this.title(rule, rec);
+    return {
+      rule,
+      get title() {
+        title ??= render();
+        return title;
+      },
+    };
+  }
+
+  /** Hot path: the first rule that matches `rec`, without allocating. */
+  find(rec: LogRecord, rank: number = LEVEL_RANK[rec.level]): CompiledRule | undefined {
+    this.lastIndex = 0;
     if (rank < this.minRank) return undefined;
-    // Rules per app and level, built on first use: a DEBUG line of an app without DEBUG rules costs one lookup.
-    const key = `${rank}${rec.app}`;
-    let rules = this.byApp.get(key);
-    if (!rules) {
-      rules = this.rules.filter((r) => (r.apps === null || r.apps.has(rec.app)) && rank >= r.minRank);
-      this.byApp.set(key, rules);
+    const table = this.tableFor(rec.app)[rank];
+    if (!table) return undefined;
+    const { rules, messageGates, textGates } = table;
+    this.filtered = table.heavy;
+    // Records come in many shapes (optional fields): each property is read once here, not once per rule.
+    const message = rec.message;
+    const withoutException = rec.exception === undefined;
+    for (let i = 0; i < rules.length; i++) {
+      const gate = messageGates[i] ?? (withoutException ? textGates[i] : null) ?? null;
+      if (gate !== null && (gate.lower || this.filtered ? !this.admits(gate, message) : !passesGate(gate, message)))
+        continue;
+      const rule = rules[i] as CompiledRule;
+      if (this.matches(rule, rec)) {
+        this.lastIndex = i;
+        return rule;
+      }
     }
-    for (const rule of rules) {
-      if (!matches(rule, rec)) continue;
-      let title: string | undefined;
-      return {
-        rule,
-        get title() {
-          title ??= renderTitle(rule.title, captures(rule, rec), rec);
-          return title;
-        },
-      };
-    }
+    this.lastIndex = rules.length;
     return undefined;
   }
-}
 
-/** Allocation-free test (no match objects): captures are only needed for titles, computed later. */
-function matches(rule: CompiledRule, rec: LogRecord): boolean {
-  for (const { field, re } of rule.matchers) {
-    if (field === 'text') {
-      if (re.test(rec.message)) continue;
-      if (rec.exception && (re.test(rec.exception.message) || re.test(rec.exception.type))) continue;
-      return false;
+  /**
+   * For a decision `find` made (at `index`) on `rec`, which rules must be tried again before reusing it for another
+   * record of the same app, level, logger and digit shape, without an exception: the rules up to `index` that can tell
+   * such records apart (rule-table.ts) and whose gate a message of this shape could pass. `foldedLower` is the
+   * lowercased message with digits 1-9 written `1`; a gate literal (folded alike) missing from it is missing from every
+   * message of the shape.
+   */
+  toRecheck(rec: LogRecord, rank: number, index: number, foldedLower: string): number[] {
+    const table = rank < this.minRank ? undefined : this.tableFor(rec.app)[rank];
+    const out: number[] = [];
+    if (!table) return out;
+    for (const i of table.shapeSensitive) {
+      if (i > index) break;
+      const gate = table.messageGates[i] ?? table.textGates[i] ?? null;
+      // A literal that is not ASCII may lowercase differently inside a message than alone: always try it again.
+      const couldPass = (lit: string) => !ASCII.test(lit) || foldedLower.includes(foldDigits(lit.toLowerCase()));
+      if (gate === null || gate.any.some(couldPass)) out.push(i);
     }
-    if (!re.test(fieldOf(rec, field))) return false;
+    return out;
   }
-  return true;
-}
 
-type Captures = { numbered: string[]; named: Record<string, string> };
-
-function captures(rule: CompiledRule, rec: LogRecord): Captures {
-  const caps: Captures = { numbered: [], named: {} };
-  for (const { field, re } of rule.matchers) {
-    let m: RegExpExecArray | null = null;
-    if (field === 'text') {
-      m = re.exec(rec.message);
-      if (!m && rec.exception) m = re.exec(rec.exception.message) ?? re.exec(rec.exception.type);
-    } else m = re.exec(fieldOf(rec, field));
-    if (!m) continue;
-    for (let i = 1; i < m.length; i++) caps.numbered.push(m[i] ?? '');
-    if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) caps.named[k] = v;
+  /** Whether `find` would still decide `index` for `rec`, trying only `recheck` (from `toRecheck`). */
+  decidesAlike(rec: LogRecord, rank: number, index: number, recheck: readonly number[]): boolean {
+    if (recheck.length === 0) return true;
+    const table = this.tableFor(rec.app)[rank];
+    if (!table) return true;
+    this.filtered = false;
+    for (let k = 0; k < recheck.length; k++) {
+      const i = recheck[k] as number;
+      if (this.tries(table, i, rec) !== (i === index)) return false;
+    }
+    return true;
   }
-  return caps;
-}
 
-function fieldOf(rec: LogRecord, field: Exclude<Field, 'text'>): string {
-  switch (field) {
-    case 'message':
-      return rec.message;
-    case 'logger':
-      return rec.logger ?? '';
-    case 'exceptionType':
-      return rec.exception?.type ?? '';
-    case 'exceptionMessage':
-      return rec.exception?.message ?? '';
+  /** Rule `i` of `table` matches `rec` (its message gate first). */
+  private tries(table: RuleTable, i: number, rec: LogRecord): boolean {
+    const gate = table.messageGates[i] ?? (rec.exception === undefined ? table.textGates[i] : null) ?? null;
+    if (gate !== null && !this.admits(gate, rec.message)) return false;
+    return this.matches(table.rules[i] as CompiledRule, rec);
+  }
+
+  /** The title of `rule` for a record it matched, with captured values filled in. */
+  title(rule: CompiledRule, rec: LogRecord): string {
+    return ruleTitle(rule, rec);
+  }
+
+  private tableFor(app: string): readonly RuleTable[] {
+    if (app === this.lastApp && this.lastTable) return this.lastTable;
+    let table = this.byApp.get(app);
+    if (!table) {
+      table = buildTables(this.rules, app, LEVEL_RANKS);
+      this.byApp.set(app, table);
+    }
+    this.lastApp = app;
+    this.lastTable = table;
+    return table;
+  }
+
+  private matches(rule: CompiledRule, rec: LogRecord): boolean {
+    const matchers = rule.matchers;
+    for (let i = 0; i < matchers.length; i++) {
+      const { field, re, gate } = matchers[i] as Matcher;
+      if (field === 'text') {
+        const ex = rec.exception;
+        if (this.admits(gate, rec.message) && re.test(rec.message)) continue;
+        if (
+          ex &&
+          ((admitsOther(gate, ex.message) && re.test(ex.message)) || (admitsOther(gate, ex.type) && re.test(ex.type)))
+        )
+          continue;
+        return false;
+      }
+      const text = fieldOf(rec, field);
+      if (field === 'message' ? !this.admits(gate, text) : !admitsOther(gate, text)) return false;
+      if (!re.test(text)) return false;
+    }
+    return true;
+  }
+
+  /** Gate test on the record's message (lowercased at most once per record). */
+  private admits(gate: LiteralGate | null, message: string): boolean {
+    if (gate === null) return true;
+    if (!gate.lower && !this.filtered) return passesGate(gate, message);
+    if (this.loweredFrom !== message) {
+      this.loweredFrom = message;
+      this.lowered = message.toLowerCase();
+    }
+    const text = gate.lower ? this.lowered : message;
+    if (!this.filtered) return passesGate(gate, text);
+    this.bigrams.load(this.lowered);
+    return passesGateWith(gate, text, this.bigrams);
   }
 }
 
-const PLACEHOLDER = /\{([\w]+)\}/g;
+const LEVEL_RANKS: readonly number[] = LEVELS.map((l) => LEVEL_RANK[l]);
 
-function renderTitle(template: string, caps: Captures, rec: LogRecord): string {
-  if (!template.includes('{')) return template;
-  return template.replace(PLACEHOLDER, (_, key: string) => {
-    if (/^\d+$/.test(key)) return clip(caps.numbered[Number(key) - 1] || '?');
-    if (key in caps.named) return clip(caps.named[key] as string);
-    if (key === 'app') return appDisplayName(rec.app);
-    if (key === 'logger') return rec.logger ?? '?';
-    if (key === 'exceptionType') return rec.exception ? (rec.exception.type.split('.').pop() ?? '?') : 'no exception';
-    return `{${key}}`;
-  });
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for "ASCII only", control characters included
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Digits 1-9 written `1` (the digit shape of classifier.ts). */
+export function foldDigits(text: string): string {
+  return text.replace(/[1-9]/g, '1');
 }
 
-function clip(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+/** Gate test on a field other than the message (loggers, exceptions: rarely tested, not worth caching). */
+function admitsOther(gate: LiteralGate | null, text: string): boolean {
+  if (gate === null) return true;
+  return passesGate(gate, gate.lower ? text.toLowerCase() : text);
 }

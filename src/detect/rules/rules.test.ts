@@ -1117,3 +1117,47 @@ describe('built-in rules on real lines', () => {
     assert.equal(idx?.title, 'Prowlarr cannot reach indexer Newznab');
   });
 });
+
+describe('the rule engine keeps no decision from one record to the next', () => {
+  test('real corpus records and digit variants of them match as a fresh engine matches them', async () => {
+    // The engine caches per record (lowercased message, bigrams) and per app: none of it may leak.
+    const { corpusCases, replayFile } = await import('../../../test/corpus.ts');
+    const memo = new RuleEngine();
+    let seed = 11;
+    const digit = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return String(1 + (seed % 9));
+    };
+    let n = 0;
+    for (const c of corpusCases()) {
+      for (const r of replayFile(c.path, c.app).records) {
+        if (r.level === 'debug' || r.level === 'trace' || r.level === 'info') continue;
+        for (const message of [r.message, r.message.replace(/[1-9]/g, digit), r.message.replace(/[1-9]/g, digit)]) {
+          const rec = { ...r, message };
+          assert.equal(memo.find(rec)?.id, new RuleEngine().find(rec)?.id, `${c.path}: ${message.slice(0, 120)}`);
+          n++;
+        }
+      }
+    }
+    assert.ok(n > 300, `enough records (${n})`);
+  });
+
+  test('messages that differ in one digit are decided each on its own', () => {
+    const engine = new RuleEngine([], {}, [
+      ...Array.from({ length: 6 }, (_, i) => ({
+        id: `filler.rule-${i}`,
+        // Three literals each: enough for the table to use the bigram filter.
+        message: `never matches ${'abcdef'[i]}|never appears ${'abcdef'[i]}|not here ${'abcdef'[i]}`,
+        category: 'disk',
+        severity: 'low' as const,
+        title: 'filler',
+      })),
+      { id: 'auth.code', message: /Error 401 from/, category: 'auth', severity: 'high', title: '401' },
+      { id: 'network.code', message: /Error \d+ from/, category: 'network', severity: 'low', title: 'other' },
+    ]);
+    const rec = (message: string) => record({ app: 'plex', level: 'error', message } as Line);
+    assert.equal(engine.find(rec('Error 401 from plex.tv'))?.id, 'auth.code');
+    assert.equal(engine.find(rec('Error 402 from plex.tv'))?.id, 'network.code');
+    assert.equal(engine.find(rec('Error 401 from plex.tv'))?.id, 'auth.code');
+  });
+});
