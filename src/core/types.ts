@@ -200,8 +200,6 @@ export const APP_LABELS: Readonly<Record<string, string>> = {
   qbittorrent: 'qBittorrent',
   sabnzbd: 'SABnzbd',
   tautulli: 'Tautulli',
-  docker: 'Docker',
-  generic: 'Logs',
 };
 
 /** The label of an app, or the app id itself when it has none. */

@@ -4,30 +4,13 @@
  * opens (or per occurrence when alerts are keyed by rule), never for every record.
  */
 import { redact } from '../core/redact.ts';
-import type { LogRecord } from '../core/types.ts';
+import { appLabel, type LogRecord } from '../core/types.ts';
 import type { CompiledRule } from './rule-engine.ts';
 import { fieldOf } from './rule-table.ts';
 
-/** Display names for titles (`{app}`). */
-const APP_NAMES: Record<string, string> = {
-  plex: 'Plex',
-  jellyfin: 'Jellyfin',
-  emby: 'Emby',
-  sonarr: 'Sonarr',
-  radarr: 'Radarr',
-  prowlarr: 'Prowlarr',
-  lidarr: 'Lidarr',
-  readarr: 'Readarr',
-  whisparr: 'Whisparr',
-  bazarr: 'Bazarr',
-  overseerr: 'Overseerr',
-  qbittorrent: 'qBittorrent',
-  sabnzbd: 'SABnzbd',
-  tautulli: 'Tautulli',
-};
-
+/** Display name for titles (`{app}`). */
 export function appDisplayName(app: string): string {
-  return APP_NAMES[app] ?? app;
+  return appLabel(app);
 }
 
 /** The title of `rule` for a record it matched. */
