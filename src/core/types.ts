@@ -200,6 +200,8 @@ export const APP_LABELS: Readonly<Record<string, string>> = {
   qbittorrent: 'qBittorrent',
   sabnzbd: 'SABnzbd',
   tautulli: 'Tautulli',
+  // `auto` sources are named after what they hold: logs.
+  auto: 'Logs',
 };
 
 /** The label of an app, or the app id itself when it has none. */

@@ -4,6 +4,7 @@
  * mqtt-discovery/snapshots/. Per-entity discovery (not the 2024.11 device form) so Home Assistant releases older than
  * that work too, as zigbee2mqtt does.
  */
+import { appLabel } from '../core/types.ts';
 import { sessionEntities } from './discovery-sessions.ts';
 import { eventTypesFor, isMediaServer } from './session-states.ts';
 import type { Topics } from './topics.ts';
@@ -37,26 +38,6 @@ export interface DiscoveryMessage {
   topic: string;
   payload: Payload;
 }
-
-const APP_LABEL: Readonly<Record<string, string>> = {
-  plex: 'Plex',
-  jellyfin: 'Jellyfin',
-  emby: 'Emby',
-  sonarr: 'Sonarr',
-  radarr: 'Radarr',
-  prowlarr: 'Prowlarr',
-  lidarr: 'Lidarr',
-  readarr: 'Readarr',
-  whisparr: 'Whisparr',
-  bazarr: 'Bazarr',
-  overseerr: 'Overseerr',
-  qbittorrent: 'qBittorrent',
-  sabnzbd: 'SABnzbd',
-  tautulli: 'Tautulli',
-  docker: 'Docker',
-  generic: 'Logs',
-  auto: 'Logs',
-};
 
 /** The node id in every config topic and the bridge device's identifier: what makes a config this instance's. */
 export function nodeId(instanceId: string): string {
@@ -332,7 +313,8 @@ export function buildDiscovery(i: DiscoveryInput): DiscoveryMessage[] {
   };
   for (const spec of bridgeEntities(i)) emit(spec, 'bridge', bridgeDevice, [i.topics.status]);
   for (const s of i.sources) {
-    const label = APP_LABEL[s.app] ?? s.app;
+    // `auto` sources read whatever log they are given: named like `generic` ones.
+    const label = appLabel(s.app);
     const device: Payload = {
       identifiers: [`${node}_${s.slug}`],
       name: s.name.toLowerCase() === s.app ? label : s.name,

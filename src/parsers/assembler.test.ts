@@ -37,6 +37,20 @@ function assemble(app: string, text: string | Buffer[], limits?: AssemblerLimits
   return records;
 }
 
+/** An Assembler for `app` (source `t`, clock at 0) collecting its records, for tests that push lines themselves. */
+function assemblerFor(app: string): { asm: Assembler; records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  const asm = new Assembler({
+    parsers: parsersFor(app),
+    app,
+    source: 't',
+    zone: UTC,
+    now: () => 0,
+    emit: (r) => records.push(r),
+  });
+  return { asm, records };
+}
+
 describe('Assembler', () => {
   test('continuation lines join the record before them; CRLF is gone from the raw text', () => {
     const recs = assemble('plex', `${PLEX(1, 'ERROR', 'boom')}\r\n  trace 1\r\n\r\n${PLEX(2)}\r\n`);
@@ -75,15 +89,7 @@ describe('Assembler', () => {
   });
 
   test('an overlong line cut by the splitter marks its record truncated', () => {
-    const records: LogRecord[] = [];
-    const asm = new Assembler({
-      parsers: parsersFor('plex'),
-      app: 'plex',
-      source: 't',
-      zone: UTC,
-      now: () => 0,
-      emit: (r) => records.push(r),
-    });
+    const { asm, records } = assemblerFor('plex');
     const s = new LineSplitter((l, o, e, t) => asm.push(l, o, e, t), 0, 64);
     s.push(Buffer.from(`${PLEX(1)}\n${'x'.repeat(10_000)}\n`));
     asm.flush();
@@ -141,15 +147,7 @@ describe('Assembler', () => {
   });
 
   test('committedOffset: up to the pending record, or the split line waiting for its end', () => {
-    const records: LogRecord[] = [];
-    const asm = new Assembler({
-      parsers: parsersFor('docker'),
-      app: 'docker',
-      source: 't',
-      zone: UTC,
-      now: () => 0,
-      emit: (r) => records.push(r),
-    });
+    const { asm, records } = assemblerFor('docker');
     const lines = [PLEX(1), 'cont', PLEX(2), json('split ', 'stderr').replace('\\n"', '"'), 'x'];
     let off = 0;
     const starts: number[] = [];
@@ -169,15 +167,7 @@ describe('Assembler', () => {
   });
 
   test('an idle flush emits the record; later continuation lines form a new orphan', () => {
-    const records: LogRecord[] = [];
-    const asm = new Assembler({
-      parsers: parsersFor('plex'),
-      app: 'plex',
-      source: 't',
-      zone: UTC,
-      now: () => 0,
-      emit: (r) => records.push(r),
-    });
+    const { asm, records } = assemblerFor('plex');
     asm.push(PLEX(1));
     asm.flush();
     asm.push('late frame');

@@ -7,8 +7,10 @@
  *   following lines.
  * Both start with a digit and a date; the character after the seconds (`|` or `,`) tells them apart cheaply.
  */
-import type { Level, LogRecord, RecordException } from '../core/types.ts';
+import type { LogRecord, RecordException } from '../core/types.ts';
 import { extractPythonException } from './exception.ts';
+import { PYTHON_LEVELS as LEVELS } from './levels.ts';
+import { createSecondCache } from './second-cache.ts';
 import type { Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -21,39 +23,16 @@ const DMY_DATE = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 /** Where the flattened traceback begins inside a file-layout message. */
 const ONE_LINE_TRACEBACK = /\|(['"])Traceback \(most recent call last\):\\n/;
 
-const LEVELS: Record<string, Level> = {
-  DEBUG: 'debug',
-  INFO: 'info',
-  WARNING: 'warn',
-  ERROR: 'error',
-  CRITICAL: 'fatal',
-};
-
-interface SecondCache {
-  key: string;
-  zone: Zone | null;
-  base: number;
+/** `YYYY-MM-DD HH:MM:SS` or the old `DD/MM/YYYY HH:MM:SS`, local. */
+function dateOf(key: string, zone: Zone): number | null {
+  const iso = ISO_DATE.exec(key);
+  if (iso) return zone.toEpoch(+iso[1]!, +iso[2]!, +iso[3]!, +iso[4]!, +iso[5]!, +iso[6]!, 0);
+  const dmy = DMY_DATE.exec(key);
+  return dmy ? zone.toEpoch(+dmy[3]!, +dmy[2]!, +dmy[1]!, +dmy[4]!, +dmy[5]!, +dmy[6]!, 0) : null;
 }
 
 export function createBazarrParser(): FormatParser {
-  const cache: SecondCache = { key: '', zone: null, base: 0 };
-
-  const secondOf = (key: string, zone: Zone): number | null => {
-    if (key === cache.key && zone === cache.zone) return cache.base;
-    let base: number;
-    const iso = ISO_DATE.exec(key);
-    if (iso) base = zone.toEpoch(+iso[1]!, +iso[2]!, +iso[3]!, +iso[4]!, +iso[5]!, +iso[6]!, 0);
-    else {
-      const dmy = DMY_DATE.exec(key);
-      if (!dmy) return null;
-      base = zone.toEpoch(+dmy[3]!, +dmy[2]!, +dmy[1]!, +dmy[4]!, +dmy[5]!, +dmy[6]!, 0);
-    }
-    if (Number.isNaN(base)) return null;
-    cache.key = key;
-    cache.zone = zone;
-    cache.base = base;
-    return base;
-  };
+  const secondOf = createSecondCache(dateOf);
 
   return {
     id: 'bazarr',

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createContainerParser } from './container.ts';
-import { UTC } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { ctxFor } from './testing.ts';
 
-const ctx: ParseContext = { zone: UTC, zoneExplicit: true, announceZone: () => {} };
+const ctx = ctxFor();
 const p = createContainerParser();
 
 describe('container parser', () => {

@@ -1,42 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { LogRecord } from '../core/types.ts';
-import { Assembler } from './assembler.ts';
 import { createEmbyParser } from './emby.ts';
-import { unwrap } from './envelope.ts';
-import { fixedZone, UTC, type Zone } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { assertNoForeignHeaders, corpusLines, ctxFor, parserHarness } from './testing.ts';
+import { fixedZone, UTC } from './time.ts';
 
-const CORPUS = new URL('../../test/fixtures/corpus/', import.meta.url).pathname;
-
-function ctxFor(zone: Zone = UTC): ParseContext {
-  return { zone, zoneExplicit: true, announceZone: () => {} };
-}
-
-function header(line: string, zone?: Zone) {
-  return createEmbyParser().header(line, ctxFor(zone));
-}
-
-function corpusLines(rel: string): string[] {
-  return readFileSync(join(CORPUS, rel), 'utf8').replace(/\n$/, '').split('\n');
-}
-
-function replay(rel: string): LogRecord[] {
-  const out: LogRecord[] = [];
-  const asm = new Assembler({
-    parsers: [createEmbyParser()],
-    app: 'emby',
-    source: 'test',
-    zone: UTC,
-    now: () => Date.UTC(2026, 0, 1),
-    emit: (r) => out.push(r),
-  });
-  for (const l of corpusLines(rel)) asm.push(l);
-  asm.flush();
-  return out;
-}
+const { header, replay } = parserHarness(createEmbyParser);
 
 describe('emby headers', () => {
   test('4.x: local time, level, source, message', () => {
@@ -133,26 +101,13 @@ describe('emby headers', () => {
   });
 
   test('no line of another app in the corpus is taken for an Emby header', () => {
-    const p = createEmbyParser();
-    const ctx = ctxFor();
-    let checked = 0;
-    for (const app of readdirSync(CORPUS)) {
-      if (app === 'emby' || app.includes('.')) continue;
-      for (const f of readdirSync(join(CORPUS, app))) {
-        if (!f.endsWith('.log')) continue;
-        for (const line of corpusLines(join(app, f))) {
-          assert.equal(p.header(unwrap(line).text, ctx), null, `${app}/${f}: ${line}`);
-          checked++;
-        }
-      }
-    }
-    assert.ok(checked > 500, `only ${checked} lines checked`);
+    assertNoForeignHeaders(createEmbyParser());
   });
 });
 
 describe('emby records', () => {
   test('the Error Report block is one record; its exception is extracted with the frames as stack', () => {
-    const [, rec] = replay('emby/emby-3.2-httpserver-error-report-windows.log');
+    const [, rec] = replay(corpusLines('emby/emby-3.2-httpserver-error-report-windows.log'));
     assert.equal(rec?.lines, 17);
     assert.equal(rec?.exception?.type, 'System.AggregateException');
     assert.equal(
@@ -163,7 +118,7 @@ describe('emby records', () => {
   });
 
   test("Emby's doubled `Type: Type: message` is read once, from space-indented pastes too", () => {
-    const [, rec] = replay('emby/emby-4.8-server-404-directorynotfound.log');
+    const [, rec] = replay(corpusLines('emby/emby-4.8-server-404-directorynotfound.log'));
     assert.equal(rec?.exception?.type, 'System.IO.DirectoryNotFoundException');
     assert.equal(
       rec?.exception?.message,
@@ -172,16 +127,16 @@ describe('emby records', () => {
   });
 
   test('an Error Report without an exception line, and the startup banner, carry no exception', () => {
-    const [, rec] = replay('emby/emby-4.4-hls-error-report.log');
+    const [, rec] = replay(corpusLines('emby/emby-4.4-hls-error-report.log'));
     assert.equal(rec?.exception, undefined);
-    const banner = replay('emby/emby-4.9-error-report-imageservice.log')[3];
+    const banner = replay(corpusLines('emby/emby-4.9-error-report-imageservice.log'))[3];
     assert.equal(banner?.message, 'Emby Server 4.9.1.90');
     assert.equal(banner?.lines, 10);
     assert.equal(banner?.exception, undefined);
   });
 
   test('correlation: numeric item id, play session and remote IP of an HLS response', () => {
-    const [rec] = replay('emby/emby-4.4-hls-error-report.log');
+    const [rec] = replay(corpusLines('emby/emby-4.4-hls-error-report.log'));
     assert.deepEqual(rec?.correlation, {
       itemId: '908419',
       playSessionId: '7d15fd3c42ec4229a01b54e624895989',
@@ -190,13 +145,13 @@ describe('emby records', () => {
   });
 
   test('correlation: 3.x hex item and user ids, IPv6 loopback client', () => {
-    const [resp] = replay('emby/emby-2016-windows-ffmpeg-cmdline.log');
+    const [resp] = replay(corpusLines('emby/emby-2016-windows-ffmpeg-cmdline.log'));
     assert.deepEqual(resp?.correlation, {
       itemId: 'd67ff9078e6c4f36d1091cc7b9709437',
       user: '1714c12e5fb94e6a87cc86bf18cdbcc9',
       clientIp: '::1',
     });
-    const [get] = replay('emby/emby-3.2-httpserver-error-report-windows.log');
+    const [get] = replay(corpusLines('emby/emby-3.2-httpserver-error-report-windows.log'));
     assert.deepEqual(get?.correlation, {
       itemId: '2849f6248d3d387a2bafca754857f010',
       user: 'f7fa0486ef474424b511875eb3326297',
@@ -204,7 +159,7 @@ describe('emby records', () => {
   });
 
   test('a scheduled-task id in a URL is not an item', () => {
-    const recs = replay('emby/emby-4.8-server-requests-strm-plugin.log');
+    const recs = replay(corpusLines('emby/emby-4.8-server-requests-strm-plugin.log'));
     assert.equal(recs[1]?.correlation, undefined);
     assert.deepEqual(recs[2]?.correlation, { clientIp: '127.0.0.1' });
   });

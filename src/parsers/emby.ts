@@ -7,10 +7,10 @@
  * Continuations are TAB-indented (`\t*** Error Report ***`, `\tVersion:`, exception and frames), often turned into
  * spaces by pastes; none of them starts with a date, so they never look like a header.
  */
-import type { Level, LogRecord } from '../core/types.ts';
-import { extractDotNetException } from './exception.ts';
-import { embyFamilyCorrelation } from './jellyfin.ts';
-import { fractionMs } from './time.ts';
+import { finishEmbyFamily } from './jellyfin.ts';
+import { TITLE_CASE_LEVELS as LEVELS } from './levels.ts';
+import { createSecondCache } from './second-cache.ts';
+import { fractionMs, type Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
 // Exactly 3 or 4 fraction digits then a space or `, `: NLog's `08:01:27.9|Error|` and log4net's
@@ -18,22 +18,15 @@ import type { FormatParser, Header, ParseContext } from './types.ts';
 const HEADER =
   /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3,4})(?: (Debug|Info|Warn|Error|Fatal)(?: -)? |, (Debug|Info|Warn|Error|Fatal), )/;
 
-const LEVELS: Readonly<Record<string, Level>> = {
-  Debug: 'debug',
-  Info: 'info',
-  Warn: 'warn',
-  Error: 'error',
-  Fatal: 'fatal',
-};
-
 /** A source longer than this is not a logger name: the line has none and `": "` belongs to the message. */
 const MAX_SOURCE = 80;
 
+/** The date fields HEADER already split out, local. */
+const dateOf = (_key: string, zone: Zone, m: RegExpExecArray): number =>
+  zone.toEpoch(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), 0);
+
 export function createEmbyParser(): FormatParser {
-  // Local date part → epoch ms, converted once per second and per zone.
-  let cacheKey = '';
-  let cacheZone: ParseContext['zone'] | null = null;
-  let cacheBase = 0;
+  const secondOf = createSecondCache(dateOf);
   return {
     id: 'emby',
     apps: ['emby'],
@@ -42,16 +35,8 @@ export function createEmbyParser(): FormatParser {
       if (c0 < 48 || c0 > 57 || line.charCodeAt(4) !== 45 /* - */ || line.charCodeAt(19) !== 46 /* . */) return null;
       const m = HEADER.exec(line);
       if (!m) return null;
-      const key = line.slice(0, 19);
-      let base: number;
-      if (key === cacheKey && cacheZone === ctx.zone) base = cacheBase;
-      else {
-        base = ctx.zone.toEpoch(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), 0);
-        if (Number.isNaN(base)) return null;
-        cacheKey = key;
-        cacheZone = ctx.zone;
-        cacheBase = base;
-      }
+      const base = secondOf(line.slice(0, 19), ctx.zone, m);
+      if (base === null) return null;
       const mb3 = m[9] !== undefined;
       const rest = line.slice(m[0].length);
       const h: Header = {
@@ -66,14 +51,6 @@ export function createEmbyParser(): FormatParser {
       }
       return h;
     },
-    finish(rec: LogRecord): void {
-      if (rec.orphan) return;
-      const corr = embyFamilyCorrelation(rec.message);
-      if (corr) rec.correlation = corr;
-      if (rec.lines > 1) {
-        const ex = extractDotNetException(rec);
-        if (ex) rec.exception = ex;
-      }
-    },
+    finish: finishEmbyFamily,
   };
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createGenericParser } from './generic.ts';
-import { UTC, zoneByName } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { ctxFor } from './testing.ts';
+import { zoneByName } from './time.ts';
 
-const ctx: ParseContext = { zone: UTC, zoneExplicit: true, announceZone: () => {} };
+const ctx = ctxFor();
 const p = createGenericParser();
 const at = (line: string) => p.header(line, ctx);
 
@@ -79,7 +79,7 @@ describe('generic parser: headers', () => {
   }
 
   test('times without an offset are local to the zone in force', () => {
-    const paris: ParseContext = { ...ctx, zone: zoneByName('Europe/Paris') };
+    const paris = ctxFor(zoneByName('Europe/Paris'));
     assert.equal(p.header('2023-07-01 12:00:00 ERROR x', paris)?.time, Date.UTC(2023, 6, 1, 10));
   });
 

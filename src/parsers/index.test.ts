@@ -10,10 +10,9 @@ import { describe, test } from 'node:test';
 import { corpusCases, replayFile } from '../../test/corpus.ts';
 import { unwrap } from './envelope.ts';
 import { allParsers, parsersFor } from './index.ts';
-import { UTC } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { ctxFor } from './testing.ts';
 
-const ctx: ParseContext = { zone: UTC, zoneExplicit: true, announceZone: () => {} };
+const ctx = ctxFor();
 
 function ownFormatSeesAHeader(path: string, app: string): boolean {
   const own = parsersFor(app);

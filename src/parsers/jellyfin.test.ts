@@ -1,42 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { LogRecord } from '../core/types.ts';
-import { Assembler } from './assembler.ts';
-import { unwrap } from './envelope.ts';
 import { createJellyfinParser, embyFamilyCorrelation } from './jellyfin.ts';
-import { fixedZone, UTC, type Zone } from './time.ts';
-import type { FormatParser, ParseContext } from './types.ts';
+import { assertNoForeignHeaders, corpusLines, ctxFor, parserHarness } from './testing.ts';
+import { fixedZone, UTC } from './time.ts';
 
-const CORPUS = new URL('../../test/fixtures/corpus/', import.meta.url).pathname;
-
-function ctxFor(zone: Zone = UTC): ParseContext {
-  return { zone, zoneExplicit: true, announceZone: () => {} };
-}
-
-function header(line: string, zone?: Zone) {
-  return createJellyfinParser().header(line, ctxFor(zone));
-}
-
-function replay(parser: FormatParser, lines: string[]): LogRecord[] {
-  const out: LogRecord[] = [];
-  const asm = new Assembler({
-    parsers: [parser],
-    app: parser.apps[0] as string,
-    source: 'test',
-    zone: UTC,
-    now: () => Date.UTC(2026, 0, 1),
-    emit: (r) => out.push(r),
-  });
-  for (const l of lines) asm.push(l);
-  asm.flush();
-  return out;
-}
-
-function corpusLines(rel: string): string[] {
-  return readFileSync(join(CORPUS, rel), 'utf8').replace(/\n$/, '').split('\n');
-}
+const { header, replay } = parserHarness(createJellyfinParser);
 
 describe('jellyfin headers', () => {
   test('file layout: time with its own offset, level, thread, SourceContext, message', () => {
@@ -156,26 +124,13 @@ describe('jellyfin headers', () => {
   });
 
   test('no line of another app in the corpus is taken for a Jellyfin header', () => {
-    const p = createJellyfinParser();
-    const ctx = ctxFor();
-    let checked = 0;
-    for (const app of readdirSync(CORPUS)) {
-      if (app === 'jellyfin' || app.includes('.')) continue;
-      for (const f of readdirSync(join(CORPUS, app))) {
-        if (!f.endsWith('.log') || f.includes('jellyfin')) continue;
-        for (const line of corpusLines(join(app, f))) {
-          assert.equal(p.header(unwrap(line).text, ctx), null, `${app}/${f}: ${line}`);
-          checked++;
-        }
-      }
-    }
-    assert.ok(checked > 500, `only ${checked} lines checked`);
+    assertNoForeignHeaders(createJellyfinParser(), (_app, f) => f.includes('jellyfin'));
   });
 });
 
 describe('jellyfin records', () => {
   test('exception: type line after the header, inner exception and frames kept as the stack', () => {
-    const [, rec] = replay(createJellyfinParser(), corpusLines('jellyfin/jf-10.5-slow-response-and-tmdb-socket.log'));
+    const [, rec] = replay(corpusLines('jellyfin/jf-10.5-slow-response-and-tmdb-socket.log'));
     assert.ok(rec);
     assert.equal(rec.logger, 'App');
     assert.deepEqual(rec.exception && { type: rec.exception.type, message: rec.exception.message }, {
@@ -189,36 +144,36 @@ describe('jellyfin records', () => {
   });
 
   test('exception with an HRESULT after the type, and the IOError wrapper', () => {
-    const [locked] = replay(createJellyfinParser(), corpusLines('jellyfin/jf-10.9-ftl-database-locked-startup.log'));
+    const [locked] = replay(corpusLines('jellyfin/jf-10.9-ftl-database-locked-startup.log'));
     assert.equal(locked?.exception?.type, 'Microsoft.Data.Sqlite.SqliteException');
     assert.equal(locked?.exception?.message, "SQLite Error 5: 'database is locked'.");
     assert.equal(locked?.exception?.stack?.split('\n').length, 6);
-    const [io] = replay(createJellyfinParser(), corpusLines('jellyfin/jf-10.7-ftl-disk-io-error-startup.log'));
+    const [io] = replay(corpusLines('jellyfin/jf-10.7-ftl-disk-io-error-startup.log'));
     assert.equal(io?.exception?.type, 'SQLitePCL.pretty.SQLiteException');
     assert.equal(io?.exception?.message, 'disk I/O error');
   });
 
   test('a record without continuation lines has no exception; orphans are left alone', () => {
-    const recs = replay(createJellyfinParser(), corpusLines('jellyfin/jf-10.11-log-endpoint-file-locked-win.log'));
+    const recs = replay(corpusLines('jellyfin/jf-10.11-log-endpoint-file-locked-win.log'));
     assert.equal(recs.length, 7);
     assert.ok(recs.every((r) => r.exception === undefined));
-    const [orphan] = replay(createJellyfinParser(), corpusLines('jellyfin/jf-ffmpeg-transcode-hls-output.log'));
+    const [orphan] = replay(corpusLines('jellyfin/jf-ffmpeg-transcode-hls-output.log'));
     assert.equal(orphan?.orphan, true);
     assert.equal(orphan?.correlation, undefined);
   });
 
   test('item ids from /videos/ URLs are normalised so dashed and plain forms of one id match', () => {
-    const recs = replay(createJellyfinParser(), corpusLines('jellyfin/jf-10.8-ffmpeg-exit-no-thread-no-context.log'));
+    const recs = replay(corpusLines('jellyfin/jf-10.8-ffmpeg-exit-no-thread-no-context.log'));
     assert.equal(recs[0]?.correlation?.user, 'jellyfin');
     const synced = /posted 2 Updates: "([0-9a-f]{32}),/.exec(recs[0]?.message ?? '')?.[1];
     assert.equal(recs[3]?.correlation?.itemId, synced);
     assert.equal(recs[3]?.exception?.type, 'MediaBrowser.Common.FfmpegException');
-    const [, con] = replay(createJellyfinParser(), corpusLines('jellyfin/jf-console-short-timestamp-ffmpeg.log'));
+    const [, con] = replay(corpusLines('jellyfin/jf-console-short-timestamp-ffmpeg.log'));
     assert.equal(con?.correlation?.itemId, 'c6ef9f266a28470b32bd5e1837c9c65a');
   });
 
   test('console lines inside journald and docker envelopes: the envelope supplies the date', () => {
-    const journald = replay(createJellyfinParser(), [
+    const journald = replay([
       'Oct 01 18:36:17 cozyserver jellyfin[640]: [18:36:17] [ERR] [12] Jellyfin.Api.Middleware.ExceptionMiddleware: Error processing request. URL GET /Items/1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d/Images/Primary.',
       'Oct 01 18:36:18 cozyserver jellyfin[640]: System.Net.Http.HttpRequestException: Connection refused',
       'Oct 01 18:36:18 cozyserver jellyfin[640]:    at System.Net.Http.DiagnosticsHandler.SendAsyncCore(HttpRequestMessage request)',
@@ -232,7 +187,7 @@ describe('jellyfin records', () => {
     assert.equal(j?.correlation?.itemId, '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d');
     assert.equal(j?.exception?.type, 'System.Net.Http.HttpRequestException');
 
-    const [d] = replay(createJellyfinParser(), [
+    const [d] = replay([
       '{"log":"[22:42:16] [INF] [5] Main: Jellyfin version: 10.6.4\\n","stream":"stdout","time":"2021-03-01T22:42:16.123456789Z"}',
     ]);
     assert.equal(d?.timeExact, true);
@@ -241,9 +196,9 @@ describe('jellyfin records', () => {
   });
 
   test('client IPs from HTTP responses and WebSocket lines', () => {
-    const [slow] = replay(createJellyfinParser(), corpusLines('jellyfin/jf-10.5-slow-response-and-tmdb-socket.log'));
+    const [slow] = replay(corpusLines('jellyfin/jf-10.5-slow-response-and-tmdb-socket.log'));
     assert.equal(slow?.correlation?.clientIp, '172.17.0.1');
-    const recs = replay(createJellyfinParser(), corpusLines('jellyfin/jf-10.11-log-endpoint-file-locked-win.log'));
+    const recs = replay(corpusLines('jellyfin/jf-10.11-log-endpoint-file-locked-win.log'));
     assert.equal(recs[3]?.correlation?.clientIp, '192.168.0.80');
     // `Kestrel is listening on "192.168.0.135"` is the server's own address, not a client.
     assert.equal(recs[6]?.correlation, undefined);

@@ -121,15 +121,7 @@ export function createJellyfinParser(): FormatParser {
       if (!m) return null;
       return build(null, undefined, m[1] as string, m[2], line.slice(m[0].length));
     },
-    finish(rec: LogRecord): void {
-      if (rec.orphan) return;
-      const corr = embyFamilyCorrelation(rec.message);
-      if (corr) rec.correlation = corr;
-      if (rec.lines > 1) {
-        const ex = extractDotNetException(rec);
-        if (ex) rec.exception = ex;
-      }
-    },
+    finish: finishEmbyFamily,
   };
 }
 
@@ -174,6 +166,17 @@ const WS_PEER = new RegExp(`^WS "?(${IP})"? `);
 /** Lower-case, dashes removed: Jellyfin writes the same item id both ways (`b4fd4788-7b9e-...` and `b4fd47887b9e...`). */
 function normalizeId(id: string): string {
   return id.length > 12 ? id.replaceAll('-', '').toLowerCase() : id;
+}
+
+/** Completes an Emby or Jellyfin record: the correlation its message names and the exception under it. */
+export function finishEmbyFamily(rec: LogRecord): void {
+  if (rec.orphan) return;
+  const corr = embyFamilyCorrelation(rec.message);
+  if (corr) rec.correlation = corr;
+  if (rec.lines > 1) {
+    const ex = extractDotNetException(rec);
+    if (ex) rec.exception = ex;
+  }
 }
 
 /** Correlation values an Emby or Jellyfin message names: item, play session, user, client IP. */

@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { LogRecord } from '../core/types.ts';
-import { Assembler } from './assembler.ts';
-import { unwrap } from './envelope.ts';
 import { createNlogParser } from './nlog.ts';
-import { fixedZone, UTC, type Zone } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { assertNoForeignHeaders, ctxFor, parserHarness, testNotHeaders } from './testing.ts';
+import { fixedZone, UTC } from './time.ts';
 
-const CORPUS = new URL('../../test/fixtures/corpus/', import.meta.url).pathname;
-
-function ctxFor(zone: Zone = UTC): ParseContext {
-  return { zone, zoneExplicit: true, announceZone: () => {} };
-}
-
-function header(line: string, zone?: Zone) {
-  return createNlogParser().header(line, ctxFor(zone));
-}
-
-function replay(lines: string[], app = 'sonarr'): LogRecord[] {
-  const out: LogRecord[] = [];
-  const asm = new Assembler({
-    parsers: [createNlogParser()],
-    app,
-    source: 'test',
-    zone: UTC,
-    now: () => Date.UTC(2026, 0, 1),
-    emit: (r) => out.push(r),
-  });
-  for (const l of lines) asm.push(l);
-  asm.flush();
-  return out;
-}
+const { header, replay } = parserHarness(createNlogParser);
 
 describe('nlog file layout', () => {
   test('reads time, level, logger and message', () => {
@@ -150,9 +123,7 @@ describe('nlog near misses', () => {
     '[s6-init] making user provided files available at /var/run/s6/etc...exited 0.',
     '',
   ];
-  for (const line of misses) {
-    test(`not a header: ${JSON.stringify(line.slice(0, 60))}`, () => assert.equal(header(line), null));
-  }
+  testNotHeaders(header, misses);
 });
 
 describe('nlog records', () => {
@@ -193,7 +164,7 @@ describe('nlog records', () => {
         '2023-06-11 17:20:36.2|Warn|ReadarrErrorPipeline|Invalid request Validation failed: ',
         ' -- GoodreadsId: A book with this ID was not found',
       ],
-      'readarr',
+      { app: 'readarr' },
     );
     assert.equal(recs.length, 1);
     assert.equal(recs[0]?.app, 'readarr');
@@ -236,16 +207,5 @@ describe('nlog records', () => {
 });
 
 test('no line of another app in the corpus is an NLog header', () => {
-  const p = createNlogParser();
-  const own = new Set(p.apps);
-  const ctx = ctxFor();
-  for (const app of readdirSync(CORPUS)) {
-    if (app.includes('.') || own.has(app)) continue;
-    for (const f of readdirSync(join(CORPUS, app)).filter((n) => n.endsWith('.log'))) {
-      for (const line of readFileSync(join(CORPUS, app, f), 'utf8').split('\n')) {
-        const text = unwrap(line.replace(/\r$/, '')).text;
-        assert.equal(p.header(text, ctx), null, `${app}/${f}: ${text.slice(0, 80)}`);
-      }
-    }
-  }
+  assertNoForeignHeaders(createNlogParser());
 });

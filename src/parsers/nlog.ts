@@ -6,8 +6,10 @@
  * Both layouts are tried on every line of every app in auto/docker mode, so they are anchored and exact: Title-case
  * levels only, so Bazarr's `INFO    |` never matches, and a `[v3.0.1.411]` version tag is never a console header.
  */
-import type { Correlation, Level, LogRecord } from '../core/types.ts';
+import type { Correlation, LogRecord } from '../core/types.ts';
 import { extractDotNetException } from './exception.ts';
+import { TITLE_CASE_LEVELS as LEVELS } from './levels.ts';
+import { createSecondCache } from './second-cache.ts';
 import { fractionMs, type Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -18,15 +20,6 @@ const DATE_TIME = /^(\d{2}|\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})$
 /** `[Info] BookInfoProxy: message`: the logger is a .NET type name, so a `[v0.3.10.2287]` tag cannot match. */
 const CONSOLE_HEADER = /^\[(Trace|Debug|Info|Warn|Error|Fatal)\] ([A-Za-z_][\w.`]*):(?: |$)/;
 
-const LEVELS: Record<string, Level> = {
-  Trace: 'trace',
-  Debug: 'debug',
-  Info: 'info',
-  Warn: 'warn',
-  Error: 'error',
-  Fatal: 'fatal',
-};
-
 /** `Req: 151 [GET] /api/v3/command (from 172.17.0.1 Mozilla/5.0 ...)`; users mask addresses (`185.*.*.41`). */
 const HTTP_REQ = /^Re[qs]: (\d+) \[[A-Z]+\] /;
 const FROM = / \(from ([0-9A-Fa-f.:*]+)[ )]/;
@@ -35,28 +28,16 @@ const AUTH = /^Auth-\w+ ip (\S+)(?: username '([^']*)')?/;
 /** FluentValidation detail: ` -- GoodreadsId: A book with this ID was not found`; the field may be empty (` -- : x`). */
 const VALIDATION_DETAIL = /^ -- (?:([^:]*): )?(.*)$/;
 
-interface SecondCache {
-  key: string;
-  zone: Zone | null;
-  base: number;
+/** Epoch ms of a `yyyy-MM-dd HH:mm:ss` / `yy-M-d H:mm:ss` local wall clock. */
+function dateOf(key: string, zone: Zone): number | null {
+  const d = DATE_TIME.exec(key);
+  if (!d) return null;
+  const y = (d[1] as string).length === 2 ? 2000 + Number(d[1]) : Number(d[1]);
+  return zone.toEpoch(y, Number(d[2]), Number(d[3]), Number(d[4]), Number(d[5]), Number(d[6]), 0);
 }
 
 export function createNlogParser(): FormatParser {
-  const cache: SecondCache = { key: '', zone: null, base: 0 };
-
-  /** Epoch ms of a `yyyy-MM-dd HH:mm:ss` / `yy-M-d H:mm:ss` local wall clock, converted once per second. */
-  const secondOf = (key: string, zone: Zone): number | null => {
-    if (key === cache.key && zone === cache.zone) return cache.base;
-    const d = DATE_TIME.exec(key);
-    if (!d) return null;
-    const y = (d[1] as string).length === 2 ? 2000 + Number(d[1]) : Number(d[1]);
-    const base = zone.toEpoch(y, Number(d[2]), Number(d[3]), Number(d[4]), Number(d[5]), Number(d[6]), 0);
-    if (Number.isNaN(base)) return null;
-    cache.key = key;
-    cache.zone = zone;
-    cache.base = base;
-    return base;
-  };
+  const secondOf = createSecondCache(dateOf);
 
   return {
     id: 'nlog',

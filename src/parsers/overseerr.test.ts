@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { LogRecord } from '../core/types.ts';
-import { Assembler } from './assembler.ts';
-import { unwrap } from './envelope.ts';
 import { createOverseerrParser } from './overseerr.ts';
-import { fixedZone, UTC } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { assertNoForeignHeaders, parserHarness, testNotHeaders } from './testing.ts';
+import { fixedZone } from './time.ts';
 
-const CORPUS = new URL('../../test/fixtures/corpus/', import.meta.url).pathname;
-const ctx: ParseContext = { zone: UTC, zoneExplicit: true, announceZone: () => {} };
-
-function header(line: string) {
-  return createOverseerrParser().header(line, ctx);
-}
-
-function replay(lines: string[]): LogRecord[] {
-  const out: LogRecord[] = [];
-  const asm = new Assembler({
-    parsers: [createOverseerrParser()],
-    app: 'overseerr',
-    source: 'test',
-    // A configured zone must not move Overseerr's UTC timestamps.
-    zone: fixedZone(120),
-    now: () => Date.UTC(2026, 0, 1),
-    emit: (r) => out.push(r),
-  });
-  for (const l of lines) asm.push(l);
-  asm.flush();
-  return out;
-}
+// A configured zone must not move Overseerr's UTC timestamps.
+const { header, replay } = parserHarness(createOverseerrParser, { zone: fixedZone(120) });
 
 describe('overseerr headers', () => {
   test('full line: UTC time, level, label as logger, message', () => {
@@ -131,20 +106,9 @@ describe('overseerr near misses', () => {
     '(N) 2022-01-28T15:11:23 - restored.',
     '',
   ];
-  for (const line of misses) {
-    test(`not a header: ${JSON.stringify(line.slice(0, 60))}`, () => assert.equal(header(line), null));
-  }
+  testNotHeaders(header, misses);
 });
 
 test('no line of another app in the corpus is an Overseerr header', () => {
-  const p = createOverseerrParser();
-  for (const app of readdirSync(CORPUS)) {
-    if (app.includes('.') || p.apps.includes(app)) continue;
-    for (const f of readdirSync(join(CORPUS, app)).filter((n) => n.endsWith('.log'))) {
-      for (const line of readFileSync(join(CORPUS, app, f), 'utf8').split('\n')) {
-        const text = unwrap(line.replace(/\r$/, '')).text;
-        assert.equal(p.header(text, ctx), null, `${app}/${f}: ${text.slice(0, 80)}`);
-      }
-    }
-  }
+  assertNoForeignHeaders(createOverseerrParser());
 });

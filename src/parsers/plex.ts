@@ -5,6 +5,7 @@
  * This is the hot path of the benchmark: one anchored regex, and the date part is converted once per second.
  */
 import type { Correlation, Level, LogRecord } from '../core/types.ts';
+import { createSecondCache } from './second-cache.ts';
 import { fixedZone, monthNumber, type Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -37,14 +38,15 @@ const RATING_KEY = /\bratingKey[=:"\s]+(\d+)/i;
 const METADATA = /\/library\/metadata\/(\d+)/;
 const CLIENT_IP = /\[((?:\d{1,3}\.){3}\d{1,3}|[0-9a-f:]+:[0-9a-f:]*):\d+\]/i;
 
-interface Cache {
-  key: string;
-  zone: Zone | null;
-  base: number;
+/** The date fields HEADER already split out, local; null for a month name Plex's locale wrote that is not known. */
+function dateOf(_key: string, zone: Zone, m: RegExpExecArray): number | null {
+  const month = monthNumber(m[1] as string);
+  if (month === null) return null;
+  return zone.toEpoch(Number(m[3]), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]), 0);
 }
 
 export function createPlexParser(): FormatParser {
-  const cache: Cache = { key: '', zone: null, base: 0 };
+  const secondOf = createSecondCache(dateOf);
   return {
     id: 'plex',
     apps: ['plex'],
@@ -54,17 +56,8 @@ export function createPlexParser(): FormatParser {
       if (c0 < 65 || c0 > 90) return null;
       const m = HEADER.exec(line);
       if (!m) return null;
-      const key = line.slice(0, line.indexOf('.', 15));
-      let base: number;
-      if (key === cache.key && cache.zone === ctx.zone) base = cache.base;
-      else {
-        const month = monthNumber(m[1] as string);
-        if (month === null) return null;
-        base = ctx.zone.toEpoch(Number(m[3]), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]), 0);
-        cache.key = key;
-        cache.zone = ctx.zone;
-        cache.base = base;
-      }
+      const base = secondOf(line.slice(0, line.indexOf('.', 15)), ctx.zone, m);
+      if (base === null) return null;
       const message = line.slice(m[0].length);
       const h: Header = {
         time: base + Number(m[7]),

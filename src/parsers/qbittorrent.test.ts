@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { unwrap } from './envelope.ts';
 import { createQbittorrentParser } from './qbittorrent.ts';
-import { fixedZone, UTC, type Zone } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { assertNoForeignHeaders, ctxFor, parserHarness, testNotHeaders } from './testing.ts';
+import { fixedZone, UTC } from './time.ts';
 
-const CORPUS = new URL('../../test/fixtures/corpus/', import.meta.url).pathname;
-
-function ctxFor(zone: Zone = UTC): ParseContext {
-  return { zone, zoneExplicit: true, announceZone: () => {} };
-}
-
-function header(line: string, zone?: Zone) {
-  return createQbittorrentParser().header(line, ctxFor(zone));
-}
+const { header } = parserHarness(createQbittorrentParser);
 
 describe('qbittorrent headers', () => {
   test('type letter, local time without fraction, message', () => {
@@ -57,21 +46,9 @@ describe('qbittorrent near misses', () => {
     '2022-01-28T15:11:23 - no type',
     '',
   ];
-  for (const line of misses) {
-    test(`not a header: ${JSON.stringify(line.slice(0, 60))}`, () => assert.equal(header(line), null));
-  }
+  testNotHeaders(header, misses);
 });
 
 test('no line of another app in the corpus is a qBittorrent header', () => {
-  const p = createQbittorrentParser();
-  const ctx = ctxFor();
-  for (const app of readdirSync(CORPUS)) {
-    if (app.includes('.') || p.apps.includes(app)) continue;
-    for (const f of readdirSync(join(CORPUS, app)).filter((n) => n.endsWith('.log'))) {
-      for (const line of readFileSync(join(CORPUS, app, f), 'utf8').split('\n')) {
-        const text = unwrap(line.replace(/\r$/, '')).text;
-        assert.equal(p.header(text, ctx), null, `${app}/${f}: ${text.slice(0, 80)}`);
-      }
-    }
-  }
+  assertNoForeignHeaders(createQbittorrentParser());
 });

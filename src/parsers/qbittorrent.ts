@@ -4,6 +4,7 @@
  * (W)arning → warn, (C)ritical → fatal. One line per message: there are no continuation lines of its own.
  */
 import type { Level } from '../core/types.ts';
+import { createSecondCache } from './second-cache.ts';
 import type { Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -11,14 +12,12 @@ const HEADER = /^\(([NIWC])\) (\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2}) - 
 
 const LEVELS: Record<string, Level> = { N: 'info', I: 'debug', W: 'warn', C: 'fatal' };
 
-interface SecondCache {
-  key: string;
-  zone: Zone | null;
-  base: number;
-}
+/** The date fields HEADER already split out, local. */
+const dateOf = (_key: string, zone: Zone, m: RegExpExecArray): number =>
+  zone.toEpoch(+m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!, 0);
 
 export function createQbittorrentParser(): FormatParser {
-  const cache: SecondCache = { key: '', zone: null, base: 0 };
+  const secondOf = createSecondCache(dateOf);
   return {
     id: 'qbittorrent',
     apps: ['qbittorrent'],
@@ -26,16 +25,8 @@ export function createQbittorrentParser(): FormatParser {
       if (line.charCodeAt(0) !== 40 /* ( */ || line.charCodeAt(2) !== 41 /* ) */) return null;
       const m = HEADER.exec(line);
       if (!m) return null;
-      const key = line.slice(4, 23);
-      let base: number;
-      if (key === cache.key && cache.zone === ctx.zone) base = cache.base;
-      else {
-        base = ctx.zone.toEpoch(+m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!, 0);
-        if (Number.isNaN(base)) return null;
-        cache.key = key;
-        cache.zone = ctx.zone;
-        cache.base = base;
-      }
+      const base = secondOf(line.slice(4, 23), ctx.zone, m);
+      if (base === null) return null;
       return { time: base, level: LEVELS[m[1] as string] ?? 'info', message: line.slice(m[0].length).trimEnd() };
     },
   };

@@ -4,8 +4,10 @@
  * milliseconds. Tracebacks follow an `INFO::[...] Traceback: ` line as continuation lines. The `::LEVEL::[` right after
  * the milliseconds is what no other format writes.
  */
-import type { Level, LogRecord } from '../core/types.ts';
+import type { LogRecord } from '../core/types.ts';
 import { extractPythonException } from './exception.ts';
+import { PYTHON_LEVELS as LEVELS } from './levels.ts';
+import { createSecondCache } from './second-cache.ts';
 import type { Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -13,22 +15,12 @@ import type { FormatParser, Header, ParseContext } from './types.ts';
 const HEADER =
   /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3})::(DEBUG|INFO|WARNING|ERROR|CRITICAL)::\[([\w.-]+)(?::(\d+))?\] ?/;
 
-const LEVELS: Record<string, Level> = {
-  DEBUG: 'debug',
-  INFO: 'info',
-  WARNING: 'warn',
-  ERROR: 'error',
-  CRITICAL: 'fatal',
-};
-
-interface SecondCache {
-  key: string;
-  zone: Zone | null;
-  base: number;
-}
+/** The date fields HEADER already split out, local. */
+const dateOf = (_key: string, zone: Zone, m: RegExpExecArray): number =>
+  zone.toEpoch(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, 0);
 
 export function createSabnzbdParser(): FormatParser {
-  const cache: SecondCache = { key: '', zone: null, base: 0 };
+  const secondOf = createSecondCache(dateOf);
   return {
     id: 'sabnzbd',
     apps: ['sabnzbd'],
@@ -38,16 +30,8 @@ export function createSabnzbdParser(): FormatParser {
       if (c0 < 48 || c0 > 57 || line.charCodeAt(19) !== 44 || line.charCodeAt(23) !== 58) return null;
       const m = HEADER.exec(line);
       if (!m) return null;
-      const key = line.slice(0, 19);
-      let base: number;
-      if (key === cache.key && cache.zone === ctx.zone) base = cache.base;
-      else {
-        base = ctx.zone.toEpoch(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, 0);
-        if (Number.isNaN(base)) return null;
-        cache.key = key;
-        cache.zone = ctx.zone;
-        cache.base = base;
-      }
+      const base = secondOf(line.slice(0, 19), ctx.zone, m);
+      if (base === null) return null;
       return {
         time: base + Number(m[7]),
         level: LEVELS[m[8] as string] ?? 'info',

@@ -1,38 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { LogRecord } from '../core/types.ts';
-import { Assembler } from './assembler.ts';
-import { unwrap } from './envelope.ts';
 import { createTautulliParser } from './tautulli.ts';
-import { fixedZone, UTC, type Zone } from './time.ts';
-import type { ParseContext } from './types.ts';
+import { assertNoForeignHeaders, parserHarness, testNotHeaders } from './testing.ts';
+import { fixedZone } from './time.ts';
 
-const CORPUS = new URL('../../test/fixtures/corpus/', import.meta.url).pathname;
-
-function ctxFor(zone: Zone = UTC): ParseContext {
-  return { zone, zoneExplicit: true, announceZone: () => {} };
-}
-
-function header(line: string, zone?: Zone) {
-  return createTautulliParser().header(line, ctxFor(zone));
-}
-
-function replay(lines: string[]): LogRecord[] {
-  const out: LogRecord[] = [];
-  const asm = new Assembler({
-    parsers: [createTautulliParser()],
-    app: 'tautulli',
-    source: 'test',
-    zone: UTC,
-    now: () => Date.UTC(2026, 0, 1),
-    emit: (r) => out.push(r),
-  });
-  for (const l of lines) asm.push(l);
-  asm.flush();
-  return out;
-}
+const { header, replay } = parserHarness(createTautulliParser);
 
 describe('tautulli headers', () => {
   test('padded level, thread name with spaces, message', () => {
@@ -126,21 +98,9 @@ describe('tautulli near misses', () => {
     '19-mar-2017 12:07:49 - DEBUG   :: MainThread : lowercase month',
     '',
   ];
-  for (const line of misses) {
-    test(`not a header: ${JSON.stringify(line.slice(0, 60))}`, () => assert.equal(header(line), null));
-  }
+  testNotHeaders(header, misses);
 });
 
 test('no line of another app in the corpus is a Tautulli header', () => {
-  const p = createTautulliParser();
-  const ctx = ctxFor();
-  for (const app of readdirSync(CORPUS)) {
-    if (app.includes('.') || p.apps.includes(app)) continue;
-    for (const f of readdirSync(join(CORPUS, app)).filter((n) => n.endsWith('.log'))) {
-      for (const line of readFileSync(join(CORPUS, app, f), 'utf8').split('\n')) {
-        const text = unwrap(line.replace(/\r$/, '')).text;
-        assert.equal(p.header(text, ctx), null, `${app}/${f}: ${text.slice(0, 80)}`);
-      }
-    }
-  }
+  assertNoForeignHeaders(createTautulliParser());
 });

@@ -7,6 +7,8 @@
  */
 import type { Correlation, Level, LogRecord } from '../core/types.ts';
 import { extractPythonException } from './exception.ts';
+import { PYTHON_LEVELS } from './levels.ts';
+import { createSecondCache } from './second-cache.ts';
 import { monthNumber, type Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -23,41 +25,21 @@ const SESSION = /\b(?:Session|sessionKey) (\d+)\b/;
 const RATING_KEY = /\bratingKey (\d+)\b/;
 const STARTED_BY = / started by user \d+ \(([^)]+)\)/;
 
-const LEVELS: Record<string, Level> = {
-  DEBUG: 'debug',
-  INFO: 'info',
-  WARN: 'warn',
-  WARNING: 'warn',
-  ERROR: 'error',
-  CRITICAL: 'fatal',
-};
+/** Tautulli's logger also writes Python's `WARN` alias. */
+const LEVELS: Readonly<Record<string, Level>> = { ...PYTHON_LEVELS, WARN: 'warn' };
 
-interface SecondCache {
-  key: string;
-  zone: Zone | null;
-  base: number;
+/** `YYYY-MM-DD HH:MM:SS` or PlexPy's `DD-Mon-YYYY HH:MM:SS`, local. */
+function dateOf(key: string, zone: Zone): number | null {
+  const iso = ISO_DATE.exec(key);
+  if (iso) return zone.toEpoch(+iso[1]!, +iso[2]!, +iso[3]!, +iso[4]!, +iso[5]!, +iso[6]!, 0);
+  const old = PLEXPY_DATE.exec(key);
+  const month = old ? monthNumber(old[2] as string) : null;
+  if (!old || month === null) return null;
+  return zone.toEpoch(+old[3]!, month, +old[1]!, +old[4]!, +old[5]!, +old[6]!, 0);
 }
 
 export function createTautulliParser(): FormatParser {
-  const cache: SecondCache = { key: '', zone: null, base: 0 };
-
-  const secondOf = (key: string, zone: Zone): number | null => {
-    if (key === cache.key && zone === cache.zone) return cache.base;
-    let base: number;
-    const iso = ISO_DATE.exec(key);
-    if (iso) base = zone.toEpoch(+iso[1]!, +iso[2]!, +iso[3]!, +iso[4]!, +iso[5]!, +iso[6]!, 0);
-    else {
-      const old = PLEXPY_DATE.exec(key);
-      const month = old ? monthNumber(old[2] as string) : null;
-      if (!old || month === null) return null;
-      base = zone.toEpoch(+old[3]!, month, +old[1]!, +old[4]!, +old[5]!, +old[6]!, 0);
-    }
-    if (Number.isNaN(base)) return null;
-    cache.key = key;
-    cache.zone = zone;
-    cache.base = base;
-    return base;
-  };
+  const secondOf = createSecondCache(dateOf);
 
   return {
     id: 'tautulli',

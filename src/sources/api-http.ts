@@ -4,9 +4,11 @@
  * the socket error codes tell "refused", "DNS" and "timeout" apart for the connectivity problem. Answers are capped
  * in size; every failure is an `ApiError` whose message is safe to log (URLs redacted).
  */
+
 import http from 'node:http';
 import https from 'node:https';
 import { redact } from '../core/redact.ts';
+import { appLabel } from '../core/types.ts';
 
 export type ApiErrorKind = 'refused' | 'dns' | 'timeout' | 'unauthorized' | 'tls' | 'http' | 'invalid' | 'network';
 
@@ -168,25 +170,8 @@ export class JsonClient {
   }
 }
 
-export const APP_LABELS: Record<string, string> = {
-  plex: 'Plex',
-  jellyfin: 'Jellyfin',
-  emby: 'Emby',
-  sonarr: 'Sonarr',
-  radarr: 'Radarr',
-  lidarr: 'Lidarr',
-  readarr: 'Readarr',
-  whisparr: 'Whisparr',
-  prowlarr: 'Prowlarr',
-  bazarr: 'Bazarr',
-  qbittorrent: 'qBittorrent',
-  sabnzbd: 'SABnzbd',
-  tautulli: 'Tautulli',
-  overseerr: 'Overseerr',
-};
-
 /** `Sonarr API at http://sonarr:8989` (origin only: no path, query or credentials). */
 export function apiLabel(app: string, url: string): string {
   const origin = URL.canParse(url) ? new URL(url).origin : url;
-  return `${APP_LABELS[app] ?? app} API at ${redact(origin)}`;
+  return `${appLabel(app)} API at ${redact(origin)}`;
 }

@@ -7,9 +7,11 @@
 import type { SourceConfig } from '../config/sources.ts';
 import type { ExternalProblem } from '../core/ports.ts';
 import type { Severity } from '../core/types.ts';
+import { appLabel } from '../core/types.ts';
 import { list, num, obj, str } from '../sessions/plex.ts';
-import { APP_LABELS, apiLabel, JsonClient } from './api-http.ts';
+import type { JsonClient } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
+import { sourceClient } from './source-client.ts';
 
 const V3 = new Set(['sonarr', 'radarr', 'whisparr']);
 export const ARR_APPS = ['sonarr', 'radarr', 'whisparr', 'lidarr', 'readarr', 'prowlarr'] as const;
@@ -42,13 +44,7 @@ export class ArrApi {
     this.stuckAfterMs = opts.stuckAfterMs ?? 600_000;
     const headers: Record<string, string> = {};
     if (source.apiKey) headers['X-Api-Key'] = source.apiKey;
-    this.client = new JsonClient({
-      baseUrl: source.url ?? '',
-      verifyTls: source.verifyTls,
-      headers,
-      timeoutMs: opts.timeoutMs ?? 15_000,
-      label: apiLabel(source.app, source.url ?? ''),
-    });
+    this.client = sourceClient(source, { headers, timeoutMs: opts.timeoutMs });
   }
 
   private get prefix(): string {
@@ -56,7 +52,7 @@ export class ArrApi {
   }
 
   private get appLabel(): string {
-    return APP_LABELS[this.source.app] ?? this.source.app;
+    return appLabel(this.source.app);
   }
 
   async poll(signal: AbortSignal): Promise<void> {

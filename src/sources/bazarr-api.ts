@@ -6,9 +6,10 @@
 import type { SourceConfig } from '../config/sources.ts';
 import type { ExternalProblem } from '../core/ports.ts';
 import { list, obj, str } from '../sessions/plex.ts';
-import { ApiError, apiLabel, JsonClient } from './api-http.ts';
+import { ApiError, type JsonClient } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
 import { clip } from './arr-api.ts';
+import { sourceClient } from './source-client.ts';
 
 export class BazarrApi {
   private readonly deps: ApiPollerDeps;
@@ -21,13 +22,7 @@ export class BazarrApi {
     this.source = source;
     const headers: Record<string, string> = {};
     if (source.apiKey) headers['X-API-KEY'] = source.apiKey;
-    this.client = new JsonClient({
-      baseUrl: source.url ?? '',
-      verifyTls: source.verifyTls,
-      headers,
-      timeoutMs: opts.timeoutMs ?? 15_000,
-      label: apiLabel(source.app, source.url ?? ''),
-    });
+    this.client = sourceClient(source, { headers, timeoutMs: opts.timeoutMs });
   }
 
   async poll(signal: AbortSignal): Promise<void> {

@@ -10,9 +10,10 @@ import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
 import { parseJellyfinSessions } from '../sessions/jellyfin.ts';
 import { num, obj, str } from '../sessions/plex.ts';
-import { ApiError, apiLabel, JsonClient } from './api-http.ts';
+import { ApiError, apiLabel, type JsonClient } from './api-http.ts';
 import { ReconnectingSocket, type SocketTiming } from './api-socket.ts';
 import type { MediaServerDeps, MediaServerOptions } from './plex-api.ts';
+import { sourceClient } from './source-client.ts';
 
 export class JellyfinApi {
   private readonly deps: MediaServerDeps;
@@ -33,13 +34,7 @@ export class JellyfinApi {
       headers['X-Emby-Token'] = source.apiKey;
       headers.Authorization = `MediaBrowser Client="Arrgus", Device="Arrgus", DeviceId="${this.deviceId}", Version="1", Token="${source.apiKey}"`;
     }
-    this.client = new JsonClient({
-      baseUrl: this.baseUrl(),
-      verifyTls: source.verifyTls,
-      headers,
-      timeoutMs: opts.timeoutMs ?? 15_000,
-      label: this.label,
-    });
+    this.client = sourceClient(source, { headers, timeoutMs: opts.timeoutMs, baseUrl: this.baseUrl() });
   }
 
   private get deviceId(): string {

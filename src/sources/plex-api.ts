@@ -9,9 +9,10 @@ import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
 import { list, obj, parsePlexSessions, str } from '../sessions/plex.ts';
 import type { SessionTracker } from '../sessions/tracker.ts';
-import { ApiError, apiLabel, expectOk, JsonClient } from './api-http.ts';
+import { ApiError, apiLabel, expectOk, type JsonClient } from './api-http.ts';
 import type { ApiPollerDeps } from './api-poller.ts';
 import { ReconnectingSocket, type SocketTiming } from './api-socket.ts';
+import { sourceClient } from './source-client.ts';
 
 export interface MediaServerDeps extends ApiPollerDeps {
   tracker: SessionTracker;
@@ -42,13 +43,7 @@ export class PlexApi {
       'X-Plex-Client-Identifier': `arrgus-${source.name}`,
     };
     if (source.token) headers['X-Plex-Token'] = source.token;
-    this.client = new JsonClient({
-      baseUrl: source.url ?? '',
-      verifyTls: source.verifyTls,
-      headers,
-      timeoutMs: opts.timeoutMs ?? 15_000,
-      label: this.label,
-    });
+    this.client = sourceClient(source, { headers, timeoutMs: opts.timeoutMs });
   }
 
   async poll(signal: AbortSignal): Promise<void> {

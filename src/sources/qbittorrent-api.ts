@@ -7,9 +7,10 @@
 import type { SourceConfig } from '../config/sources.ts';
 import type { ExternalProblem } from '../core/ports.ts';
 import { list, obj, str } from '../sessions/plex.ts';
-import { ApiError, apiLabel, expectOk, type HttpResponse, JsonClient, parseJson } from './api-http.ts';
+import { ApiError, apiLabel, expectOk, type HttpResponse, type JsonClient, parseJson } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
 import { clip } from './arr-api.ts';
+import { sourceClient } from './source-client.ts';
 
 const MAX_SINGLE = 10;
 
@@ -24,12 +25,7 @@ export class QbittorrentApi {
     this.deps = deps;
     this.source = source;
     this.label = apiLabel(source.app, source.url ?? '');
-    this.client = new JsonClient({
-      baseUrl: source.url ?? '',
-      verifyTls: source.verifyTls,
-      timeoutMs: opts.timeoutMs ?? 15_000,
-      label: this.label,
-    });
+    this.client = sourceClient(source, { timeoutMs: opts.timeoutMs });
   }
 
   async poll(signal: AbortSignal): Promise<void> {

@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/sources.ts';
 import type { ExternalProblem } from '../core/ports.ts';
 import { list, num, obj, str } from '../sessions/plex.ts';
-import { ApiError, apiLabel, JsonClient } from './api-http.ts';
+import { ApiError, apiLabel, type JsonClient } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
 import { clip } from './arr-api.ts';
+import { sourceClient } from './source-client.ts';
 
 const DAY = 86_400_000;
 const MAX_WARNINGS = 20;
@@ -26,12 +27,7 @@ export class SabnzbdApi {
     this.deps = deps;
     this.source = source;
     this.label = apiLabel(source.app, source.url ?? '');
-    this.client = new JsonClient({
-      baseUrl: source.url ?? '',
-      verifyTls: source.verifyTls,
-      timeoutMs: opts.timeoutMs ?? 15_000,
-      label: this.label,
-    });
+    this.client = sourceClient(source, { timeoutMs: opts.timeoutMs });
   }
 
   async poll(signal: AbortSignal): Promise<void> {
