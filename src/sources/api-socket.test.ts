@@ -66,6 +66,8 @@ describe('ReconnectingSocket against a real websocket server', () => {
     const closedAt = Date.now();
     fake.closeAll(1001);
     await waitFor(() => fake.open.length === 1 && fake.connections.length === 2, 2000, 'the reconnection');
+    // The server sees the connection before the client's `open` event runs.
+    await waitFor(() => c.opens.length === 2, 2000, 'the client to see the reconnection open');
     assert.ok(Date.now() - closedAt >= 15, 'waits before redialling');
     assert.deepEqual(c.opens, [false, true], 'the second open is flagged as a reopening');
     assert.equal(c.closes(), 1);
