@@ -105,6 +105,27 @@ test('rename + recreate: drains the old file, then reads the new one from 0', as
   assert.deepEqual(numbers(out), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 });
 
+test('rotated twice before a read: the generation in between is read too, oldest first', async () => {
+  const d = tmp();
+  const f = join(d, 'sonarr.txt');
+  writeFileSync(f, lines(1, 5));
+  const out: LogRecord[] = [];
+  const t = tailer(f, out);
+  await t.open(null, { at: 'begin' });
+  await settle(t);
+  // A busy NLog log on a slow machine: two rotations (`sonarr.txt` → `.0` → `.1`) before the tailer looks again.
+  appendFileSync(f, lines(6, 8));
+  renameSync(f, join(d, 'sonarr.0.txt'));
+  writeFileSync(f, lines(9, 12));
+  await sleep(15); // distinct birth and modification times, as between real rotations
+  renameSync(join(d, 'sonarr.0.txt'), join(d, 'sonarr.1.txt'));
+  renameSync(f, join(d, 'sonarr.0.txt'));
+  writeFileSync(f, lines(13, 14));
+  await settle(t);
+  await t.stop();
+  assert.deepEqual(numbers(out), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+});
+
 test('copytruncate: drains the copy from where it was, then the truncated file from 0', async () => {
   const d = tmp();
   const f = join(d, 'app.log');

@@ -11,12 +11,15 @@ import { setImmediate as yieldTurn } from 'node:timers/promises';
 import type { Logger } from '../core/logger.ts';
 import type { Checkpoint } from '../store/records.ts';
 import {
+  bornAfter,
   checkpointMatches,
   copiesBornAfter,
+  type FileStat,
   type FileTimes,
   findCopy,
   hashOf,
   isMissing,
+  laterGenerations,
   readHead,
   statOrNull,
 } from './file-identity.ts';
@@ -92,10 +95,10 @@ export class FileTailer {
    * Opens the file: resumes at the checkpoint when it still names this very file (same inode, same first bytes, not
    * shorter than the offset), else starts where `mode` says.
    */
-  async open(checkpoint: Checkpoint | null, mode: StartMode): Promise<OpenResult> {
+  async open(checkpoint: Checkpoint | null, mode: StartMode, file = this.file): Promise<OpenResult> {
     let fh: FileHandle;
     try {
-      fh = await open(this.file, 'r');
+      fh = await open(file, 'r');
     } catch (err) {
       if (isMissing(err)) return 'missing';
       throw err;
@@ -223,13 +226,34 @@ export class FileTailer {
       // The name points elsewhere (renamed or deleted): drain what was written before the switch, then move on.
       await this.readToEof(false);
       this.pipe.endOfFile();
+      const drained = this.fh ? await this.fh.stat() : null;
       await this.closeHandle();
+      if (now && drained) await this.drainSkippedGenerations(drained, now);
       this.opts.logger.info(
         now
           ? `${this.path} was rotated; drained the old file and switching to the new one.`
           : `${this.path} was removed; drained it and waiting for it to come back.`,
       );
       if (!now) return;
+    }
+  }
+
+  /**
+   * The name moved on more than once since we last looked (a busy log on a slow machine: `sonarr.txt` became
+   * `sonarr.0.txt` and then `sonarr.1.txt` while a newer file took `sonarr.0.txt`). The generations born between the
+   * file just drained and the one now under the name were never read: read each from its start, oldest first, as the
+   * current file (so a checkpoint taken meanwhile names it and a crash resumes inside it), before the new one.
+   */
+  private async drainSkippedGenerations(drained: FileStat, now: FileStat): Promise<void> {
+    const claimed = new Set([`${drained.dev}:${drained.ino}`, `${now.dev}:${now.ino}`]);
+    for (const g of await laterGenerations(this.path, drained, () => false, claimed)) {
+      if (this.stopping) return;
+      if (bornAfter(g, now) && !bornAfter(now, g)) continue;
+      if ((await this.open(null, { at: 'begin' }, g.path)) === 'missing') continue;
+      this.opts.logger.info(`${this.path} was rotated more than once before it was read; reading ${g.path} first.`);
+      await this.readToEof(false);
+      this.pipe.endOfFile();
+      await this.closeHandle();
     }
   }
 
