@@ -18,5 +18,5 @@ VOLUME /data
 EXPOSE 8099 1883
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:8099/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "/app/bin/arrgus.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/bin/arrgus.js"]
 CMD ["run"]

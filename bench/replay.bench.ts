@@ -126,9 +126,13 @@ async function main(): Promise<void> {
       'summary',
       path.replace(/\.log$/, '.none'),
     ]);
-    const cli = spawnSync(process.execPath, [bin, 'replay', '--app', 'plex', '--tz', 'UTC', path], {
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(
+      process.execPath,
+      ['--max-semi-space-size=4', bin, 'replay', '--app', 'plex', '--tz', 'UTC', path],
+      {
+        encoding: 'utf8',
+      },
+    );
     const summary = JSON.parse(cli.stdout.trim().split('\n').at(-1) ?? '{}') as {
       lines?: number;
       linesPerSecond?: number;
