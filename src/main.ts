@@ -20,6 +20,7 @@ import { MqttBridge } from './mqtt/bridge.ts';
 import { BrokerConfigError } from './mqtt/broker.ts';
 import { NotifyDispatcher } from './notify/dispatcher.ts';
 import { SessionTracker } from './sessions/tracker.ts';
+import type { SessionSummary } from './sessions/types.ts';
 import { ApiPollers } from './sources/api-pollers.ts';
 import type { LocationRoots } from './sources/default-locations.ts';
 import { Ingestion } from './sources/ingestion.ts';
@@ -208,11 +209,17 @@ export class Service {
       openIssues: this.detector.list({ status: ['open', 'acknowledged'] }).length,
       activeAlerts: this.detector.activeAlerts().length,
       apis: this.apiPollers.status(),
-      sessions: this.sessions.summary(),
+      // Counts only: /api/health answers without a token, so who is watching what stays behind /api/sessions.
+      sessions: sessionCounts(this.sessions.summary()),
       mqtt: { enabled: this.ctx.config.mqtt.enabled, connected: mqttConnected },
       notifications,
     };
   }
+}
+
+function sessionCounts(s: SessionSummary): Omit<SessionSummary, 'trouble' | 'byServer'> {
+  const { trouble: _trouble, byServer: _byServer, ...counts } = s;
+  return counts;
 }
 
 function iso(t: number | null): string | null {

@@ -123,7 +123,11 @@ describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
     const health = (await (await fetch(`${base}/api/health`)).json()) as {
       sources: Array<{ name: string; files: string[]; totalRecords: number }>;
       mqtt: { connected: boolean };
+      sessions: Record<string, unknown>;
     };
+    // Health answers without a token: counts only, never who is watching what.
+    assert.equal(typeof health.sessions.active, 'number');
+    assert.equal('trouble' in health.sessions, false);
     const plex = health.sources.find((s) => s.name === 'plex');
     assert.deepEqual(plex?.files, [logFile]);
     assert.ok((plex?.totalRecords ?? 0) >= 4);
