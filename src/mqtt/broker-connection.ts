@@ -3,6 +3,7 @@
  * else the Home Assistant Supervisor's broker, else the embedded aedes broker (started here). Returns the connection
  * unstarted, so the bridge can attach its handlers before the first `connect` fires.
  */
+import type { Config } from '../config/schema.ts';
 import type { CoreContext } from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
 import { BrokerConfigError, EmbeddedBroker } from './broker.ts';
@@ -59,13 +60,7 @@ export async function openBrokerConnection(o: BrokerConnectionOptions): Promise<
       ...creds,
       clientId: m.clientId ?? `arrgus_${instanceId}`,
       keepalive: m.keepalive,
-      tls: {
-        rejectUnauthorized: m.tls.rejectUnauthorized,
-        ...(m.tls.ca ? { ca: m.tls.ca } : {}),
-        ...(m.tls.cert ? { cert: m.tls.cert } : {}),
-        ...(m.tls.key ? { key: m.tls.key } : {}),
-        ...(m.tls.servername ? { servername: m.tls.servername } : {}),
-      },
+      tls: tlsOptions(m.tls),
       will: { topic: o.statusTopic, payload: 'offline' },
       reconnectMin: m.reconnectMin,
       reconnectMax: m.reconnectMax,
@@ -106,4 +101,15 @@ async function startEmbedded(
     });
     return { url: `mqtt://${host}:${m.embedded.port}`, broker: null };
   }
+}
+
+/** The TLS options of `mqtt.tls` for a connection (files named in the config, read by the connection). */
+export function tlsOptions(t: Config['mqtt']['tls']) {
+  return {
+    rejectUnauthorized: t.rejectUnauthorized,
+    ...(t.ca ? { ca: t.ca } : {}),
+    ...(t.cert ? { cert: t.cert } : {}),
+    ...(t.key ? { key: t.key } : {}),
+    ...(t.servername ? { servername: t.servername } : {}),
+  };
 }

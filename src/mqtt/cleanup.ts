@@ -7,6 +7,7 @@
  */
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../core/logger.ts';
+import { tlsOptions } from './broker-connection.ts';
 import { MqttConnection, safeUrl } from './client.ts';
 import { buildDiscovery, isOwnConfig } from './discovery.ts';
 import { collectRetained } from './retained.ts';
@@ -55,13 +56,7 @@ export async function haCleanup(o: CleanupOptions): Promise<CleanupResult> {
       ...(password ? { password } : {}),
       clientId: `arrgus_${o.instanceId}_cleanup`,
       keepalive: m.keepalive,
-      tls: {
-        rejectUnauthorized: m.tls.rejectUnauthorized,
-        ...(m.tls.ca ? { ca: m.tls.ca } : {}),
-        ...(m.tls.cert ? { cert: m.tls.cert } : {}),
-        ...(m.tls.key ? { key: m.tls.key } : {}),
-        ...(m.tls.servername ? { servername: m.tls.servername } : {}),
-      },
+      tls: tlsOptions(m.tls),
       reconnectMin: 1000,
       reconnectMax: 2000,
     },
