@@ -151,7 +151,15 @@ export class Service {
     const log = this.ctx.logger;
     log.info(`Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${this.ctx.config.dataDir}).`);
     await this.state.load();
-    const order: Component[] = [this.detector, this.notify, this.ingestion, this.apiPollers, this.mqtt];
+    const webhooks = this.webhooks;
+    const order: Component[] = [
+      this.detector,
+      this.notify,
+      this.ingestion,
+      this.apiPollers,
+      { name: 'webhooks', start: () => webhooks.start(), stop: () => webhooks.stop() },
+      this.mqtt,
+    ];
     if (this.ctx.config.web.enabled) order.push(this.web);
     try {
       for (const c of order) {

@@ -61,6 +61,10 @@ export const sourceSchema = z
     password: z.string().optional().describe('Password for apps that log in (qBittorrent). Secret.'),
     verifyTls: z.boolean().default(true).describe("Verify the app's TLS certificate; set false for self-signed ones."),
     apiInterval: duration('30s').describe("How often to poll the app's API."),
+    server: z
+      .string()
+      .optional()
+      .describe('For a Tautulli source: the Plex source it watches (default: the first Plex source).'),
     webhookSecret: z
       .string()
       .optional()

@@ -53,4 +53,38 @@ describe('ApiPollers', () => {
     assert.deepEqual(pollers.status(), []);
     for (const l of logs) assert.ok(!l.includes('sonarr-key-0123456789') && !l.includes('plex-token-0123456789'), l);
   });
+
+  it('polls Tautulli when it has a key, attributing its activity to the Plex source that has no poller', async () => {
+    const tautulli = new FakeApp().route('/api/v2', (req) => ({
+      body: fixture(req.query.get('cmd') === 'get_activity' ? 'tautulli-activity.json' : 'tautulli-status.json'),
+    }));
+    await tautulli.start();
+    try {
+      const { ctx, logs } = testContext({
+        sources: [
+          { name: 'plex', app: 'plex', path: '/logs/plex' },
+          { name: 'tautulli', app: 'tautulli', url: tautulli.url, apiKey: 'tautulli-key-0123456789' },
+        ],
+      });
+      const tracker = new SessionTracker({ clock: ctx.clock, logger: ctx.logger });
+      const pollers = new ApiPollers(ctx, { tracker });
+      pollers.start();
+      assert.deepEqual(
+        pollers.status().map((s) => s.source),
+        ['tautulli'],
+      );
+      await waitFor(() => pollers.status()[0]?.ok === true, 2000, 'the first Tautulli poll');
+      assert.deepEqual(
+        tracker
+          .active()
+          .map((s) => s.key)
+          .sort(),
+        ['plex/9c1e4f0a-7b2d-4e8a-b3c6-1f5d9e0a2c47/7801', 'plex/b7f3a1c9e2d04f55/5521'],
+      );
+      await pollers.stop();
+      for (const l of logs) assert.ok(!l.includes('tautulli-key-0123456789'), l);
+    } finally {
+      await tautulli.stop();
+    }
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * The component that polls every source with an API `url`: one `ApiPoller` (own timer, timeout, backoff) per source,
  * the client chosen by the source's app, plus the media servers' notification sockets. Listed once here (house rule 3).
+ * Tautulli is polled when it has an `apiKey`: its reachability always, its activity only for a Plex server that has
+ * no poller of its own (see `tautulliSessionsFor`).
  */
 import type { SourceConfig } from '../config/sources.ts';
 import type { Component, CoreContext } from '../core/context.ts';
@@ -15,6 +17,7 @@ import { JellyfinApi } from './jellyfin-api.ts';
 import { PlexApi } from './plex-api.ts';
 import { QbittorrentApi } from './qbittorrent-api.ts';
 import { SabnzbdApi } from './sabnzbd-api.ts';
+import { TautulliApi } from './tautulli-api.ts';
 
 export interface ApiPollersDeps {
   issues?: Pick<IssueService, 'syncExternal'>;
@@ -38,7 +41,7 @@ interface Entry {
   stopSocket?: () => void;
 }
 
-/** Apps that have an API poller; others (Tautulli, Overseerr, docker, generic) are log or webhook sources only. */
+/** Apps that have an API poller; others (Overseerr, docker, generic) are log or webhook sources only. */
 export const POLLED_APPS: readonly string[] = [
   'plex',
   'jellyfin',
@@ -47,6 +50,7 @@ export const POLLED_APPS: readonly string[] = [
   'bazarr',
   'qbittorrent',
   'sabnzbd',
+  'tautulli',
 ];
 
 export class ApiPollers implements Component {
@@ -66,7 +70,7 @@ export class ApiPollers implements Component {
     const log = this.ctx.logger.child('api');
     for (const source of this.ctx.config.sources) {
       if (!source.enabled || !source.url) continue;
-      if (!POLLED_APPS.includes(source.app)) {
+      if (!POLLED_APPS.includes(source.app) || (source.app === 'tautulli' && !source.apiKey)) {
         log.debug(`Source ${source.name} (${source.app}) has a url but no API poller; it is used for webhooks only.`);
         continue;
       }
@@ -127,6 +131,11 @@ export class ApiPollers implements Component {
     } else if (source.app === 'qbittorrent') {
       const api = new QbittorrentApi(pollerDeps, source, clientOpts);
       run = (s) => api.poll(s);
+    } else if (source.app === 'tautulli') {
+      const target = tautulliSessionsFor(this.ctx.config.sources, source);
+      const api = new TautulliApi(media, source, target ? { ...clientOpts, sessionsFor: target } : clientOpts);
+      if (!target) log.debug(`Tautulli source ${source.name} is polled for reachability only: Plex is polled itself.`);
+      run = (s) => api.poll(s);
     } else if (source.app === 'sabnzbd') {
       const api = new SabnzbdApi(pollerDeps, source, clientOpts);
       run = (s) => api.poll(s);
@@ -152,4 +161,20 @@ export class ApiPollers implements Component {
     if (startSocket && this.opts.websockets !== false) startSocket(() => poller.poke());
     return stopSocket ? { poller, stopSocket } : { poller };
   }
+}
+
+/**
+ * Where the activity a Tautulli source reports belongs: the Plex source it names (`server`, once the schema has it),
+ * else the first enabled Plex source, else the Tautulli source itself. Undefined when that Plex source is polled by
+ * Arrgus directly: its own API is the better truth, and two pollers must not reconcile one server against each other.
+ */
+export function tautulliSessionsFor(
+  sources: readonly SourceConfig[],
+  tautulli: SourceConfig,
+): Pick<SourceConfig, 'name' | 'app'> | undefined {
+  const plexes = sources.filter((s) => s.app === 'plex' && s.enabled);
+  const named = (tautulli as SourceConfig & { server?: string }).server;
+  const plex = (named ? plexes.find((s) => s.name === named) : undefined) ?? plexes[0];
+  if (!plex) return { name: tautulli.name, app: tautulli.app };
+  return plex.url ? undefined : { name: plex.name, app: plex.app };
 }

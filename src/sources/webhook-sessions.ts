@@ -29,18 +29,10 @@ export function jellyfinWebhookSnapshot(b: Node): SessionSnapshot | undefined {
   const device = str(b.DeviceId) ?? str(b.DeviceName);
   const item = str(b.ItemId) ?? str(b.Name);
   if (!device || !item) return undefined;
-  const type = str(b.ItemType);
-  const kind: MediaKind =
-    type === 'Movie' ? 'movie' : type === 'Episode' ? 'episode' : type === 'Audio' ? 'track' : 'other';
-  const name = str(b.Name) ?? 'Unknown';
+  const kind = kindOf(str(b.ItemType));
   const s = num(b.SeasonNumber);
   const e = num(b.EpisodeNumber);
-  const title =
-    kind === 'episode'
-      ? `${str(b.SeriesName) ?? 'Unknown show'}${s !== undefined && e !== undefined ? ` - S${pad(s)}E${pad(e)}` : ''} - ${name}`
-      : num(b.Year)
-        ? `${name} (${num(b.Year)})`
-        : name;
+  const title = mediaTitle(kind, str(b.Name), str(b.SeriesName), s, e, num(b.Year));
   const snap: SessionSnapshot = {
     id: `${device}/${item}`,
     location: locationOf(str(b.RemoteEndPoint)),
@@ -61,6 +53,46 @@ export function jellyfinWebhookSnapshot(b: Node): SessionSnapshot | undefined {
   if (dur !== undefined) snap.durationMs = Math.round(dur / 10_000);
   if (kind === 'episode') {
     set(snap, 'show', str(b.SeriesName));
+    set(snap, 'season', s);
+    set(snap, 'episode', e);
+  }
+  return snap;
+}
+
+/**
+ * Emby's own webhooks (Emby Premiere, 4.7+): `Event` with `User`, `Item`, `Session`, `Server` and `PlaybackInfo`
+ * objects. The API's session id is `<Session.DeviceId>/<NowPlayingItem.Id>`, and the webhook carries both halves.
+ */
+export function embyWebhookSnapshot(b: Node): SessionSnapshot | undefined {
+  const session = obj(b.Session);
+  const item = obj(b.Item);
+  const info = obj(b.PlaybackInfo);
+  const device = str(session.DeviceId) ?? str(session.DeviceName);
+  const itemId = str(item.Id) ?? str(item.Name);
+  if (!device || !itemId) return undefined;
+  const kind = kindOf(str(item.Type));
+  const s = num(item.ParentIndexNumber);
+  const e = num(item.IndexNumber);
+  const snap: SessionSnapshot = {
+    id: `${device}/${itemId}`,
+    location: locationOf(str(session.RemoteEndPoint)),
+    title: mediaTitle(kind, str(item.Name), str(item.SeriesName), s, e, num(item.ProductionYear)),
+    kind,
+    state: 'playing',
+    transcode: { ...UNKNOWN },
+    partial: true,
+  };
+  set(snap, 'user', str(obj(b.User).Name));
+  set(snap, 'client', str(session.Client));
+  set(snap, 'device', str(session.DeviceName));
+  set(snap, 'address', str(session.RemoteEndPoint));
+  set(snap, 'itemId', str(item.Id));
+  const pos = num(info.PositionTicks);
+  if (pos !== undefined) snap.positionMs = Math.round(pos / 10_000);
+  const dur = num(item.RunTimeTicks);
+  if (dur !== undefined) snap.durationMs = Math.round(dur / 10_000);
+  if (kind === 'episode') {
+    set(snap, 'show', str(item.SeriesName));
     set(snap, 'season', s);
     set(snap, 'episode', e);
   }
@@ -98,6 +130,28 @@ function decisionOf(d: string | undefined): StreamDecision {
   if (v === 'copy' || v === 'direct stream') return 'directstream';
   if (v === 'transcode') return 'transcode';
   return 'unknown';
+}
+
+/** Jellyfin and Emby name item types alike (`Movie`, `Episode`, `Audio`). */
+function kindOf(type: string | undefined): MediaKind {
+  return type === 'Movie' ? 'movie' : type === 'Episode' ? 'episode' : type === 'Audio' ? 'track' : 'other';
+}
+
+/** The display title in the API normalisers' form: `Show - S01E02 - Episode` or `Movie (2020)`. */
+function mediaTitle(
+  kind: MediaKind,
+  name: string | undefined,
+  series: string | undefined,
+  s: number | undefined,
+  e: number | undefined,
+  year: number | undefined,
+): string {
+  const n = name ?? 'Unknown';
+  if (kind === 'episode') {
+    const se = s !== undefined && e !== undefined ? ` - S${pad(s)}E${pad(e)}` : '';
+    return `${series ?? 'Unknown show'}${se} - ${n}`;
+  }
+  return year ? `${n} (${year})` : n;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

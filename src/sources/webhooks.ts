@@ -1,11 +1,13 @@
 /**
  * Inbound webhooks: what the apps push (the *arr "Connect → Webhook", the Jellyfin webhook plugin, Plex webhooks,
- * Tautulli's webhook agent). Each payload is validated with zod, recorded in a small journal (unknown event types
+ * Emby's webhooks, Tautulli's webhook agent). Each payload is validated with zod, recorded in a small journal (unknown event types
  * too), and applied:
  * - where the source has an API poller, a webhook only triggers an immediate poll: the API stays the one truth, so a
  *   webhook and a poll never describe the same thing twice;
  * - without a poller, the webhook drives the state itself: *arr Health/HealthRestored open and resolve health
  *   problems, failed imports open queue problems, playback events feed the session tracker.
+ * Emby's `user.authenticationfailed` has no API counterpart: failed sign-ins are an `auth` problem of the source that
+ * resolves after a quiet hour (checked on every webhook and, once started, every minute).
  * Tautulli's "Playback Error" fails the playback (linked to the server's issues) either way, as no API says so.
  */
 import { z } from 'zod';
@@ -15,10 +17,15 @@ import type { Logger } from '../core/logger.ts';
 import type { ExternalProblem, IssueService } from '../core/ports.ts';
 import type { SessionTracker } from '../sessions/tracker.ts';
 import { clip } from './arr-api.ts';
-import { jellyfinWebhookSnapshot, plexWebhookSnapshot, tautulliSnapshot } from './webhook-sessions.ts';
+import {
+  embyWebhookSnapshot,
+  jellyfinWebhookSnapshot,
+  plexWebhookSnapshot,
+  tautulliSnapshot,
+} from './webhook-sessions.ts';
 
 export const ARR_WEBHOOK_APPS = ['sonarr', 'radarr', 'lidarr', 'readarr', 'prowlarr', 'whisparr'] as const;
-export const WEBHOOK_APPS = [...ARR_WEBHOOK_APPS, 'jellyfin', 'plex', 'tautulli'] as const;
+export const WEBHOOK_APPS = [...ARR_WEBHOOK_APPS, 'jellyfin', 'emby', 'plex', 'tautulli'] as const;
 export type WebhookApp = (typeof WEBHOOK_APPS)[number];
 
 export interface WebhookRecord {
@@ -93,6 +100,23 @@ const plexBase = z.looseObject({
   Metadata: z.looseObject({}).optional(),
 });
 const tautulliBase = z.looseObject({ action: text.min(1, 'action is empty') });
+const named = z.looseObject({ Name: text.optional(), Id: z.union([text, z.number()]).optional() });
+const embyBase = z.looseObject({
+  Event: text.min(1, 'Event is empty'),
+  Title: text.optional(),
+  User: named.optional(),
+  Item: named.extend({ Type: text.optional() }).optional(),
+  Server: named.optional(),
+  Session: z
+    .looseObject({
+      DeviceId: text.optional(),
+      DeviceName: text.optional(),
+      Client: text.optional(),
+      RemoteEndPoint: text.optional(),
+    })
+    .optional(),
+});
+type EmbyPayload = z.infer<typeof embyBase>;
 
 type PlaybackAction = 'play' | 'pause' | 'buffer' | 'stop' | 'error';
 const JELLYFIN_ACTIONS: Record<string, PlaybackAction | 'progress' | undefined> = {
@@ -106,6 +130,26 @@ const PLEX_ACTIONS: Record<string, PlaybackAction | undefined> = {
   'media.pause': 'pause',
   'media.stop': 'stop',
 };
+const EMBY_ACTIONS: Record<string, PlaybackAction | undefined> = {
+  'playback.start': 'play',
+  'playback.unpause': 'play',
+  'playback.pause': 'pause',
+  'playback.stop': 'stop',
+};
+/** Emby's "Send Test Notification" button, under both names it has had. */
+const EMBY_TESTS = new Set(['system.notificationtest', 'system.webhooktest']);
+/** Failed sign-ins older than this no longer count; the auth problem resolves when none are left. */
+export const AUTH_QUIET_MS = 3_600_000;
+/** Attempts within the quiet hour from which the auth problem is high severity (a guessing attack, not a typo). */
+const AUTH_BURST = 10;
+
+interface AuthFailures {
+  source: SourceConfig;
+  /** Times of the attempts within the quiet hour, oldest first. */
+  times: number[];
+  last: string;
+}
+
 const TAUTULLI_ACTIONS: Record<string, PlaybackAction | undefined> = {
   play: 'play',
   resume: 'play',
@@ -120,11 +164,37 @@ export class WebhookReceiver {
   private readonly journal: WebhookRecord[] = [];
   private readonly journalSize: number;
   private readonly state = new Map<string, Map<string, ExternalProblem>>();
+  private readonly auth = new Map<string, AuthFailures>();
   private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(deps: WebhookReceiverDeps, opts: { journalSize?: number } = {}) {
     this.deps = deps;
     this.journalSize = opts.journalSize ?? 200;
+  }
+
+  /** Resolves quiet auth problems every minute even when no further webhook arrives. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.expire(), 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Forgets failed sign-ins older than the quiet hour and resolves the auth problems left without any. */
+  expire(at = this.deps.clock.now()): void {
+    for (const [name, f] of this.auth) {
+      const before = f.times.length;
+      f.times = f.times.filter((t) => t > at - AUTH_QUIET_MS);
+      if (f.times.length === before) continue;
+      if (f.times.length === 0) this.auth.delete(name);
+      this.change(f.source, 'auth', 'auth:sign-in', f.times.length ? this.authProblem(f) : undefined, at);
+      if (f.times.length === 0) this.deps.logger.info(`No failed sign-ins on ${name} for an hour: resolved.`);
+    }
   }
 
   /** The last webhooks received, newest first. */
@@ -222,6 +292,22 @@ export class WebhookReceiver {
     return this.playback(source, source.name, event, action, snap);
   }
 
+  emby(source: SourceConfig, body: unknown): WebhookRecord {
+    const p = check(embyBase, body);
+    const event = p.Event;
+    this.expire();
+    if (event === 'user.authenticationfailed') return this.authFailed(source, p);
+    if (EMBY_TESTS.has(event)) {
+      this.deps.logger.info(`Test webhook from ${source.name} received: the connection works.`);
+      return this.record(source, event, true, 'recorded');
+    }
+    const action = EMBY_ACTIONS[event];
+    if (!action) return this.record(source, event, false, 'recorded');
+    const snap = embyWebhookSnapshot(body as Record<string, unknown>);
+    if (!snap) throw new WebhookInvalid(`${event} needs Session.DeviceId (or DeviceName) and Item.Id (or Name)`);
+    return this.playback(source, source.name, event, action, snap);
+  }
+
   /** `server`: the Plex source Tautulli watches (its sessions belong there), else the Tautulli source itself. */
   tautulli(source: SourceConfig, server: SourceConfig | undefined, body: unknown): WebhookRecord {
     const action = check(tautulliBase, body).action.toLowerCase();
@@ -273,6 +359,34 @@ export class WebhookReceiver {
         state: action === 'pause' ? 'paused' : action === 'buffer' ? 'buffering' : 'playing',
       });
     return this.record(rec, event, true, 'updated the session');
+  }
+
+  private authFailed(source: SourceConfig, p: EmbyPayload): WebhookRecord {
+    const at = this.deps.clock.now();
+    const who = p.User?.Name ? `user "${p.User.Name}"` : 'an unknown user';
+    const where = p.Session?.RemoteEndPoint ? ` from ${p.Session.RemoteEndPoint}` : '';
+    const device = p.Session?.DeviceName ?? p.Session?.Client;
+    const f = this.auth.get(source.name) ?? { source, times: [], last: '' };
+    f.times.push(at);
+    // Only names and addresses: the payload is never echoed, in case a client put a password where a name goes.
+    f.last = clip(`${who}${where}${device ? ` on ${device}` : ''}`, 200);
+    this.auth.set(source.name, f);
+    this.change(source, 'auth', 'auth:sign-in', this.authProblem(f), at);
+    return this.record(source, 'user.authenticationfailed', true, 'recorded a failed sign-in');
+  }
+
+  private authProblem(f: AuthFailures): ExternalProblem {
+    const n = f.times.length;
+    const label = f.source.app.charAt(0).toUpperCase() + f.source.app.slice(1);
+    return {
+      key: 'auth:sign-in',
+      source: f.source.name,
+      app: f.source.app,
+      title: `Failed sign-ins on ${label} (${f.source.name})`,
+      message: `${n} failed sign-in attempt${n === 1 ? '' : 's'} in the last hour; the latest by ${f.last}.`,
+      category: 'auth',
+      severity: n >= AUTH_BURST ? 'high' : 'medium',
+    };
   }
 
   private poke(source: SourceConfig): boolean {

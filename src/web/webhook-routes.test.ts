@@ -4,7 +4,7 @@ import { FakeIssueService, fixture } from '../../test/api-fakes.ts';
 import { clearSecrets } from '../core/redact.ts';
 import { testContext } from '../core/testing.ts';
 import { SessionTracker } from '../sessions/tracker.ts';
-import { WebhookReceiver } from '../sources/webhooks.ts';
+import { AUTH_QUIET_MS, WebhookReceiver } from '../sources/webhooks.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 
 const SECRET = 'hook-secret-0123456789';
@@ -17,6 +17,8 @@ function setup(opts: { polled?: string[] } = {}) {
       { name: 'radarr', app: 'radarr', webhookSecret: SECRET },
       { name: 'prowlarr', app: 'prowlarr' },
       { name: 'jellyfin', app: 'jellyfin' },
+      { name: 'emby', app: 'emby' },
+      { name: 'emby-remote', app: 'emby', webhookSecret: SECRET },
       { name: 'plex', app: 'plex' },
       { name: 'tautulli', app: 'tautulli' },
     ],
@@ -151,6 +153,93 @@ describe('webhook routes', () => {
     res = await post('/api/webhooks/plex', form);
     assert.equal(res.status, 400);
     assert.match((await answer(res)).error, /no `payload` field/);
+  });
+
+  it('Emby: JSON or multipart `data`; start, pause, unpause, stop drive the same session the API would', async () => {
+    const { post, tracker, receiver } = setup();
+    const start = fixture('emby-webhook-playback-start.json');
+    let res = await post('/api/webhooks/emby', start);
+    assert.deepEqual(await res.json(), {
+      ok: true,
+      source: 'emby',
+      event: 'playback.start',
+      known: true,
+      effect: 'updated the session',
+    });
+    const [s] = tracker.active();
+    // The id of the same playback in test/fixtures/api/emby-sessions.json (DeviceId/NowPlayingItem.Id).
+    assert.equal(s?.key, 'emby/emby-theater-bedroom/48211');
+    assert.equal(s?.title, 'Heat (1995)');
+    assert.equal(s?.user, 'erin');
+    assert.equal(s?.location, 'lan');
+    assert.equal(s?.positionMs, 1_800_000);
+    const form = new FormData();
+    form.set('data', start.replace('"playback.start"', '"playback.pause"'));
+    res = await post('/api/webhooks/emby', form);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(tracker.active()[0]?.state, 'paused');
+    await post('/api/webhooks/emby', start.replace('"playback.start"', '"playback.unpause"'));
+    assert.equal(tracker.active()[0]?.state, 'playing');
+    await post('/api/webhooks/emby', start.replace('"playback.start"', '"playback.stop"'));
+    assert.equal(tracker.active().length, 0);
+    assert.equal(tracker.history(1)[0]?.state, 'stopped');
+    res = await post('/api/webhooks/emby', fixture('emby-webhook-library-new.json'));
+    assert.equal((await answer(res)).known, false);
+    res = await post('/api/webhooks/emby', '{"Event":"system.notificationtest","Title":"Test"}');
+    assert.equal((await answer(res)).known, true);
+    assert.deepEqual(
+      receiver.recent(2).map((r) => r.event),
+      ['system.notificationtest', 'library.new'],
+    );
+  });
+
+  it('Emby: failed sign-ins are one auth problem that resolves after a quiet hour', async () => {
+    const { post, issues, clock } = setup();
+    const failed = fixture('emby-webhook-auth-failed.json');
+    const res = await post('/api/webhooks/emby', failed);
+    assert.equal((await answer(res)).effect, 'recorded a failed sign-in');
+    clock.advance(20 * 60_000);
+    await post('/api/webhooks/emby', failed);
+    const [issue, ...more] = issues.open();
+    assert.equal(more.length, 0);
+    assert.equal(issue?.key, 'auth:sign-in');
+    assert.equal(
+      issue?.message,
+      '2 failed sign-in attempts in the last hour; the latest by user "admin" from 203.0.113.77 on Firefox Windows.',
+    );
+    clock.advance(AUTH_QUIET_MS - 10 * 60_000);
+    // The first attempt has aged out, the second has not: still open, with the count updated.
+    await post('/api/webhooks/emby', '{"Event":"user.authenticated","User":{"Name":"erin"}}');
+    assert.match(issues.open()[0]?.message ?? '', /^1 failed sign-in attempt in/);
+    clock.advance(20 * 60_000);
+    await post('/api/webhooks/emby', '{"Event":"user.authenticated","User":{"Name":"erin"}}');
+    assert.equal(issues.open().length, 0);
+    assert.equal(issues.issues.get('emby|auth:sign-in')?.status, 'resolved');
+  });
+
+  it('Emby: malformed bodies get 400, oversized ones 413, and a secret is required where set', async () => {
+    const { post } = setup();
+    let res = await post('/api/webhooks/emby', '{"Title":"no event"}');
+    assert.equal(res.status, 400);
+    assert.match((await answer(res)).error, /^invalid payload: Event/);
+    res = await post('/api/webhooks/emby', '{"Event":"playback.start","Item":{"Id":"1"}}');
+    assert.equal(res.status, 400);
+    assert.match((await answer(res)).error, /needs Session.DeviceId/);
+    res = await post('/api/webhooks/emby', '{"Event":"playback.start","User":"erin"}');
+    assert.equal(res.status, 400);
+    assert.match((await answer(res)).error, /^invalid payload: User/);
+    const form = new FormData();
+    form.set('payload', '{}');
+    res = await post('/api/webhooks/emby', form);
+    assert.equal(res.status, 400);
+    assert.match((await answer(res)).error, /no `data` field/);
+    res = await post('/api/webhooks/emby', JSON.stringify({ Event: 'library.new', pad: 'x'.repeat(4000) }));
+    assert.equal(res.status, 413);
+    const start = fixture('emby-webhook-playback-start.json');
+    res = await post('/api/webhooks/emby?source=emby-remote', start);
+    assert.equal(res.status, 401);
+    res = await post('/api/webhooks/emby?source=emby-remote', start, { 'X-Arrgus-Token': SECRET });
+    assert.equal(res.status, 200);
   });
 
   it('Tautulli: a playback error fails the session and links the Plex log issue; intdown/intup open and resolve', async () => {

@@ -1,9 +1,9 @@
 /**
- * `POST /api/webhooks/<app>` for sonarr, radarr, lidarr, readarr, prowlarr, whisparr, jellyfin, plex and tautulli,
+ * `POST /api/webhooks/<app>` for sonarr, radarr, lidarr, readarr, prowlarr, whisparr, jellyfin, emby, plex and tautulli,
  * and `GET /api/webhooks` (the journal of recent webhooks). The HTTP edge only: which source the webhook belongs to
  * (`?source=NAME`, else the first enabled source of that app), the per-source secret (`?token=` or `X-Arrgus-Token`,
  * from the source's `webhookSecret`), the size limit (413), the body format (JSON; Plex sends multipart with a JSON
- * `payload` part) and the error shape (`{error, status}`). What a payload means lives in sources/webhooks.ts.
+ * `payload` part, Emby before 4.8 multipart with a JSON `data` part) and the error shape (`{error, status}`). What a payload means lives in sources/webhooks.ts.
  * Routes carry their full path: mount with `app.route('/', webhookRoutes(ctx, deps))`.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -21,6 +21,8 @@ export interface WebhookRouteDeps {
 }
 
 const ARR = new Set<string>(['sonarr', 'radarr', 'lidarr', 'readarr', 'prowlarr', 'whisparr']);
+/** Apps that may post `multipart/form-data` with the JSON in one field; a JSON body is accepted from them too. */
+const MULTIPART_FIELD: Partial<Record<WebhookApp, string>> = { plex: 'payload', emby: 'data' };
 
 export function webhookRoutes(ctx: CoreContext, deps: WebhookRouteDeps): Hono {
   const log = ctx.logger.child('webhooks');
@@ -54,10 +56,12 @@ export function webhookRoutes(ctx: CoreContext, deps: WebhookRouteDeps): Hono {
       return fail(c, 401, 'missing or wrong webhook token (query `token` or header `X-Arrgus-Token`)');
     }
     const raw = await readBodyLimited(c, ctx.config.web.maxBodyBytes);
-    const body = appName === 'plex' ? await plexPayload(raw, c.req.header('content-type') ?? '') : json(raw);
+    const field = MULTIPART_FIELD[appName];
+    const body = field ? await multipartJson(raw, c.req.header('content-type') ?? '', field) : json(raw);
     let record: ReturnType<WebhookReceiver['arr']>;
     if (ARR.has(appName)) record = deps.receiver.arr(source, body);
     else if (appName === 'jellyfin') record = deps.receiver.jellyfin(source, body);
+    else if (appName === 'emby') record = deps.receiver.emby(source, body);
     else if (appName === 'plex') record = deps.receiver.plex(source, body);
     else {
       const plex = pick(ctx.config.sources, 'plex', c.req.query('plex'));
@@ -100,8 +104,11 @@ function json(raw: Buffer): unknown {
   }
 }
 
-/** Plex posts `multipart/form-data` with the JSON in a `payload` field (and a thumbnail for some events). */
-async function plexPayload(raw: Buffer, contentType: string): Promise<unknown> {
+/**
+ * Plex posts `multipart/form-data` with the JSON in a `payload` field (and a thumbnail for some events); Emby's
+ * webhooks did the same with a `data` field before they offered `application/json`.
+ */
+async function multipartJson(raw: Buffer, contentType: string, field: string): Promise<unknown> {
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) return json(raw);
   let form: FormData;
   try {
@@ -113,7 +120,7 @@ async function plexPayload(raw: Buffer, contentType: string): Promise<unknown> {
   } catch (err) {
     throw new WebhookInvalid(`the multipart body cannot be read (${(err as Error).message})`);
   }
-  const payload = form.get('payload');
-  if (typeof payload !== 'string') throw new WebhookInvalid('the multipart body has no `payload` field');
+  const payload = form.get(field);
+  if (typeof payload !== 'string') throw new WebhookInvalid(`the multipart body has no \`${field}\` field`);
   return json(Buffer.from(payload));
 }
