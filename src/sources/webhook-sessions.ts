@@ -2,13 +2,44 @@
  * Session snapshots from webhook payloads. Ids use the same `<player>/<item>` form as the API normalisers (Plex
  * `Player.uuid` is the player's `machineIdentifier`, Jellyfin's `DeviceId`/`ItemId` are the API's), so a webhook and a
  * poll of the same playback meet on one session. Webhooks say nothing reliable about the stream, so snapshots are
- * `partial` with an `unknown` decision unless the payload names one (Tautulli).
+ * `partial` with an `unknown` decision unless the payload names one (Tautulli). The event-name maps live here too, so
+ * everything a playback webhook means for a session is in one place; webhooks.ts only routes and applies.
  */
 import { locationOf } from '../sessions/jellyfin.ts';
 import { bool, num, obj, plexSnapshot, set, str } from '../sessions/plex.ts';
 import type { MediaKind, SessionSnapshot, StreamDecision } from '../sessions/types.ts';
 
 type Node = Record<string, unknown>;
+
+/** What a webhook playback event does to its session; each app's event names map onto these. */
+export type PlaybackAction = 'play' | 'pause' | 'buffer' | 'stop' | 'error';
+
+/** Each app's playback event names and the session change they mean (Jellyfin's progress pings apply as playing). */
+export const JELLYFIN_ACTIONS: Record<string, PlaybackAction | 'progress' | undefined> = {
+  PlaybackStart: 'play',
+  PlaybackProgress: 'progress',
+  PlaybackStop: 'stop',
+};
+export const PLEX_ACTIONS: Record<string, PlaybackAction | undefined> = {
+  'media.play': 'play',
+  'media.resume': 'play',
+  'media.pause': 'pause',
+  'media.stop': 'stop',
+};
+export const TAUTULLI_ACTIONS: Record<string, PlaybackAction | undefined> = {
+  play: 'play',
+  resume: 'play',
+  pause: 'pause',
+  buffer: 'buffer',
+  stop: 'stop',
+  error: 'error',
+};
+export const EMBY_ACTIONS: Record<string, PlaybackAction | undefined> = {
+  'playback.start': 'play',
+  'playback.unpause': 'play',
+  'playback.pause': 'pause',
+  'playback.stop': 'stop',
+};
 
 const UNKNOWN = { decision: 'unknown' as const, reasons: [], hardware: null, source: {} };
 

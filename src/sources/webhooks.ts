@@ -7,8 +7,10 @@
  * - without a poller, the webhook drives the state itself: *arr Health/HealthRestored open and resolve health
  *   problems, failed imports open queue problems, playback events feed the session tracker.
  * Emby's `user.authenticationfailed` has no API counterpart: failed sign-ins are an `auth` problem of the source that
- * resolves after a quiet hour (checked on every webhook and, once started, every minute).
+ * resolves after a quiet hour (checked on every Emby webhook and, once started, every minute).
  * Tautulli's "Playback Error" fails the playback (linked to the server's issues) either way, as no API says so.
+ * The *arr payloads and problems live in webhooks-arr.ts, Emby's and the sign-in tracking in webhooks-emby.ts; this
+ * file keeps what every app shares: the journal, the problem reconciliation and the playback path.
  */
 import { z } from 'zod';
 import type { SourceConfig } from '../config/sources.ts';
@@ -16,15 +18,30 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ExternalProblem, IssueService } from '../core/ports.ts';
 import type { SessionTracker } from '../sessions/tracker.ts';
-import { clip } from './arr-api.ts';
 import {
+  EMBY_ACTIONS,
   embyWebhookSnapshot,
+  JELLYFIN_ACTIONS,
   jellyfinWebhookSnapshot,
+  PLEX_ACTIONS,
+  type PlaybackAction,
   plexWebhookSnapshot,
+  TAUTULLI_ACTIONS,
   tautulliSnapshot,
 } from './webhook-sessions.ts';
+import {
+  ARR_FAILURES,
+  ARR_KNOWN,
+  ARR_WEBHOOK_APPS,
+  arrBase,
+  arrDownload,
+  arrFailure,
+  arrHealth,
+  arrHealthProblem,
+  arrQueueProblem,
+} from './webhooks-arr.ts';
+import { AUTH_KEY, EMBY_AUTH_FAILED, EMBY_TESTS, embyBase, SignInFailures } from './webhooks-emby.ts';
 
-export const ARR_WEBHOOK_APPS = ['sonarr', 'radarr', 'lidarr', 'readarr', 'prowlarr', 'whisparr'] as const;
 export const WEBHOOK_APPS = [...ARR_WEBHOOK_APPS, 'jellyfin', 'emby', 'plex', 'tautulli'] as const;
 export type WebhookApp = (typeof WEBHOOK_APPS)[number];
 
@@ -53,45 +70,6 @@ export interface WebhookReceiverDeps {
 }
 
 const text = z.string();
-const arrBase = z.looseObject({ eventType: text.min(1, 'eventType is empty') });
-const arrHealth = z.looseObject({
-  eventType: text,
-  level: text.optional(),
-  message: text,
-  type: text,
-  wikiUrl: text.optional(),
-});
-const statusMessages = z.array(z.looseObject({ title: text.optional(), messages: z.array(text).optional() }));
-const arrFailure = z.looseObject({
-  eventType: text,
-  downloadId: text.optional(),
-  downloadClient: text.optional(),
-  downloadStatusMessages: statusMessages.optional(),
-  message: text.optional(),
-  release: z.looseObject({ releaseTitle: text.optional() }).optional(),
-  series: z.looseObject({ title: text.optional() }).optional(),
-  movie: z.looseObject({ title: text.optional() }).optional(),
-  artist: z.looseObject({ name: text.optional() }).optional(),
-});
-const arrDownload = z.looseObject({ eventType: text, downloadId: text.optional() });
-const FAILURES = new Set([
-  'ManualInteractionRequired',
-  'ImportFailed',
-  'ImportFailure',
-  'DownloadFailed',
-  'DownloadFailure',
-]);
-const ARR_KNOWN = new Set([
-  'Test',
-  'Grab',
-  'Download',
-  'ImportComplete',
-  'Health',
-  'HealthRestored',
-  'ApplicationUpdate',
-  ...FAILURES,
-]);
-
 const jellyfinBase = z.looseObject({ NotificationType: text.min(1, 'NotificationType is empty') });
 const plexBase = z.looseObject({
   event: text.min(1, 'event is empty'),
@@ -100,71 +78,12 @@ const plexBase = z.looseObject({
   Metadata: z.looseObject({}).optional(),
 });
 const tautulliBase = z.looseObject({ action: text.min(1, 'action is empty') });
-const named = z.looseObject({ Name: text.optional(), Id: z.union([text, z.number()]).optional() });
-const embyBase = z.looseObject({
-  Event: text.min(1, 'Event is empty'),
-  Title: text.optional(),
-  User: named.optional(),
-  Item: named.extend({ Type: text.optional() }).optional(),
-  Server: named.optional(),
-  Session: z
-    .looseObject({
-      DeviceId: text.optional(),
-      DeviceName: text.optional(),
-      Client: text.optional(),
-      RemoteEndPoint: text.optional(),
-    })
-    .optional(),
-});
-type EmbyPayload = z.infer<typeof embyBase>;
-
-type PlaybackAction = 'play' | 'pause' | 'buffer' | 'stop' | 'error';
-const JELLYFIN_ACTIONS: Record<string, PlaybackAction | 'progress' | undefined> = {
-  PlaybackStart: 'play',
-  PlaybackProgress: 'progress',
-  PlaybackStop: 'stop',
-};
-const PLEX_ACTIONS: Record<string, PlaybackAction | undefined> = {
-  'media.play': 'play',
-  'media.resume': 'play',
-  'media.pause': 'pause',
-  'media.stop': 'stop',
-};
-const EMBY_ACTIONS: Record<string, PlaybackAction | undefined> = {
-  'playback.start': 'play',
-  'playback.unpause': 'play',
-  'playback.pause': 'pause',
-  'playback.stop': 'stop',
-};
-/** Emby's "Send Test Notification" button, under both names it has had. */
-const EMBY_TESTS = new Set(['system.notificationtest', 'system.webhooktest']);
-/** Failed sign-ins older than this no longer count; the auth problem resolves when none are left. */
-export const AUTH_QUIET_MS = 3_600_000;
-/** Attempts within the quiet hour from which the auth problem is high severity (a guessing attack, not a typo). */
-const AUTH_BURST = 10;
-
-interface AuthFailures {
-  source: SourceConfig;
-  /** Times of the attempts within the quiet hour, oldest first. */
-  times: number[];
-  last: string;
-}
-
-const TAUTULLI_ACTIONS: Record<string, PlaybackAction | undefined> = {
-  play: 'play',
-  resume: 'play',
-  pause: 'pause',
-  buffer: 'buffer',
-  stop: 'stop',
-  error: 'error',
-};
-
 export class WebhookReceiver {
   private readonly deps: WebhookReceiverDeps;
   private readonly journal: WebhookRecord[] = [];
   private readonly journalSize: number;
   private readonly state = new Map<string, Map<string, ExternalProblem>>();
-  private readonly auth = new Map<string, AuthFailures>();
+  private readonly signIns = new SignInFailures();
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -187,13 +106,9 @@ export class WebhookReceiver {
 
   /** Forgets failed sign-ins older than the quiet hour and resolves the auth problems left without any. */
   expire(at = this.deps.clock.now()): void {
-    for (const [name, f] of this.auth) {
-      const before = f.times.length;
-      f.times = f.times.filter((t) => t > at - AUTH_QUIET_MS);
-      if (f.times.length === before) continue;
-      if (f.times.length === 0) this.auth.delete(name);
-      this.change(f.source, 'auth', 'auth:sign-in', f.times.length ? this.authProblem(f) : undefined, at);
-      if (f.times.length === 0) this.deps.logger.info(`No failed sign-ins on ${name} for an hour: resolved.`);
+    for (const { source, problem } of this.signIns.expire(at)) {
+      this.change(source, 'auth', AUTH_KEY, problem, at);
+      if (!problem) this.deps.logger.info(`No failed sign-ins on ${source.name} for an hour: resolved.`);
     }
   }
 
@@ -206,19 +121,10 @@ export class WebhookReceiver {
     const base = check(arrBase, body);
     const event = base.eventType;
     const at = this.deps.clock.now();
-    const label = source.app.charAt(0).toUpperCase() + source.app.slice(1);
     if (event === 'Health' || event === 'HealthRestored') {
       const h = check(arrHealth, body);
       if (this.poke(source)) return this.record(source, event, true, 'polled the API');
-      const problem: ExternalProblem = {
-        key: `health:${h.type}`,
-        source: source.name,
-        app: source.app,
-        title: `${label}: ${clip(h.message, 200)}`,
-        message: h.wikiUrl ? `${h.message} (see ${h.wikiUrl})` : h.message,
-        category: 'health',
-        severity: (h.level ?? '').toLowerCase() === 'error' ? 'high' : 'medium',
-      };
+      const problem = arrHealthProblem(source, h);
       this.change(source, 'health', problem.key, event === 'Health' ? problem : undefined, at);
       return this.record(
         source,
@@ -227,20 +133,10 @@ export class WebhookReceiver {
         event === 'Health' ? 'opened a health problem' : 'resolved a health problem',
       );
     }
-    if (FAILURES.has(event)) {
+    if (ARR_FAILURES.has(event)) {
       const f = check(arrFailure, body);
       if (this.poke(source)) return this.record(source, event, true, 'polled the API');
-      const what = f.release?.releaseTitle ?? f.series?.title ?? f.movie?.title ?? f.artist?.name ?? 'a download';
-      const messages = (f.downloadStatusMessages ?? []).flatMap((m) => m.messages ?? (m.title ? [m.title] : []));
-      const problem: ExternalProblem = {
-        key: `queue:${f.downloadId ?? what}`,
-        source: source.name,
-        app: source.app,
-        title: `Stuck in the ${label} queue: ${clip(what, 160)}`,
-        message: messages.join(' ') || f.message || `${event} reported by ${label}`,
-        category: 'queue',
-        severity: 'medium',
-      };
+      const problem = arrQueueProblem(source, event, f);
       this.change(source, 'queue', problem.key, problem, at);
       return this.record(source, event, true, 'opened a queue problem');
     }
@@ -268,21 +164,16 @@ export class WebhookReceiver {
     const event = p.event;
     const at = this.deps.clock.now();
     if (event === 'admin.database.corrupted') {
-      this.change(
-        source,
-        'webhook',
-        'webhook:database-corrupted',
-        {
-          key: 'webhook:database-corrupted',
-          source: source.name,
-          app: source.app,
-          title: 'Plex reports its database is corrupted',
-          message: 'Plex sent admin.database.corrupted: restore a backup or repair the database.',
-          category: 'database',
-          severity: 'critical',
-        },
-        at,
-      );
+      const problem: ExternalProblem = {
+        key: 'webhook:database-corrupted',
+        source: source.name,
+        app: source.app,
+        title: 'Plex reports its database is corrupted',
+        message: 'Plex sent admin.database.corrupted: restore a backup or repair the database.',
+        category: 'database',
+        severity: 'critical',
+      };
+      this.change(source, 'webhook', problem.key, problem, at);
       return this.record(source, event, true, 'opened a database problem');
     }
     const action = PLEX_ACTIONS[event];
@@ -296,7 +187,11 @@ export class WebhookReceiver {
     const p = check(embyBase, body);
     const event = p.Event;
     this.expire();
-    if (event === 'user.authenticationfailed') return this.authFailed(source, p);
+    if (event === EMBY_AUTH_FAILED) {
+      const at = this.deps.clock.now();
+      this.change(source, 'auth', AUTH_KEY, this.signIns.add(source, p, at), at);
+      return this.record(source, event, true, 'recorded a failed sign-in');
+    }
     if (EMBY_TESTS.has(event)) {
       this.deps.logger.info(`Test webhook from ${source.name} received: the connection works.`);
       return this.record(source, event, true, 'recorded');
@@ -359,34 +254,6 @@ export class WebhookReceiver {
         state: action === 'pause' ? 'paused' : action === 'buffer' ? 'buffering' : 'playing',
       });
     return this.record(rec, event, true, 'updated the session');
-  }
-
-  private authFailed(source: SourceConfig, p: EmbyPayload): WebhookRecord {
-    const at = this.deps.clock.now();
-    const who = p.User?.Name ? `user "${p.User.Name}"` : 'an unknown user';
-    const where = p.Session?.RemoteEndPoint ? ` from ${p.Session.RemoteEndPoint}` : '';
-    const device = p.Session?.DeviceName ?? p.Session?.Client;
-    const f = this.auth.get(source.name) ?? { source, times: [], last: '' };
-    f.times.push(at);
-    // Only names and addresses: the payload is never echoed, in case a client put a password where a name goes.
-    f.last = clip(`${who}${where}${device ? ` on ${device}` : ''}`, 200);
-    this.auth.set(source.name, f);
-    this.change(source, 'auth', 'auth:sign-in', this.authProblem(f), at);
-    return this.record(source, 'user.authenticationfailed', true, 'recorded a failed sign-in');
-  }
-
-  private authProblem(f: AuthFailures): ExternalProblem {
-    const n = f.times.length;
-    const label = f.source.app.charAt(0).toUpperCase() + f.source.app.slice(1);
-    return {
-      key: 'auth:sign-in',
-      source: f.source.name,
-      app: f.source.app,
-      title: `Failed sign-ins on ${label} (${f.source.name})`,
-      message: `${n} failed sign-in attempt${n === 1 ? '' : 's'} in the last hour; the latest by ${f.last}.`,
-      category: 'auth',
-      severity: n >= AUTH_BURST ? 'high' : 'medium',
-    };
   }
 
   private poke(source: SourceConfig): boolean {

@@ -4,7 +4,8 @@ import { FakeIssueService, fixture } from '../../test/api-fakes.ts';
 import { clearSecrets } from '../core/redact.ts';
 import { testContext } from '../core/testing.ts';
 import { SessionTracker } from '../sessions/tracker.ts';
-import { AUTH_QUIET_MS, WebhookReceiver } from '../sources/webhooks.ts';
+import { WebhookReceiver } from '../sources/webhooks.ts';
+import { AUTH_QUIET_MS } from '../sources/webhooks-emby.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 
 const SECRET = 'hook-secret-0123456789';
