@@ -4,10 +4,12 @@
  * copytruncate gives the same content a new inode). These helpers answer "is this still the file we read?", "where did
  * it go?" and "which generations were written after it?" for the tailer (while running) and the source (at start).
  */
+
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checkpoint } from '../store/records.ts';
 
 /** Bytes at the start of a file that identify its content (with dev + inode) across restarts. */
@@ -211,6 +213,19 @@ export interface Located extends FileTimes {
  * bytes), or copied by copytruncate (a sibling of its lineage with the same first bytes). Null when it is gone.
  */
 export async function locate(ck: Checkpoint): Promise<Located | null> {
+  // A rotation running while we list the directory can move the file from a name not yet stat'ed to one already
+  // stat'ed (`.1` → `.2` while we go `.2`, `.1`): look again before calling it gone.
+  for (let attempt = 1; ; attempt++) {
+    const found = await locateOnce(ck);
+    if (found || attempt === LOCATE_ATTEMPTS) return found;
+    await sleep(LOCATE_RETRY_MS * attempt);
+  }
+}
+
+const LOCATE_ATTEMPTS = 4;
+const LOCATE_RETRY_MS = 25;
+
+async function locateOnce(ck: Checkpoint): Promise<Located | null> {
   const siblings = await siblingsOf(ck.path);
   const matches = async (s: FileInfo) =>
     s.size >= ck.offset && (ck.fpLen === 0 || hashOf(await headOf(s.path, ck.fpLen)) === ck.fpHash);

@@ -22,7 +22,7 @@ import {
   locate,
 } from './file-identity.ts';
 import { isGlob, listFiles, selectFiles, watchScope } from './file-selection.ts';
-import { FileTailer, type StartMode } from './file-tailer.ts';
+import { FileTailer, type OpenResult, type StartMode } from './file-tailer.ts';
 
 export interface FileSourceOptions {
   source: SourceConfig & { path: string };
@@ -253,9 +253,16 @@ export class FileSource {
     const after = loc ?? { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
     const others = new Set(stored.filter((c) => c !== ck).map((c) => `${c.dev}:${c.ino}`));
     const skip = (p: string) => p === loc?.path || selected.has(p);
-    for (const g of await laterGenerations(ck.path, after, skip, others)) {
-      logger.info(`Draining ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
-      await this.drainOne(ck.path, g.path, null, { at: 'begin' });
+    // One generation at a time, listing again after each: rotations may still be running (the app writes while we
+    // start), so a name listed a moment ago can hold another file now. Each is opened by identity and claimed once read.
+    const claimed = new Set(others);
+    for (let round = 0; round < 200; round++) {
+      const [g] = await laterGenerations(ck.path, after, skip, claimed);
+      if (!g) break;
+      const r = await this.drainOne(ck.path, g.path, null, { at: 'begin' }, { dev: g.dev, ino: g.ino });
+      if (r === 'missing') continue; // renamed since the listing: the next listing finds it under its new name
+      logger.info(`Drained ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
+      claimed.add(`${g.dev}:${g.ino}`);
     }
   }
 
@@ -268,11 +275,19 @@ export class FileSource {
     }
   }
 
-  private async drainOne(key: string, file: string, ck: Checkpoint | null, mode: StartMode): Promise<void> {
+  private async drainOne(
+    key: string,
+    file: string,
+    ck: Checkpoint | null,
+    mode: StartMode,
+    expect?: { dev: number; ino: number },
+  ): Promise<OpenResult> {
     const t = this.newTailer(key, file);
     this.draining.add(t);
     try {
-      if ((await t.open(ck, mode)) !== 'missing') await t.drain();
+      const result = await t.open(ck, mode, file, expect);
+      if (result !== 'missing') await t.drain();
+      return result;
     } finally {
       this.draining.delete(t);
       // Until a live tailer or forgetting replaces it, the key names the last drained generation at its end: a commit

@@ -95,7 +95,12 @@ export class FileTailer {
    * Opens the file: resumes at the checkpoint when it still names this very file (same inode, same first bytes, not
    * shorter than the offset), else starts where `mode` says.
    */
-  async open(checkpoint: Checkpoint | null, mode: StartMode, file = this.file): Promise<OpenResult> {
+  async open(
+    checkpoint: Checkpoint | null,
+    mode: StartMode,
+    file = this.file,
+    expect?: { dev: number; ino: number },
+  ): Promise<OpenResult> {
     let fh: FileHandle;
     try {
       fh = await open(file, 'r');
@@ -104,6 +109,11 @@ export class FileTailer {
       throw err;
     }
     const st = await fh.stat();
+    // Opening a listed generation by name races with a rotation renaming it: another file under that name is not it.
+    if (expect && (st.dev !== expect.dev || st.ino !== expect.ino)) {
+      await fh.close();
+      return 'missing';
+    }
     this.fh = fh;
     this.dev = st.dev;
     this.ino = st.ino;
@@ -249,7 +259,7 @@ export class FileTailer {
     for (const g of await laterGenerations(this.path, drained, () => false, claimed)) {
       if (this.stopping) return;
       if (bornAfter(g, now) && !bornAfter(now, g)) continue;
-      if ((await this.open(null, { at: 'begin' }, g.path)) === 'missing') continue;
+      if ((await this.open(null, { at: 'begin' }, g.path, { dev: g.dev, ino: g.ino })) === 'missing') continue;
       this.opts.logger.info(`${this.path} was rotated more than once before it was read; reading ${g.path} first.`);
       await this.readToEof(false);
       this.pipe.endOfFile();
