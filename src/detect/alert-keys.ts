@@ -9,6 +9,11 @@ import type { Issue, Level } from '../core/types.ts';
 import type { AlertPolicy, AlertSubject } from './alerts.ts';
 import { appDisplayName } from './titles.ts';
 
+/** The alert key of one issue (`alerts.key: issue`, and always for problems that APIs report). */
+export function issueAlertKey(issueId: string): string {
+  return `issue:${issueId}`;
+}
+
 export function alertSubject(
   mode: Config['alerts']['key'],
   issue: Issue,
@@ -27,7 +32,7 @@ export function alertSubject(
       title: `${appDisplayName(issue.app)}: ${issue.category} problems on ${source}`,
     };
   }
-  return { ...base, key: `issue:${issue.id}`, title: issue.title, fingerprint: issue.id };
+  return { ...base, key: issueAlertKey(issue.id), title: issue.title, fingerprint: issue.id };
 }
 
 export function alertPolicy(alerts: Config['alerts'], ruleId: string | undefined, source: string): AlertPolicy {
@@ -77,7 +82,7 @@ export class AlertKeys {
   issueSubject(issue: Issue, source: string, level: Level): AlertSubject {
     let key = this.issueKeys.get(issue);
     if (key === undefined) {
-      key = `issue:${issue.id}`;
+      key = issueAlertKey(issue.id);
       this.issueKeys.set(issue, key);
     }
     return {

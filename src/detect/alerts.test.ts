@@ -149,4 +149,97 @@ describe('alert engine', () => {
     for (let i = 0; i < 10; i++) hit(T0 + i, { ...policy, enabled: false });
     assert.equal(events.length, 0);
   });
+
+  describe('endEpisode (the issue behind the key was resolved)', () => {
+    test('resolves the firing alert at once, paired with its opener; a tick later adds nothing', () => {
+      for (let i = 0; i < 5; i++) hit(T0 + i * S);
+      engine.endEpisode('issue:abc', T0 + 30 * S);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.at]),
+        [
+          ['fired', T0 + 4 * S],
+          ['resolved', T0 + 30 * S],
+        ],
+      );
+      assert.equal(events[1]?.alert.id, events[0]?.alert.id);
+      assert.equal(events[1]?.alert.resolvedAt, T0 + 30 * S);
+      assert.equal(engine.active().length, 0);
+      engine.tick(T0 + 10 * M);
+      assert.equal(events.length, 2);
+    });
+
+    test('a recurrence inside the cooldown is held and announced when it ends, as a new alert', () => {
+      for (let i = 0; i < 5; i++) hit(T0 + i * S);
+      engine.endEpisode('issue:abc', T0 + M);
+      for (let i = 0; i < 5; i++) hit(T0 + 12 * M + i * S);
+      assert.equal(events.length, 2, 'inside the cooldown (ends at T0 + 15m + 4s)');
+      engine.tick(T0 + 15 * M);
+      assert.equal(events.length, 2);
+      engine.tick(T0 + 15 * M + 5 * S);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['fired', 'resolved', 'fired'],
+      );
+      const next = events[2]?.alert as Alert;
+      assert.notEqual(next.id, events[0]?.alert.id);
+      assert.equal(next.count, 5);
+      assert.equal(next.suppressed, 5);
+    });
+
+    test('occurrences before the resolution never count towards the next alert', () => {
+      // A cooldown shorter than the window: without the reset, one recurrence would fire on old occurrences.
+      const p = { ...policy, windowMs: 30 * M, cooldownMs: M };
+      for (let i = 0; i < 5; i++) hit(T0 + i * S, p);
+      engine.endEpisode('issue:abc', T0 + 10 * S);
+      hit(T0 + 2 * M, p);
+      engine.tick(T0 + 3 * M);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['fired', 'resolved'],
+      );
+      for (let i = 1; i < 5; i++) hit(T0 + 2 * M + i * S, p);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['fired', 'resolved', 'fired'],
+        'five occurrences after the resolution: a new alert',
+      );
+      assert.equal(events[2]?.alert.count, 5);
+    });
+
+    test('a key below the threshold, or unknown, emits nothing; a mute holds the resolution', () => {
+      for (let i = 0; i < 3; i++) hit(T0 + i * S);
+      engine.endEpisode('issue:abc', T0 + 5 * S);
+      engine.endEpisode('issue:nope', T0 + 5 * S);
+      assert.equal(events.length, 0);
+      hit(T0 + 6 * S);
+      hit(T0 + 7 * S);
+      assert.equal(events.length, 0, 'the three before the resolution no longer count');
+      for (let i = 0; i < 3; i++) hit(T0 + 8 * S + i * S);
+      assert.equal(events.length, 1);
+      muted.add('radarr');
+      engine.endEpisode('issue:abc', T0 + M);
+      assert.equal(events.length, 1);
+      muted.clear();
+      engine.flushHeld(T0 + 2 * M);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['fired', 'resolved'],
+      );
+      assert.equal(events[1]?.alert.id, events[0]?.alert.id);
+    });
+
+    test('a state alert ends: the condition no longer holds, so the cooldown end announces nothing', () => {
+      const key = { ...subject, key: 'issue:api' };
+      const p = { ...policy, threshold: 1 };
+      engine.raise(key, p, 'threshold', T0);
+      engine.endEpisode('issue:api', T0 + M);
+      engine.raise(key, p, 'threshold', T0 + 2 * M); // back inside the cooldown: held
+      engine.endEpisode('issue:api', T0 + 3 * M); // and gone again before it ends
+      engine.tick(T0 + 20 * M);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['fired', 'resolved'],
+      );
+    });
+  });
 });

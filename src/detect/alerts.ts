@@ -3,8 +3,9 @@
  * `window`, an alert fires; the key then stays quiet for `cooldown`, counting what it swallows (`suppressed`, carried
  * into the next alert of the key). When the key has been quiet for a whole window, a `resolved` event pairs with the
  * alert that opened (same id). An alert still firing after its cooldown, with the threshold met again, is announced
- * again (same id, new count and suppressed). State alerts (silent sources, API health problems) fire and clear on
- * demand. While a source (or everything) is muted, events are held, not emitted: at unmute, alerts still firing are
+ * again (same id, new count and suppressed). An alert keyed on one issue ends at once when that issue is resolved
+ * (`endEpisode`). State alerts (silent sources, API health problems) fire and clear on demand. While a source (or
+ * everything) is muted, events are held, not emitted: at unmute, alerts still firing are
  * announced and resolutions of announced alerts are delivered; episodes that began and ended inside the mute vanish.
  *
  * Memory per key is bounded whatever the rate: the timestamps of the last `threshold` occurrences, a few numbers and
@@ -97,6 +98,22 @@ export class AlertEngine {
     const st = this.keys.get(key);
     if (!st) return;
     st.stateActive = false;
+    if (st.alert) this.resolve(st, at);
+  }
+
+  /**
+   * What `key` counts is over now, not a window later: the issue behind an issue-keyed alert was resolved (by hand, by
+   * auto-resolve, or by its API no longer listing it). The firing alert resolves at once (paired with its opener) and
+   * the occurrences before the resolution leave the window, so they can never help a recurrence reach the threshold
+   * (with a cooldown shorter than the window they could). The cooldown and the suppressed count stay, as after a
+   * resolution by quiet: a recurrence inside the cooldown is counted and announced when the cooldown ends, one after
+   * it alerts on its own occurrences.
+   */
+  endEpisode(key: string, at: number): void {
+    const st = this.keys.get(key);
+    if (!st) return;
+    st.stateActive = false;
+    st.times.length = 0;
     if (st.alert) this.resolve(st, at);
   }
 

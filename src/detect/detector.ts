@@ -9,7 +9,7 @@ import type { IssueEventKind } from '../core/events.ts';
 import type { ExternalProblem, IssueFilter, IssueService, MuteService } from '../core/ports.ts';
 import { type Alert, type Incident, type Issue, LEVEL_RANK, type LogRecord, SEVERITY_RANK } from '../core/types.ts';
 import type { StateStore } from '../store/state.ts';
-import { AlertKeys, alertSubject } from './alert-keys.ts';
+import { AlertKeys, alertSubject, issueAlertKey } from './alert-keys.ts';
 import { AlertEngine, type AlertSubject } from './alerts.ts';
 import { Classifier } from './classifier.ts';
 import { closeDetectorState, openDetectorState, type StateOptions } from './detector-state.ts';
@@ -61,7 +61,13 @@ export class Detector implements Component, IssueService {
         resolvedAgeMs: detect.retention.resolvedAge,
         maxIssues: detect.retention.maxIssues,
       },
-      (kind, issue, at, by) => this.emitIssue(kind, issue, at, by),
+      (kind, issue, at, by) => {
+        this.emitIssue(kind, issue, at, by);
+        // Every way an issue resolves (by hand, auto-resolve, its API dropping it) ends its own alert now, after the
+        // issue event so the alert event carries the resolved issue. Rule and category keys span several issues:
+        // they have no `issue:` key here and keep clearing on their window.
+        if (kind === 'resolved') this.alerts.endEpisode(issueAlertKey(issue.id), at);
+      },
     );
     this.incidentTracker = new IncidentTracker(
       { windowMs: detect.incidentWindow, maxIncidents: detect.retention.maxIncidents },
@@ -182,7 +188,15 @@ export class Detector implements Component, IssueService {
     return this.changed(this.tracker.setStatus(id, muted ? 'muted' : 'open', at, 'user'));
   }
 
-  /** An API's current problems: new ones alert at once (the API already decided they matter), gone ones clear. */
+  /**
+   * An API's current problems. A new (or returning) one alerts at once, as a state alert, not through the N-in-W
+   * threshold: a health item is a state the API has already judged (with its own checks and thresholds), reported
+   * once per poll for as long as it holds. Counting polls would only make the alert wait `threshold` × the poll
+   * interval and report a meaningless count; a quiet window would clear it between two polls. So only the items
+   * `reconcileExternal` reports as started raise (repeated polls of the same state raise nothing), the alert holds
+   * while the API lists the item and ends when it stops (the issue resolves: see the tracker's emit). An item back
+   * inside the cooldown is held and announced when the cooldown ends, if the API still lists it then.
+   */
   syncExternal(source: string, scope: string, problems: ExternalProblem[], at: number): void {
     const { started, resolved } = reconcileExternal(this.tracker, source, scope, problems, at);
     for (const issue of started) {
@@ -196,7 +210,6 @@ export class Detector implements Component, IssueService {
         at,
       );
     }
-    for (const issue of resolved) this.alerts.clear(`issue:${issue.id}`, at);
     if (started.length || resolved.length) this.store?.markDirty();
   }
 
