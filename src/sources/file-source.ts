@@ -16,6 +16,7 @@ import type { Checkpoint, RecordStore, StoredCheckpoint } from '../store/records
 import {
   copiesBornAfter,
   type FileInfo,
+  type FileTimes,
   identityKey,
   type Located,
   laterGenerations,
@@ -23,6 +24,9 @@ import {
 } from './file-identity.ts';
 import { isGlob, listFiles, selectFiles, watchScope } from './file-selection.ts';
 import { FileTailer, type OpenResult, type StartMode } from './file-tailer.ts';
+
+/** The identity and times of the last file read under a name (dev/ino -1 when it was gone). */
+type LastRead = FileTimes & { dev: number; ino: number; claimed: ReadonlySet<string> };
 
 export interface FileSourceOptions {
   source: SourceConfig & { path: string };
@@ -77,7 +81,7 @@ export class FileSource {
     for (const f of listing) this.known.add(identityKey(f));
     const selected = new Set(this.select(listing));
     const resume = new Map<string, StoredCheckpoint>();
-    const fromStart = new Set<string>();
+    const fromStart = new Map<string, LastRead>();
     for (const ck of stored) {
       const loc = await locate(ck);
       if (loc?.how === 'same' && selected.has(ck.path)) {
@@ -85,8 +89,8 @@ export class FileSource {
         resume.set(ck.path, ck);
         continue;
       }
-      await this.drainChain(ck, loc, selected, stored);
-      if (selected.has(ck.path)) fromStart.add(ck.path);
+      const last = await this.drainChain(ck, loc, selected, stored);
+      if (selected.has(ck.path)) fromStart.set(ck.path, last);
       else this.forget(ck.path);
     }
     // Files with no checkpoint: a first start begins at their end (or backfills); a restart reads files born while we
@@ -98,7 +102,7 @@ export class FileSource {
       if (fromStart.has(path)) mode = { at: 'begin' };
       else if (seenAt === null) mode = this.firstStartMode(info);
       else mode = info && info.birthtimeMs > 0 && info.birthtimeMs < lastSaved ? { at: 'end' } : { at: 'begin' };
-      await this.follow(path, resume.get(path) ?? null, mode);
+      await this.follow(path, resume.get(path) ?? null, mode, fromStart.get(path));
     }
     if (seenAt === null) store.markSeen(source.name, now());
     logger.info(
@@ -202,10 +206,12 @@ export class FileSource {
     for (const t of this.tailers.values()) t.poke();
   }
 
-  private async follow(path: string, ck: Checkpoint | null, mode: StartMode): Promise<void> {
+  /** `lastRead`: the generation drained last under this name; the live tailer first reads any rotated after it. */
+  private async follow(path: string, ck: Checkpoint | null, mode: StartMode, lastRead?: LastRead): Promise<void> {
     const t = this.newTailer(path);
     this.tailers.set(path, t);
     const how = await t.open(ck, mode);
+    if (lastRead) t.catchUpAfter(lastRead);
     this.opts.logger.debug(`Following ${path}.`, { source: this.name, start: how });
     t.poke();
   }
@@ -239,8 +245,12 @@ export class FileSource {
     loc: Located | null,
     selected: Set<string>,
     stored: StoredCheckpoint[],
-  ): Promise<void> {
+  ): Promise<LastRead> {
     const { logger } = this.opts;
+    const read = new Set<string>([`${ck.dev}:${ck.ino}`]);
+    let last: LastRead = loc
+      ? { dev: ck.dev, ino: ck.ino, birthtimeMs: loc.birthtimeMs, mtimeMs: loc.mtimeMs, claimed: read }
+      : { dev: -1, ino: -1, birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt, claimed: read };
     if (loc) {
       logger.info(`Draining ${loc.path} from byte ${ck.offset} (${loc.how} since the last run of ${this.name}).`);
       await this.drainOne(ck.path, loc.path, ck, { at: 'offset', offset: ck.offset });
@@ -263,7 +273,10 @@ export class FileSource {
       if (r === 'missing') continue; // renamed since the listing: the next listing finds it under its new name
       logger.info(`Drained ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
       claimed.add(`${g.dev}:${g.ino}`);
+      read.add(`${g.dev}:${g.ino}`);
+      last = { ...g, claimed: read };
     }
+    return last;
   }
 
   /** The file was empty at the checkpoint: copies (copytruncate) born since hold lines we never read. */

@@ -53,6 +53,9 @@ export interface TailerOptions extends Omit<LinePipelineOptions, 'app' | 'file'>
  */
 export type StartMode = { at: 'end' } | { at: 'begin'; minTime?: number } | { at: 'offset'; offset: number };
 
+/** The last generation a restart drained under this name, and every one it read (dev:ino), for `catchUpAfter`. */
+export type CatchUp = FileTimes & { dev: number; ino: number; claimed: ReadonlySet<string> };
+
 export type OpenResult = 'resumed' | 'end' | 'begin' | 'missing';
 
 export class FileTailer {
@@ -74,6 +77,8 @@ export class FileTailer {
   private buf: Buffer | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** Set by `catchUpAfter`: generations rotated after this one are read before the live file. */
+  private skipAfter: CatchUp | null = null;
   private stopping = false;
   private recheckTimer: NodeJS.Timeout | null = null;
   /** When bytes last arrived (monotonic): quick looks continue for a moment after, so a short stall keeps them. */
@@ -222,7 +227,30 @@ export class FileTailer {
     }
   }
 
+  /**
+   * After a restart drained the generations rotated while we were down, the name may have rotated again before this
+   * tailer opened it: read whatever generation was born after `last` (and before the file now open) first.
+   */
+  catchUpAfter(last: CatchUp): void {
+    this.skipAfter = last;
+  }
+
   private async cycle(): Promise<void> {
+    const after = this.skipAfter;
+    this.skipAfter = null;
+    if (after && this.fh && this.pos === 0) {
+      const live = await this.fh.stat();
+      const skipped = await laterGenerations(
+        this.path,
+        after,
+        () => false,
+        new Set([`${after.dev}:${after.ino}`, `${live.dev}:${live.ino}`]),
+      );
+      if (skipped.some((g) => !bornAfter(g, live) || bornAfter(live, g))) {
+        await this.closeHandle();
+        await this.drainSkippedGenerations(after, live);
+      }
+    }
     for (let hops = 0; hops < 4 && !this.stopping; hops++) {
       if (!this.fh) {
         const r = await this.open(null, { at: 'begin' });
@@ -254,8 +282,12 @@ export class FileTailer {
    * file just drained and the one now under the name were never read: read each from its start, oldest first, as the
    * current file (so a checkpoint taken meanwhile names it and a crash resumes inside it), before the new one.
    */
-  private async drainSkippedGenerations(drained: FileStat, now: FileStat): Promise<void> {
-    const claimed = new Set([`${drained.dev}:${drained.ino}`, `${now.dev}:${now.ino}`]);
+  private async drainSkippedGenerations(
+    drained: FileTimes & { dev: number; ino: number },
+    now: FileStat,
+    read: Iterable<string> = [],
+  ): Promise<void> {
+    const claimed = new Set([...read, `${drained.dev}:${drained.ino}`, `${now.dev}:${now.ino}`]);
     for (const g of await laterGenerations(this.path, drained, () => false, claimed)) {
       if (this.stopping) return;
       if (bornAfter(g, now) && !bornAfter(now, g)) continue;
