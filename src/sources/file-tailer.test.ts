@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   renameSync,
   rmSync,
+  statSync,
   truncateSync,
   unlinkSync,
   writeFileSync,
@@ -124,6 +125,31 @@ test('rotated twice before a read: the generation in between is read too, oldest
   await settle(t);
   await t.stop();
   assert.deepEqual(numbers(out), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+});
+
+test('after a restart drain, generations rotated before the live file was opened are read first, once', async () => {
+  const d = tmp();
+  const f = join(d, 'sonarr.txt');
+  // X: the generation the restart drained last; Y: rotated after it before the tailer opened the name; Z: live.
+  writeFileSync(join(d, 'sonarr.1.txt'), lines(1, 3));
+  await sleep(15);
+  writeFileSync(join(d, 'sonarr.0.txt'), lines(4, 6));
+  await sleep(15);
+  writeFileSync(f, lines(7, 8));
+  const x = statSync(join(d, 'sonarr.1.txt'));
+  const out: LogRecord[] = [];
+  const t = tailer(f, out);
+  await t.open(null, { at: 'begin' });
+  t.catchUpAfter({
+    dev: x.dev,
+    ino: x.ino,
+    birthtimeMs: x.birthtimeMs,
+    mtimeMs: x.mtimeMs,
+    claimed: new Set([`${x.dev}:${x.ino}`]),
+  });
+  await settle(t);
+  await t.stop();
+  assert.deepEqual(numbers(out), [4, 5, 6, 7, 8]);
 });
 
 test('copytruncate: drains the copy from where it was, then the truncated file from 0', async () => {

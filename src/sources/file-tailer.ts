@@ -53,6 +53,9 @@ export interface TailerOptions extends Omit<LinePipelineOptions, 'app' | 'file'>
  */
 export type StartMode = { at: 'end' } | { at: 'begin'; minTime?: number } | { at: 'offset'; offset: number };
 
+const idOf = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
+const timesOf = (st: FileStat) => ({ dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs, mtimeMs: st.mtimeMs });
+
 /** The last generation a restart drained under this name, and every one it read (dev:ino), for `catchUpAfter`. */
 export type CatchUp = FileTimes & { dev: number; ino: number; claimed: ReadonlySet<string> };
 
@@ -236,25 +239,13 @@ export class FileTailer {
   }
 
   private async cycle(): Promise<void> {
-    const after = this.skipAfter;
-    this.skipAfter = null;
-    if (after && this.fh && this.pos === 0) {
-      const live = await this.fh.stat();
-      const skipped = await laterGenerations(
-        this.path,
-        after,
-        () => false,
-        new Set([`${after.dev}:${after.ino}`, `${live.dev}:${live.ino}`]),
-      );
-      if (skipped.some((g) => !bornAfter(g, live) || bornAfter(live, g))) {
-        await this.closeHandle();
-        await this.drainSkippedGenerations(after, live);
-      }
-    }
+    if (this.skipAfter && this.fh && this.pos === 0) await this.catchUp();
     for (let hops = 0; hops < 4 && !this.stopping; hops++) {
       if (!this.fh) {
         const r = await this.open(null, { at: 'begin' });
         if (r === 'missing') return;
+        if (this.skipAfter) await this.catchUp();
+        if (!this.fh) return;
         this.opts.logger.info(`Now following the new ${this.path} from its start.`);
       }
       await this.checkTruncated();
@@ -266,7 +257,8 @@ export class FileTailer {
       this.pipe.endOfFile();
       const drained = this.fh ? await this.fh.stat() : null;
       await this.closeHandle();
-      if (now && drained) await this.drainSkippedGenerations(drained, now);
+      // Generations rotated after this one but before the file we open next are read first (see catchUp).
+      if (drained) this.skipAfter = { ...timesOf(drained), claimed: new Set([idOf(drained)]) };
       this.opts.logger.info(
         now
           ? `${this.path} was rotated; drained the old file and switching to the new one.`
@@ -277,25 +269,34 @@ export class FileTailer {
   }
 
   /**
-   * The name moved on more than once since we last looked (a busy log on a slow machine: `sonarr.txt` became
-   * `sonarr.0.txt` and then `sonarr.1.txt` while a newer file took `sonarr.0.txt`). The generations born between the
-   * file just drained and the one now under the name were never read: read each from its start, oldest first, as the
-   * current file (so a checkpoint taken meanwhile names it and a crash resumes inside it), before the new one.
+   * The name moved on more than once since the last file we read under it (a busy log on a slow machine, or a restart
+   * whose drain took a while): the generations born after that file and before the one now open were never read.
+   * Read each from its start, oldest first, as the current file (so a checkpoint taken meanwhile names it and a crash
+   * resumes inside it), listing again after each and reopening the name, until none is left; then the live file.
    */
-  private async drainSkippedGenerations(
-    drained: FileTimes & { dev: number; ino: number },
-    now: FileStat,
-    read: Iterable<string> = [],
-  ): Promise<void> {
-    const claimed = new Set([...read, `${drained.dev}:${drained.ino}`, `${now.dev}:${now.ino}`]);
-    for (const g of await laterGenerations(this.path, drained, () => false, claimed)) {
-      if (this.stopping) return;
-      if (bornAfter(g, now) && !bornAfter(now, g)) continue;
-      if ((await this.open(null, { at: 'begin' }, g.path, { dev: g.dev, ino: g.ino })) === 'missing') continue;
-      this.opts.logger.info(`${this.path} was rotated more than once before it was read; reading ${g.path} first.`);
-      await this.readToEof(false);
-      this.pipe.endOfFile();
-      await this.closeHandle();
+  private async catchUp(): Promise<void> {
+    for (let round = 0; round < 50 && !this.stopping; round++) {
+      const after = this.skipAfter;
+      const fh = this.fh;
+      if (!after || !fh) return;
+      const live = await fh.stat();
+      const claimed = new Set([...after.claimed, idOf(live)]);
+      const [g] = (await laterGenerations(this.path, after, () => false, claimed)).filter(
+        (x) => !bornAfter(x, live) || bornAfter(live, x),
+      );
+      if (!g) {
+        this.skipAfter = null;
+        return;
+      }
+      await this.closeHandle(); // the live file is not read yet (offset 0): reopened below
+      if ((await this.open(null, { at: 'begin' }, g.path, { dev: g.dev, ino: g.ino })) !== 'missing') {
+        this.opts.logger.info(`${this.path} was rotated more than once before it was read; reading ${g.path} first.`);
+        await this.readToEof(false);
+        this.pipe.endOfFile();
+        await this.closeHandle();
+        this.skipAfter = { ...timesOf(g), dev: g.dev, ino: g.ino, claimed: new Set([...after.claimed, idOf(g)]) };
+      }
+      if ((await this.open(null, { at: 'begin' })) === 'missing') return;
     }
   }
 
