@@ -23,16 +23,10 @@ export interface AlertPolicy {
 }
 
 /** What an alert is about: copied into the alert when it fires. */
-export interface AlertSubject {
-  key: string;
-  title: string;
-  source: string;
-  app: string;
-  category: string;
-  severity: Severity;
-  level: Level;
-  fingerprint?: string;
-}
+export type AlertSubject = Pick<
+  Alert,
+  'key' | 'title' | 'source' | 'app' | 'category' | 'severity' | 'level' | 'fingerprint'
+>;
 
 export interface KeyState {
   subject: AlertSubject;
