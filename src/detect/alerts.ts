@@ -12,7 +12,7 @@
  * at most one alert. Keys are pruned once idle.
  */
 import { createHash } from 'node:crypto';
-import type { Alert, Level, Severity } from '../core/types.ts';
+import type { Alert } from '../core/types.ts';
 import { LEVEL_RANK } from '../core/types.ts';
 
 export interface AlertPolicy {
