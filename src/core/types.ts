@@ -113,6 +113,27 @@ export interface IssueSample {
   offset?: number;
 }
 
+/** The classifier layers, in the order they are tried; the first that decides wins. */
+export const CATEGORY_LAYERS = ['rule', 'exception', 'logger', 'code', 'keyword', 'level', 'none'] as const;
+export type CategoryLayer = (typeof CATEGORY_LAYERS)[number];
+
+/** Why a record (and so its issue) got its category: the deciding layer and what it saw. */
+export interface CategoryEvidence {
+  layer: CategoryLayer;
+  /** What decided, in words a person can check against the line: `rule plex.transcoder-crash`, `exception System.Net.WebException`, `errno ECONNREFUSED`, `HTTP 401`. */
+  detail: string;
+}
+
+/** Kinds of variable parts a template masks and an issue counts: which files, users, devices… it touched. */
+export const ENTITY_KINDS = ['file', 'user', 'device', 'client', 'host', 'indexer', 'downloadClient', 'item'] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/** One affected entity of an issue with how many of its records named it. */
+export interface EntityCount {
+  value: string;
+  count: number;
+}
+
 /** A fingerprinted group of records (or of API health items) that a person can act on. */
 export interface Issue {
   /** The fingerprint: stable across restarts and rotated files. */
@@ -141,6 +162,12 @@ export interface Issue {
   clients: string[];
   statusChangedAt: number;
   resolvedAt?: number;
+  /** Why the issue has its category (absent for issues restored from state written before evidence existed). */
+  evidence?: CategoryEvidence;
+  /** The masked message template the issue groups (`Permission denied on <path>`). */
+  template?: string;
+  /** Top affected entities per kind (at most 10 values each, most frequent first); kinds with none are absent. */
+  entities?: Partial<Record<EntityKind, EntityCount[]>>;
 }
 
 export type AlertState = 'firing' | 'resolved';
