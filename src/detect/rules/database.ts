@@ -4,14 +4,17 @@ import type { RuleDefinition } from './types.ts';
 export const DATABASE_RULES: readonly RuleDefinition[] = [
   {
     id: 'database.locked',
+    strength: 'cause',
     text: /database is locked|SQLite Error 5\b|code = Busy \(5\)|SQLITE_BUSY/i,
     category: 'database',
     severity: 'high',
     title: '{app} database is locked',
     hint: 'Another process (a second instance, a backup, a network file system) holds the SQLite file.',
+    group: 'rule',
   },
   {
     id: 'database.corrupt',
+    strength: 'cause',
     text: /database disk image is malformed|database corruption at line|SQLITE_CORRUPT|file is not a database|SQLite Error 11\b/i,
     category: 'database',
     severity: 'critical',

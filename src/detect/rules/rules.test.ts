@@ -176,7 +176,7 @@ const MATCH: Case[] = [
     },
   ],
   [
-    'network.dns',
+    'metadata.provider-failed',
     'jellyfin/jf-10.9-dns-failure-plugin.log',
     {
       app: 'jellyfin',
@@ -280,7 +280,8 @@ const MATCH: Case[] = [
     },
   ],
   [
-    'disk.io-error',
+    // A rule naming the part that failed decides before a generic cause (the I/O error stays in the evidence).
+    'metadata.subtitle-download',
     'jellyfin/jf-10.7-subtitle-ioexception.log',
     {
       app: 'jellyfin',
@@ -1049,11 +1050,17 @@ function assertFromCorpus(file: string, l: Line): void {
 
 const engine = new RuleEngine();
 
+function atLeastWarn(r: LogRecord): LogRecord {
+  return r.level === 'trace' || r.level === 'debug' || r.level === 'info' ? { ...r, level: 'warn' } : r;
+}
+
 describe('built-in rules on real lines', () => {
   for (const [id, file, line] of MATCH) {
     test(`${id} matches ${file}: ${line.message.slice(0, 60)}`, () => {
       assertFromCorpus(file, line);
-      assert.equal(engine.match(record(line))?.rule.id, id);
+      // Built-in rules never look below WARN (DEBUG/INFO records make no issue): a sentence some version logs at
+      // DEBUG or INFO is checked as the WARN it is in others.
+      assert.equal(engine.match(atLeastWarn(record(line)))?.rule.id, id);
     });
   }
   for (const [id, file, line] of NEAR_MISS) {
@@ -1112,7 +1119,11 @@ describe('built-in rules on real lines', () => {
 
   test('titles carry captured values', () => {
     const m = engine.match(record(MATCH.find((c) => c[0] === 'transcode.ffmpeg-exit')?.[2] as Line));
-    assert.equal(m?.title, 'FFmpeg exited with code 187');
+    assert.equal(
+      m?.title,
+      'Jellyfin: FFmpeg exited with an error',
+      'an exit code differs between records: never in a title',
+    );
     const idx = engine.match(record(MATCH.find((c) => c[0] === 'indexer.unreachable')?.[2] as Line));
     assert.equal(idx?.title, 'Prowlarr cannot reach indexer Newznab');
   });
