@@ -109,13 +109,22 @@ const STEPS: readonly Step[] = [
     '\\',
   ],
   [
-    /(?<![\w.~:/<>-])(?:~|\.{1,2})?\/(?:[^/\n"<>:]*\/)*(?:[^/\n"<>:]*\.[a-z]\w{1,3}(?=$|[\s)"',;:])|[^\s/"'<>:,()[\]]*)/gi,
+    /(?<![\w.~:/<>-])(?:~|\.{1,2})?\/(?:[^/\n"<>:]*\/)*(?:[^/\n"<>:]*\.[a-z]\w{1,3}(?=$|[\s)"',;:])|[^\s/"<>:,()[\]]*(?:(?:\s+(?:[A-Z0-9([][^\s/"]*|of|the|and|a|an|in|on|at|to|for|-))+(?=\s*$|[,;:"'\]]))?)/g,
     (m, _p, out) => {
       if (m === '/') return m;
       out.push(['file', m]);
       return '<path>';
     },
     '/',
+  ],
+  // Host names (lowercase: .NET namespaces are CamelCase): `Could not resolve host: api.example.org`.
+  [
+    /(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|tv|io|info|me|co|uk|de|fr|nl|eu|club|video|audio|link|app|dev|xyz|local|lan|home|arpa|cc|to|se|ru|ch|be|it|es|pl|ca|au|us|biz|site|online|cloud|ws|is|li|la|gg|su|st|sx|cz|dk|fi|no|pt|ro|hu|gr|nz|at|jp|br|in)\b(?::\d{1,5})?(?![\w-])/g,
+    (m, _p, out) => {
+      out.push(['host', m.replace(/:\d+$/, '')]);
+      return '<host>';
+    },
+    '.',
   ],
   // Media file names without a folder (`Title - S01E02.mkv`): the name's last word; clusters.ts absorbs the rest.
   [

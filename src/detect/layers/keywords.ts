@@ -75,7 +75,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'metadata',
     pattern:
-      /metadata|\bthetvdb\b|\btvdb\b|\btmdb\b|themoviedb|\bomdb\b|\bimdb\b|\bskyhook\b|musicbrainz|\bgoodreads\b|\bfanart\b|\bartwork\b|\bposter\b|\bthumbnail\b|\bimages?\b|\bnfo\b|\bscann?(?:er|ing)\b|library scan|refresh(?:ing)? (?:series|movie|artist|author|library|metadata)|import list|\bwatchlist\b|\btrakt\b|\bsubtitles?\b|\blyrics\b|\bagent\b|chapter images|\bitem not found\b/i,
+      /metadata|\bthetvdb\b|\btvdb\b|\btmdb\b|themoviedb|\bomdb\b|\bimdb\b|\bskyhook\b|musicbrainz|\bgoodreads\b|\bfanart\b|\bartwork\b|\bposter\b|\bthumbnail\b|\bimages?\b|\bnfo\b|\bscann?(?:er|ing)\b|library scan|refresh(?:ing)? (?:series|movie|artist|author|library|metadata)|import list|\bwatchlist\b|\btrakt\b|subtitles? (?:download|search|provider)|download(?:ing)? subtitles?|\blyrics\b|\bagent\b|chapter images|\bitem not found\b/i,
     category: 'metadata',
     strength: 'peer',
   },
