@@ -9,6 +9,9 @@ const BENIGN: ReadonlyArray<{ apps?: readonly string[]; message: RegExp }> = [
   { apps: ['plex'], message: /^Crash: Crash reporting disabled/ },
   { apps: ['plex'], message: /^Sync: Couldn't get sync lists without subscription/ },
   { apps: ['plex'], message: /^(?:\[\w+\] )?Streaming Resource: Could not find a transcoder profile/ },
+  // qBittorrent warns until it has downloaded its GeoIP database (first start, offline machines): peers just show no
+  // country.
+  { apps: ['qbittorrent'], message: /\b(?:IP geolocation|GeoIP|GeoLite2?) database\b/i },
   // ASP.NET Core data protection in containers (Jellyfin, Emby, the *arr apps on .NET 6+).
   {
     message:

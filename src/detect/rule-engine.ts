@@ -108,7 +108,7 @@ export class RuleEngine {
       if (overrides[r.id]?.enabled !== false) all.push(compileRule(r, true, overrides[r.id]));
     }
     // Built-in rules that decide alone are tried before the generic wordings (stable order within each strength).
-    for (const strength of ['specific', 'cause', 'peer', 'weak'] as const) {
+    for (const strength of ['specific', 'cause', 'peer', 'weak', 'fallback'] as const) {
       for (const r of builtIn) {
         if ((r.strength ?? 'specific') !== strength || overrides[r.id]?.enabled === false) continue;
         all.push(compileRule(r, false, overrides[r.id]));

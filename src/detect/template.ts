@@ -109,7 +109,7 @@ const STEPS: readonly Step[] = [
     '\\',
   ],
   [
-    /(?<![\w.~:/<>-])(?:~|\.{1,2})?\/(?:[^/\n"<>:]*\/)*(?:[^/\n"<>:]*\.[a-z]\w{1,3}(?=$|[\s)"',;:])|[^\s/"<>:,()[\]]*(?:(?:\s+(?:[A-Z0-9([][^\s/"]*|of|the|and|a|an|in|on|at|to|for|-))+(?=\s*$|[,;:"'\]]))?)/g,
+    /(?<![\w.~:/<>-])(?:~|\.{1,2})?\/(?!dev\/)(?:[^/\n"<>:]*\/)*(?:[^/\n"<>:]*\.[a-z]\w{1,3}(?=$|[\s)"',;:])|[^\s/"<>:,()[\]]*(?:(?:\s+(?:[A-Z0-9([][^\s/"]*|of|the|and|a|an|in|on|at|to|for|-))+(?=\s*$|[,;:"'\]]))?)/g,
     (m, _p, out) => {
       if (m === '/') return m;
       out.push(['file', m]);
@@ -162,6 +162,22 @@ const STEPS: readonly Step[] = [
   // Any other number, signed or decimal, standing alone (not inside identifiers like h264 or v3.0.1).
   [/(?<![\w.])-?\d+(?:\.\d+)?\b/g, () => '<n>', ''],
 ];
+
+/** The steps that hide names (URLs, e-mail addresses, paths, file names, host names), by the index in STEPS. */
+const NAME_STEPS = [0, 1, 5, 6, 7, 8];
+
+/**
+ * The text keywords are looked for in: URLs, paths, file and host names hidden (`/data/Metadata/x` names no
+ * metadata problem), quoted sentences kept (`Error processing request: "Could not find file …"` says what failed).
+ */
+export function wordsOf(text: string): string {
+  let s = text.length > MAX_INPUT * 2 ? text.slice(0, MAX_INPUT * 2) : text;
+  for (const i of NAME_STEPS) {
+    const [re, , needs] = STEPS[i] as Step;
+    if (mayMatch(s, needs)) s = s.replace(re, ' ');
+  }
+  return s;
+}
 
 /** Masks `message` and collects what it masked. */
 export function maskMessage(message: string): Masked {

@@ -7,6 +7,18 @@
  */
 import type { LayerEntry } from './types.ts';
 
+/**
+ * The part of Jellyfin/Emby (and other web apps) a failed request was for: `Error processing request … URL "POST"
+ * "/Sessions/Playing/Progress"`. Matched against the request's path.
+ */
+export const REQUEST_PATHS: readonly LayerEntry[] = [
+  { id: 'request-stream', pattern: /^\/(?:emby\/)?(?:videos|audio|livetv\/liverecordings|livetv\/livestreamfiles)\/[^/]+\/(?!Subtitles)|^\/(?:emby\/)?(?:Sessions\/Playing|PlaybackInfo|Items\/[^/]+\/PlaybackInfo|LiveStreams|Dlna)/i, category: 'playback', strength: 'peer' },
+  { id: 'request-subtitles', pattern: /\/Subtitles\b/i, category: 'playback', strength: 'peer' },
+  { id: 'request-images', pattern: /^\/(?:emby\/)?(?:Items|Users\/[^/]+\/Items|Persons|Artists|Genres|Studios)\/[^/]*\/?(?:Remote)?Images|\/(?:Refresh|MetadataEditor|RemoteSearch)\b/i, category: 'metadata', strength: 'peer' },
+  { id: 'request-auth', pattern: /^\/(?:emby\/)?(?:Users\/AuthenticateByName|Users\/[^/]+\/Password|Auth|QuickConnect|Startup\/User)/i, category: 'auth', strength: 'peer' },
+  { id: 'request-library', pattern: /^\/(?:emby\/)?(?:Library|Items\/[^/]+\/Refresh)/i, category: 'metadata', strength: 'peer' },
+];
+
 export const COMPONENTS: readonly LayerEntry[] = [
   // Import first: an import service talks about downloads, but what failed is the import.
   {
@@ -19,7 +31,7 @@ export const COMPONENTS: readonly LayerEntry[] = [
   {
     id: 'download-client',
     pattern:
-      /DownloadClient|DownloadMonitoring|FailedDownload|QBittorrent|Transmission|Deluge|Sabnzbd|Nzbget|RTorrent|UTorrent|Aria2|Flood\b|DownloadStation|Hadouken|Vuze|Blackhole|TorrentBlackhole|\bdownloader\b|\bnewswrapper\b|\bnewsunpack\b|\bnzbqueue\b|\bassembler\b|\bdirectunpacker\b|\bBitTorrent\b/i,
+      /DownloadClient|DownloadMonitoring|FailedDownload|QBittorrent|Transmission|Deluge|Sabnzbd|Nzbget|RTorrent|UTorrent|Aria2|Flood\b|DownloadStation|Hadouken|Vuze|Blackhole|TorrentBlackhole|\bnewsunpack\b|\bnzbqueue\b|\bassembler\b|\bdirectunpacker\b|\bBitTorrent\b/i,
     category: 'download-client',
     strength: 'peer',
   },

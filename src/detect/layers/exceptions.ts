@@ -17,7 +17,7 @@ export const EXCEPTION_TYPES: readonly LayerEntry[] = [
   {
     id: 'missing-path',
     pattern:
-      /^(?:DirectoryNotFoundException|FileNotFoundException|PathTooLongException|DriveNotFoundException|FileNotFoundError|NotADirectoryError|IsADirectoryError|DestinationAlreadyExistsException|NotParentException)$/,
+      /^(?:DirectoryNotFoundException|FileNotFoundException|PathTooLongException|DriveNotFoundException|FileNotFoundError|NotADirectoryError|IsADirectoryError)$/,
     category: 'disk',
     strength: 'cause',
   },
@@ -65,7 +65,7 @@ export const EXCEPTION_TYPES: readonly LayerEntry[] = [
   },
   {
     id: 'import',
-    pattern: /^(?:\w*ImportException|ImportRejected\w*|SampleException|NotImportableException|RecycleBinException)$/,
+    pattern: /^(?:\w*ImportException|ImportRejected\w*|SampleException|NotImportableException|RecycleBinException|DestinationAlreadyExistsException|NotParentException)$/,
     category: 'import',
     strength: 'peer',
   },
@@ -86,7 +86,7 @@ export const EXCEPTION_TYPES: readonly LayerEntry[] = [
   {
     id: 'transport',
     pattern:
-      /^(?:HttpRequestException|WebException|SocketException|TaskCanceledException|TimeoutException|HttpException|HttpIOException|WebSocketException|AuthenticationException|ConnectionError|ConnectionRefusedError|ConnectionResetError|ConnectionAbortedError|BrokenPipeError|TimeoutError|ReadTimeout|ConnectTimeout|ReadTimeoutError|ConnectTimeoutError|MaxRetryError|NewConnectionError|ProtocolError|SSLError|CertificateError|RemoteDisconnected|gaierror|ProxyError|ChunkedEncodingError|ClientConnectorError|FetchError|AxiosError|RequestError|HTTPError|URLError|IncompleteRead)$/,
+      /^(?:HttpRequestException|WebException|SocketException|TaskCanceledException|TimeoutException|HttpException|HttpIOException|WebSocketException|AuthenticationException|ConnectionError|ConnectionRefusedError|ConnectionResetError|ConnectionAbortedError|BrokenPipeError|TimeoutError|ReadTimeout|ConnectTimeout|ReadTimeoutError|timeout|ConnectTimeoutError|MaxRetryError|NewConnectionError|ProtocolError|SSLError|CertificateError|RemoteDisconnected|gaierror|ProxyError|ChunkedEncodingError|ClientConnectorError|FetchError|AxiosError|RequestError|HTTPError|URLError|IncompleteRead)$/,
     category: 'network',
     strength: 'weak',
   },

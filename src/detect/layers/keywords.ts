@@ -25,15 +25,21 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'storage',
     pattern:
-      /no space left|not enough (?:free )?(?:disk )?space|disk (?:is )?full|out of disk|quota exceeded|input\/output error|\bI\/O error\b|bad sector|stale file handle|could not find (?:a part of )?the path|no such file or directory|(?:file|directory|folder|path) (?:does not|doesn't) exist|(?:file|directory|folder|path) not found|cannot find the (?:file|path)|unable to (?:find|open|read|write|create|delete|move|copy) (?:the )?(?:file|directory|folder)|being used by another process|failed to (?:read|write|open|create|delete|move|copy|rename) (?:the )?(?:file|directory|folder)|mount(?:point)? (?:is )?(?:missing|not (?:found|available|mounted))|Kein Speicherplatz|Espace disque insuffisant|Datei nicht gefunden|Pfad nicht gefunden|Fichier introuvable|No se encuentra|Impossibile trovare/i,
+      /no space left|not enough (?:free )?(?:disk )?space|disk (?:is )?full|out of disk|quota exceeded|input\/output error|\bI\/O error\b|bad sector|stale file handle|could not find (?:a part of )?the path|no such file or directory|(?:file|directory|folder|path) (?:does not|doesn't) exist|(?:file|directory|folder|path) not found|cannot find the (?:file|path)|(?:cannot|can't|could not|couldn't|unable to|failed to) (?:find|open|read|write|create|delete|remove|move|copy|rename|access|stat) (?:the )?(?:file|directory|folder|dir|path)\b|could not find file|being used by another process|failed to (?:read|write|open|create|delete|move|copy|rename) (?:the )?(?:file|directory|folder)|mount(?:point)? (?:is )?(?:missing|not (?:found|available|mounted))|Kein Speicherplatz|Espace disque insuffisant|Datei nicht gefunden|Pfad nicht gefunden|Fichier introuvable|No se encuentra|Impossibile trovare/i,
     category: 'disk',
     strength: 'cause',
   },
   {
     id: 'database',
     pattern:
-      /\bdatabase\b|\bsqlite\b|\bSQL (?:error|logic error)|\bdb (?:error|locked|corrupt)|malformed|constraint failed|UNIQUE constraint|FOREIGN KEY constraint|no such (?:table|column)|migration (?:failed|error)|failed to (?:begin|commit) transaction|transaction (?:failed|aborted)|deadlock|Datenbank|base de données|base de datos/i,
+      /(?<!(?:geolocation|geoip|geo ip|GeoLite2?|IP) )\bdatabase\b|\bsqlite\b|\bSQL (?:error|logic error)|\bdb (?:error|locked|corrupt)|malformed|constraint failed|UNIQUE constraint|FOREIGN KEY constraint|no such (?:table|column)|migration (?:failed|error)|failed to (?:begin|commit) transaction|transaction (?:failed|aborted)|deadlock|Datenbank|base de données|base de datos/i,
     category: 'database',
+    strength: 'cause',
+  },
+  {
+    id: 'port-in-use',
+    pattern: /address already in use|\bEADDRINUSE\b|(?:failed to|could not|couldn't|unable to) (?:bind|listen)|port (?:\d+ )?is already (?:in use|allocated)/i,
+    category: 'network',
     strength: 'cause',
   },
   {
@@ -41,6 +47,13 @@ export const KEYWORDS: readonly LayerEntry[] = [
     pattern:
       /out of memory|cannot allocate memory|memory allocation failed|std::bad_alloc|OOM[- ]?kill|heap (?:out of memory|exhausted)/i,
     category: 'crash',
+    strength: 'cause',
+  },
+  // Hardware transcoding: the GPU device or its driver decides, even when the error underneath is a file error.
+  {
+    id: 'hw-transcode',
+    pattern: /\/dev\/dri\b|\brenderD\d+|\/dev\/nvidia|\blibcuda\b|\bvaapi\b|\bva-api\b|\blibva\b|\bnvenc\b|\bnvdec\b|\bcuvid\b|\bqsv\b|quick ?sync|\bvideotoolbox\b|\bamf\b|\bd3d11va\b|\bdxva2?\b|hardware (?:acceleration|decoding|encoding|transcoding|context)/i,
+    category: 'transcode',
     strength: 'cause',
   },
   // Parts of the stack.
@@ -61,7 +74,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'indexer',
     pattern:
-      /\bindexers?\b|\btracker\b|\bnewznab\b|\btorznab\b|\bcardigann\b|\bjackett\b|\bprowlarr\b|\bflaresolverr\b|cloudflare|captcha|rss (?:sync|feed)|\bRSS\b|request limit|rate.?limit|too many requests|grab limit|query limit|\bsearch(?:ing)? (?:failed|error)|subtitle provider|providers? (?:are )?throttled/i,
+      /\bindexers?\b|\btracker\b|\bnewznab\b|\btorznab\b|\bcardigann\b|\bjackett\b|\bprowlarr\b|\bflaresolverr\b|cloudflare|captcha|rss (?:sync|feed)|\bRSS\b|grab limit|query limit|\bsearch(?:ing)? (?:failed|error)|subtitle provider|providers? (?:are )?throttled/i,
     category: 'indexer',
     strength: 'peer',
   },
@@ -90,15 +103,17 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'transport',
     pattern:
-      /timed? ?out|timeout|connection (?:refused|reset|closed|aborted|lost|failed|error)|reset by peer|broken pipe|(?:could not|couldn't|cannot|can't|unable to|failed to) (?:connect|reach|resolve|contact|communicate)|name (?:or service )?not known|name resolution|no such host|host (?:is )?unreachable|network (?:is )?unreachable|no route to host|\bDNS\b|\bSSL\b|\bTLS\b|certificate|handshake|remote (?:host|server|end|party)|\bproxy\b|\bsocket\b|server (?:returned|responded)|bad gateway|service unavailable|gateway time-?out|internal server error|\bunreachable\b|offline|Zeitüberschreitung|Verbindung|délai d'attente|connexion|conexión|tiempo de espera|connessione/i,
+      /timed? ?out|timeout|connection (?:refused|reset|closed|aborted|lost|failed|error)|reset by peer|broken pipe|(?:could not|couldn't|cannot|can't|unable to|failed to) (?:connect|reach|resolve|contact|communicate|fetch|retrieve|download)|name (?:or service )?not known|name resolution|no such host|host (?:is )?unreachable|network (?:is )?unreachable|no route to host|\bDNS\b|\bSSL\b|\bTLS\b|certificate|handshake|remote (?:host|server|end|party)|\bproxy\b|\bsocket\b|server (?:returned|responded)|rate.?limit|too many requests|request limit|bad gateway|service unavailable|gateway time-?out|internal server error|\bunreachable\b|offline|Zeitüberschreitung|Verbindung|délai d'attente|connexion|conexión|tiempo de espera|connessione/i,
     category: 'network',
     strength: 'weak',
   },
   {
     id: 'crash',
     pattern:
-      /\bcrash(?:ed|ing)?\b|segmentation fault|core dumped|\bsegfault\b|\babort(?:ed)?\b|terminate called|unhandled|uncaught|\bpanic\b|fatal error|stack overflow|assertion failed|access violation|\btraceback\b|deadlock detected|(?:failed to|could not|couldn't|unable to) start|startup failed|shutting down due to/i,
+      /\bcrash(?:ed|ing)?\b|segmentation fault|core dumped|\bsegfault\b|\babort(?:ed)?\b|terminate called|unhandled|uncaught|\bpanic\b|fatal error|stack overflow|assertion failed|access violation|deadlock detected|(?:failed to|could not|couldn't|unable to) start|startup failed|shutting down due to/i,
     category: 'crash',
     strength: 'weak',
   },
+  // A traceback says an exception escaped, not why: its last line (the exception) says more.
+  { id: 'traceback', pattern: /\btraceback\b|stack ?trace/i, category: 'crash', strength: 'fallback' },
 ];

@@ -43,7 +43,7 @@ export const CRASH_FALLBACK_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'crash.fatal',
-    strength: 'weak',
+    strength: 'fallback',
     minLevel: 'fatal',
     message: /(?:)/,
     category: 'crash',

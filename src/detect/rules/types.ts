@@ -43,4 +43,4 @@ export interface RuleDefinition {
   strength?: RuleStrength;
 }
 
-export type RuleStrength = 'specific' | 'cause' | 'peer' | 'weak';
+export type RuleStrength = 'specific' | 'cause' | 'peer' | 'weak' | 'fallback';
