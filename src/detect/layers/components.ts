@@ -12,11 +12,33 @@ import type { LayerEntry } from './types.ts';
  * "/Sessions/Playing/Progress"`. Matched against the request's path.
  */
 export const REQUEST_PATHS: readonly LayerEntry[] = [
-  { id: 'request-stream', pattern: /^\/(?:emby\/)?(?:videos|audio|livetv\/liverecordings|livetv\/livestreamfiles)\/[^/]+\/(?!Subtitles)|^\/(?:emby\/)?(?:Sessions\/Playing|PlaybackInfo|Items\/[^/]+\/PlaybackInfo|LiveStreams|Dlna)/i, category: 'playback', strength: 'peer' },
+  {
+    id: 'request-stream',
+    pattern:
+      /^\/(?:emby\/)?(?:videos|audio|livetv\/liverecordings|livetv\/livestreamfiles)\/[^/]+\/(?!Subtitles)|^\/(?:emby\/)?(?:Sessions\/Playing|PlaybackInfo|Items\/[^/]+\/PlaybackInfo|LiveStreams|Dlna)/i,
+    category: 'playback',
+    strength: 'peer',
+  },
   { id: 'request-subtitles', pattern: /\/Subtitles\b/i, category: 'playback', strength: 'peer' },
-  { id: 'request-images', pattern: /^\/(?:emby\/)?(?:Items|Users\/[^/]+\/Items|Persons|Artists|Genres|Studios)\/[^/]*\/?(?:Remote)?Images|\/(?:Refresh|MetadataEditor|RemoteSearch)\b/i, category: 'metadata', strength: 'peer' },
-  { id: 'request-auth', pattern: /^\/(?:emby\/)?(?:Users\/AuthenticateByName|Users\/[^/]+\/Password|Auth|QuickConnect|Startup\/User)/i, category: 'auth', strength: 'peer' },
-  { id: 'request-library', pattern: /^\/(?:emby\/)?(?:Library|Items\/[^/]+\/Refresh)/i, category: 'metadata', strength: 'peer' },
+  {
+    id: 'request-images',
+    pattern:
+      /^\/(?:emby\/)?(?:Items|Users\/[^/]+\/Items|Persons|Artists|Genres|Studios)\/[^/]*\/?(?:Remote)?Images|\/(?:Refresh|MetadataEditor|RemoteSearch)\b/i,
+    category: 'metadata',
+    strength: 'peer',
+  },
+  {
+    id: 'request-auth',
+    pattern: /^\/(?:emby\/)?(?:Users\/AuthenticateByName|Users\/[^/]+\/Password|Auth|QuickConnect|Startup\/User)/i,
+    category: 'auth',
+    strength: 'peer',
+  },
+  {
+    id: 'request-library',
+    pattern: /^\/(?:emby\/)?(?:Library|Items\/[^/]+\/Refresh|tmdb|omdb|tvdb|musicbrainz|fanart)\b/i,
+    category: 'metadata',
+    strength: 'peer',
+  },
 ];
 
 export const COMPONENTS: readonly LayerEntry[] = [

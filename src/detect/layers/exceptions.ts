@@ -65,7 +65,8 @@ export const EXCEPTION_TYPES: readonly LayerEntry[] = [
   },
   {
     id: 'import',
-    pattern: /^(?:\w*ImportException|ImportRejected\w*|SampleException|NotImportableException|RecycleBinException|DestinationAlreadyExistsException|NotParentException)$/,
+    pattern:
+      /^(?:\w*ImportException|ImportRejected\w*|SampleException|NotImportableException|RecycleBinException|DestinationAlreadyExistsException|NotParentException)$/,
     category: 'import',
     strength: 'peer',
   },

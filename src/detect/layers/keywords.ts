@@ -38,7 +38,8 @@ export const KEYWORDS: readonly LayerEntry[] = [
   },
   {
     id: 'port-in-use',
-    pattern: /address already in use|\bEADDRINUSE\b|(?:failed to|could not|couldn't|unable to) (?:bind|listen)|port (?:\d+ )?is already (?:in use|allocated)/i,
+    pattern:
+      /address already in use|\bEADDRINUSE\b|(?:failed to|could not|couldn't|unable to) (?:bind|listen)|port (?:\d+ )?is already (?:in use|allocated)/i,
     category: 'network',
     strength: 'cause',
   },
@@ -52,7 +53,8 @@ export const KEYWORDS: readonly LayerEntry[] = [
   // Hardware transcoding: the GPU device or its driver decides, even when the error underneath is a file error.
   {
     id: 'hw-transcode',
-    pattern: /\/dev\/dri\b|\brenderD\d+|\/dev\/nvidia|\blibcuda\b|\bvaapi\b|\bva-api\b|\blibva\b|\bnvenc\b|\bnvdec\b|\bcuvid\b|\bqsv\b|quick ?sync|\bvideotoolbox\b|\bamf\b|\bd3d11va\b|\bdxva2?\b|hardware (?:acceleration|decoding|encoding|transcoding|context)/i,
+    pattern:
+      /\/dev\/dri\b|\brenderD\d+|\/dev\/nvidia|\blibcuda\b|\bvaapi\b|\bva-api\b|\blibva\b|\bnvenc\b|\bnvdec\b|\bcuvid\b|\bqsv\b|quick ?sync|\bvideotoolbox\b|\bamf\b|\bd3d11va\b|\bdxva2?\b|hardware (?:acceleration|decoding|encoding|transcoding|context)/i,
     category: 'transcode',
     strength: 'cause',
   },
@@ -103,7 +105,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'transport',
     pattern:
-      /timed? ?out|timeout|connection (?:refused|reset|closed|aborted|lost|failed|error)|reset by peer|broken pipe|(?:could not|couldn't|cannot|can't|unable to|failed to) (?:connect|reach|resolve|contact|communicate|fetch|retrieve|download)|name (?:or service )?not known|name resolution|no such host|host (?:is )?unreachable|network (?:is )?unreachable|no route to host|\bDNS\b|\bSSL\b|\bTLS\b|certificate|handshake|remote (?:host|server|end|party)|\bproxy\b|\bsocket\b|server (?:returned|responded)|rate.?limit|too many requests|request limit|bad gateway|service unavailable|gateway time-?out|internal server error|\bunreachable\b|offline|Zeitüberschreitung|Verbindung|délai d'attente|connexion|conexión|tiempo de espera|connessione/i,
+      /timed? ?out|timeout|connection (?:refused|reset|closed|aborted|lost|failed|error)|reset by peer|broken pipe|(?:could not|couldn't|cannot|can't|unable to|failed to) (?:connect|reach|resolve|contact|communicate|fetch|retrieve|download)|name (?:or service )?not known|name resolution|no such host|host (?:is )?unreachable|network (?:is )?unreachable|no route to host|\bDNS\b|\bSSL\b|\bTLS\b|certificate|handshake|remote (?:host|server|end|party)|\bproxy\b|\bsocket\b|server (?:returned|responded)|\bUPnP\b|NAT-PMP|port (?:mapping|forwarding) (?:failed|error)|could not map port|rate.?limit|too many requests|request limit|bad gateway|service unavailable|gateway time-?out|internal server error|\bunreachable\b|offline|Zeitüberschreitung|Verbindung|délai d'attente|connexion|conexión|tiempo de espera|connessione/i,
     category: 'network',
     strength: 'weak',
   },

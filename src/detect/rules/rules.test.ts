@@ -269,7 +269,8 @@ const MATCH: Case[] = [
     },
   ],
   [
-    'disk.io-error',
+    // SQLite's "disk I/O error": the database is what broke for the user (taxonomy.ts).
+    'database.io-error-exception',
     'jellyfin/jf-10.7-ftl-disk-io-error-startup.log',
     {
       app: 'jellyfin',
@@ -603,6 +604,33 @@ const MATCH: Case[] = [
 ];
 
 const NEAR_MISS: Case[] = [
+  [
+    'database.io-error',
+    'jellyfin/jf-10.7-subtitle-ioexception.log',
+    {
+      app: 'jellyfin',
+      level: 'error',
+      logger: 'MediaBrowser.Providers.Subtitles.SubtitleManager',
+      message: 'Error downloading subtitles from "Open Subtitles"',
+      ex: ['System.IO.IOException', 'Input/output error'],
+    },
+  ],
+  [
+    'database.io-error-exception',
+    'jellyfin/jf-10.7-subtitle-ioexception.log',
+    {
+      app: 'jellyfin',
+      level: 'error',
+      logger: 'MediaBrowser.Providers.Subtitles.SubtitleManager',
+      message: 'Error downloading subtitles from "Open Subtitles"',
+      ex: ['System.IO.IOException', 'Input/output error'],
+    },
+  ],
+  [
+    'transcode.hw-device',
+    'jellyfin/jf-10.9-ffmpeg-exit-code-1.log',
+    { app: 'jellyfin', level: 'error', message: 'FFmpeg exited with code 1' },
+  ],
   [
     'database.locked',
     'plex/pms-startup-lsio-docker-2025.log',
@@ -975,6 +1003,30 @@ const NEAR_MISS: Case[] = [
  * belong in the corpus when a full excerpt is collected.
  */
 const PUBLIC: Array<[string, string, Line]> = [
+  [
+    'transcode.hw-device',
+    'FFmpeg libavutil/hwcontext_vaapi.c message, quoted in public Jellyfin hardware-acceleration reports',
+    {
+      app: 'jellyfin',
+      level: 'error',
+      message: '[AVHWDeviceContext @ 0x55c0c2d3a580] No VA display found for device /dev/dri/renderD128.',
+    },
+  ],
+  [
+    'database.io-error',
+    'Overseerr/Jellyseerr (node-sqlite3) error text, quoted in public issue threads',
+    { app: 'overseerr', level: 'error', message: 'Error: SQLITE_IOERR: disk I/O error' },
+  ],
+  [
+    'disk.io-error',
+    'Sonarr move failure on a failing drive, as reported publicly',
+    {
+      app: 'sonarr',
+      level: 'error',
+      message: 'Failed to move file',
+      ex: ['System.IO.IOException', 'Input/output error'],
+    },
+  ],
   [
     'network.tls',
     'dotnet HttpClient, quoted in a public ASP.NET troubleshooting page',

@@ -49,4 +49,14 @@ export const TRANSCODE_RULES: readonly RuleDefinition[] = [
     title: 'VA-API driver failed to initialise: hardware transcoding falls back to software',
     group: 'rule',
   },
+  {
+    id: 'transcode.hw-device',
+    strength: 'cause',
+    // The GPU device or its driver in the line decides, even when the error underneath is a file or I/O error.
+    text: /\/dev\/dri\b|\brenderD\d+|\/dev\/nvidia|\blibva\b|\bvaapi\b|\bnvenc\b|\bnvdec\b|\bcuvid\b|\bqsv\b|init_hw_device|hwupload|hardware (?:acceleration|decoding|encoding|transcoding|context)/i,
+    category: 'transcode',
+    severity: 'high',
+    title: '{app}: hardware transcoding fails',
+    hint: 'Check the GPU device is passed to the container (/dev/dri, NVIDIA runtime), its permissions and the driver.',
+  },
 ];
