@@ -152,6 +152,34 @@ const CASES: Case[] = [
   { app: 'plex', message: 'Scanner: Failed to read file, disk I/O error', category: 'disk' },
   { app: 'jellyfin', message: 'Slow HTTP response from the tuner, retrying', category: 'playback' },
   { app: 'whisparr', message: 'Unable to parse release title, skipping', category: 'import' },
+  // Sentences of the apps' own log statements (Sonarr's notifiers and disk services, Jellyfin's encoder).
+  {
+    app: 'sonarr',
+    message: 'Unable to send OnDownload notification to: Discord',
+    logger: 'NotificationService',
+    category: 'network',
+  },
+  { app: 'sonarr', message: "Series' root folder (/tv) doesn't exist.", logger: 'DiskScanService', category: 'disk' },
+  {
+    app: 'jellyfin',
+    message: 'Error detecting the given drm render node path',
+    logger: 'MediaBrowser.MediaEncoding.Encoder.EncoderValidator',
+    category: 'transcode',
+  },
+  {
+    app: 'radarr',
+    message: "Couldn't import movie /downloads/x.mkv",
+    logger: 'ImportApprovedMovie',
+    ex: ['System.UnauthorizedAccessException', 'Access to the path is denied.'],
+    category: 'import',
+  },
+  {
+    app: 'radarr',
+    message: 'Failed to move file',
+    logger: 'DiskTransferService',
+    ex: ['System.UnauthorizedAccessException', 'Access to the path is denied.'],
+    category: 'disk',
+  },
   // Nothing says what it is.
   { app: 'sonarr', message: 'Something unexpected happened', category: 'uncategorized', layer: 'none' },
 ];

@@ -140,6 +140,12 @@ export function categorize(rec: LogRecord, rule: CompiledRule | undefined, _mask
 
   let best: Candidate | undefined;
   for (const c of cands) if (!best || STRENGTH_RANK[c.strength] < STRENGTH_RANK[best.strength]) best = c;
+  // A file-system error met while importing a download is the import's problem to report (remote path mapping,
+  // permissions of the download folder): the *arr import step failed, and that is what its user looks at.
+  if (best && best.category === 'disk') {
+    const importing = cands.find((c) => c.category === 'import' && c.layer !== 'keyword');
+    if (importing) best = { ...importing, detail: `${importing.detail} (file system: ${best.detail})` };
+  }
   if (!best)
     return {
       category: 'uncategorized',

@@ -81,7 +81,7 @@ export const TAXONOMY: readonly CategoryInfo[] = [
     summary:
       'Storage and the file system: permission denied, missing files or folders, full disks, I/O errors, read-only mounts.',
     decision:
-      'The failing operation is reading, writing, moving or listing files (UnauthorizedAccessException, EACCES, ENOENT, ENOSPC, EIO, EROFS, DirectoryNotFound). The OS error decides even during an import ("Couldn\'t import episode: Access to the path is denied" is disk).',
+      'The failing operation is reading, writing, moving or listing files (UnauthorizedAccessException, EACCES, ENOENT, ENOSPC, EIO, EROFS, DirectoryNotFound). Met while an *arr app imports a download (an import service, an import rule), the import is named instead: import.',
     examples: [
       "Sonarr: Access to the path '/tv/Show' is denied",
       'Plex: boost::filesystem::status: Permission denied',
@@ -114,7 +114,7 @@ export const TAXONOMY: readonly CategoryInfo[] = [
     summary:
       'Importing downloads into the library: no video files, samples, unparseable names, path mapping, hard links.',
     decision:
-      'The *arr import/post-processing step (MediaFiles, Import, "import failed", remote path mapping, "not accessible by Sonarr"). When the line carries the OS error (permission denied, no space), that is disk.',
+      'The *arr import/post-processing step (MediaFiles, Import, "import failed", remote path mapping, "not accessible by Sonarr"). A permission or missing-path error met while importing is import too; outside an import it is disk.',
     examples: [
       'Radarr: Import failed, path does not exist or is not accessible by Radarr',
       'Sonarr: No files found are eligible for import',

@@ -18,14 +18,14 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'permission',
     pattern:
-      /permission denied|access (?:to the path .* )?(?:is )?denied|access denied|operation not permitted|not (?:writable|readable)|is(?:n't| not) writ(?:e)?able|read-only file system|insufficient (?:permissions|privileges)|Zugriff verweigert|Zugriff auf den Pfad|Keine Berechtigung|Accès refusé|Accès au chemin|Permission refusée|Acceso denegado|Permiso denegado|Accesso negato|Toegang geweigerd/i,
+      /permission denied|access (?:to the path .* )?(?:is )?denied|access denied|operation not permitted|not (?:writable|readable)|is(?:n't| not) writ(?:e)?able|read-only file system|insufficient (?:permissions|privileges)|permissions? (?:exception|error|problem)|due to (?:a )?permission|unable to (?:apply|set) (?:folder |file )?permissions|Zugriff verweigert|Zugriff auf den Pfad|Keine Berechtigung|Accès refusé|Accès au chemin|Permission refusée|Acceso denegado|Permiso denegado|Accesso negato|Toegang geweigerd/i,
     category: 'disk',
     strength: 'cause',
   },
   {
     id: 'storage',
     pattern:
-      /no space left|not enough (?:free )?(?:disk )?space|disk (?:is )?full|out of disk|quota exceeded|input\/output error|\bI\/O error\b|bad sector|stale file handle|could not find (?:a part of )?the path|no such file or directory|(?:file|directory|folder|path) (?:does not|doesn't) exist|(?:file|directory|folder|path) not found|cannot find the (?:file|path)|(?:cannot|can't|could not|couldn't|unable to|failed to) (?:find|open|read|write|create|delete|remove|move|copy|rename|access|stat) (?:the )?(?:file|directory|folder|dir|path)\b|could not find file|being used by another process|failed to (?:read|write|open|create|delete|move|copy|rename) (?:the )?(?:file|directory|folder)|mount(?:point)? (?:is )?(?:missing|not (?:found|available|mounted))|Kein Speicherplatz|Espace disque insuffisant|Datei nicht gefunden|Pfad nicht gefunden|Fichier introuvable|No se encuentra|Impossibile trovare/i,
+      /no space left|not enough (?:free )?(?:disk )?space|disk (?:is )?full|out of disk|quota exceeded|input\/output error|\bI\/O error\b|bad sector|stale file handle|could not find (?:a part of )?the path|no such file or directory|(?:file|directory|folder|path) (?:does not|doesn't) exist|(?:file|directory|folder|path) not found|cannot find the (?:file|path)|(?:cannot|can't|could not|couldn't|unable to|failed to) (?:find|open|read|write|create|delete|remove|move|copy|rename|access|stat) (?:the )?(?:file|directory|folder|dir|path)\b|could not find file|(?:folder|directory|path|file)\b[^.]{0,60}\b(?:doesn't|does not|no longer) exist|unable to get free space|free space check|unable to (?:delete|move|copy|rename|set date of)\b|being used by another process|failed to (?:read|write|open|create|delete|move|copy|rename) (?:the )?(?:file|directory|folder)|mount(?:point)? (?:is )?(?:missing|not (?:found|available|mounted))|Kein Speicherplatz|Espace disque insuffisant|Datei nicht gefunden|Pfad nicht gefunden|Fichier introuvable|No se encuentra|Impossibile trovare/i,
     category: 'disk',
     strength: 'cause',
   },
@@ -90,7 +90,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'metadata',
     pattern:
-      /metadata|\bthetvdb\b|\btvdb\b|\btmdb\b|themoviedb|\bomdb\b|\bimdb\b|\bskyhook\b|musicbrainz|\bgoodreads\b|\bfanart\b|\bartwork\b|\bposter\b|\bthumbnail\b|\bimages?\b|\bnfo\b|\bscann?(?:er|ing)\b|library scan|refresh(?:ing)? (?:series|movie|artist|author|library|metadata)|import list|\bwatchlist\b|\btrakt\b|subtitles? (?:download|search|provider)|download(?:ing)? subtitles?|\blyrics\b|\bagent\b|chapter images|\bitem not found\b/i,
+      /metadata|\bthetvdb\b|\btvdb\b|\btmdb\b|themoviedb|\bomdb\b|\bimdb\b|\bskyhook\b|musicbrainz|\bgoodreads\b|\bfanart\b|\bartwork\b|\bposter\b|\bthumbnail\b|\bimages?\b|\bnfo\b|\bscann?(?:er|ing)\b|library scan|refresh(?:ing)? (?:series|movie|artist|author|library|metadata)|import list|\bwatchlist\b|\btrakt\b|subtitles? (?:download|search|provider)|download(?:ing)? subtitles?|\blyrics\b|\bagent\b|chapter images|\bitem not found\b|scene mappings?|trickplay/i,
     category: 'metadata',
     strength: 'peer',
   },
@@ -100,6 +100,14 @@ export const KEYWORDS: readonly LayerEntry[] = [
       /playback|\bplaying\b|\bstream(?:ing)?\b|direct ?(?:play|stream)|\bsession\b|\bclient (?:disconnected|closed|stopped)|\bbuffer(?:ing)?\b|\bbandwidth\b|\bbitrate\b|\bhls\b|\bdash\b|\bsegment\b|\bdlna\b|\blive ?tv\b|\btuner\b|\bm3u8?\b|\bplayer\b|\bnow playing\b/i,
     category: 'playback',
     strength: 'peer',
+  },
+  // A notifier that cannot deliver: the target host (Discord, an SMTP server…) did not take it.
+  {
+    id: 'notification',
+    pattern:
+      /(?:unable|failed) to (?:send|post|deliver) (?:\w+ ){0,3}(?:notification|message|e-?mail|payload|push)|(?:notification|e-?mail) (?:failed|could not be sent)|error sending (?:e-?mail|notification|message)/i,
+    category: 'network',
+    strength: 'weak',
   },
   // Weak: transport failures and crash words; the peer (above) says more when the text names it.
   {
