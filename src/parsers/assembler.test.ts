@@ -183,7 +183,7 @@ describe('Assembler', () => {
       '[s6-init] making user provided files available',
       '[2023-01-05 11:59:00] [INF] Creating user...',
       'Jan 05, 2023 12:00:01.000 [0x1] INFO - Plex Media Server v1.40 - GMT 00:00',
-      '2023-01-05 12:00:02 ERROR not generic once Plex is known',
+      '2023-01-05 12:00:02 ERROR a line in another layout, in the middle of a Plex paste',
       's6-rc: info: service svc-plex successfully started',
       PLEX(4, 'WARN'),
     ].join('\n');
@@ -194,7 +194,9 @@ describe('Assembler', () => {
         ['generic', 'info', 1, true],
         // Emitted when the Plex header arrived: a container line takes the stream's app once it is known.
         ['plex', 'info', 1, false],
-        ['plex', 'info', 2, false],
+        ['plex', 'info', 1, false],
+        // No format knows it, but it starts with a timestamp: its own record (record-start.ts), not Plex's tail.
+        ['plex', 'error', 1, false],
         ['plex', 'info', 1, false],
         ['plex', 'warn', 1, false],
       ],

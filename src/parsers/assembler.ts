@@ -6,6 +6,7 @@
  */
 import type { Level, LogRecord } from '../core/types.ts';
 import { type Unwrapped, unwrap } from './envelope.ts';
+import { recordStart } from './record-start.ts';
 import { processZone, type Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
@@ -189,7 +190,15 @@ export class Assembler {
     else this.pending = this.start(null, null, u, offset, physical, truncated);
   }
 
-  private matchHeader(text: string): { h: Header; p: FormatParser } | null {
+  private matchHeader(text: string): { h: Header; p: FormatParser | null } | null {
+    const known = this.matchFormat(text);
+    if (known) return known;
+    // No format knows the line: it may still open a record in a layout nobody wrote a format for (record-start.ts).
+    const h = recordStart(text, this.ctx);
+    return h ? { h, p: null } : null;
+  }
+
+  private matchFormat(text: string): { h: Header; p: FormatParser } | null {
     const single = this.single;
     if (single) {
       const h = single.header(text, this.ctx);
@@ -284,7 +293,7 @@ export class Assembler {
     const rec: LogRecord = {
       time,
       timeExact: exact,
-      level: h ? h.level : orphanLevel(raw),
+      level: h && !h.unlevelled ? h.level : orphanLevel(raw),
       app: h?.app ?? this.appOf(p.parser),
       source: this.opts.source,
       message: h ? h.message : p.first.trim(),
@@ -341,9 +350,16 @@ function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
 }
 
 const ERRORISH =
-  /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]+(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|Unhandled exception|\*\*\*\*\*\* PLEX MEDIA SERVER CRASHED)/;
+  /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]+(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|[Uu]nhandled [Ee]xception|Exception in thread |goroutine \d+ \[)/;
+/** A process died: signals, libc/libstdc++ aborts, the shell's report, Plex's crash banner, CPython's fatal error. */
+const CRASHISH =
+  /\b(?:SIG(?:SEGV|ABRT|BUS|ILL|FPE)\b|Segmentation fault|core dumped|terminate called (?:after throwing|without an active|recursively)|libc\+\+abi(?:\.dylib)?: terminating|PLEX MEDIA SERVER CRASHED|Fatal Python error)|(?:^|\n)\s*Aborted\b/;
 
-/** The level of an orphan record: error when its text is clearly an error (a traceback, an exception), else info. */
+/**
+ * The level of a record whose header gave none (an orphan, an unlevelled line): fatal when it reports a crash, error
+ * when its text is clearly an error (a traceback, an exception, an unhandled-exception dump), else info.
+ */
 export function orphanLevel(text: string): Level {
+  if (CRASHISH.test(text)) return 'fatal';
   return ERRORISH.test(text) ? 'error' : 'info';
 }
