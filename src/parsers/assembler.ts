@@ -5,6 +5,7 @@
  * bytes (lines beyond the cap are counted, not kept) so a pasted HTML page cannot grow memory without bound.
  */
 import type { Level, LogRecord } from '../core/types.ts';
+import { createContainerParser } from './container.ts';
 import { type Unwrapped, unwrap } from './envelope.ts';
 import { recordStart } from './record-start.ts';
 import { processZone, type Zone } from './time.ts';
@@ -68,6 +69,8 @@ export class Assembler {
   private readonly single: FormatParser | null;
   /** auto/docker: the container format, tried beside the detected app's format. */
   private readonly container: FormatParser | null;
+  /** Single-format streams: the container layouts, tried only on lines the format does not recognise. */
+  private readonly containerFallback: FormatParser | null;
   /** auto/docker: the app format this stream turned out to be, once one of them recognised a header. */
   private detected: FormatParser | null = null;
   private readonly defaultApp: string;
@@ -81,6 +84,7 @@ export class Assembler {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.single = opts.parsers.length === 1 ? (opts.parsers[0] as FormatParser) : null;
     this.container = opts.parsers.find((p) => p.id === 'container') ?? null;
+    this.containerFallback = this.single && this.single.id !== 'container' ? createContainerParser() : null;
     this.defaultApp = WAYS_OF_READING.has(opts.app) ? 'generic' : opts.app;
     const explicit = opts.zone;
     const ctx: ParseContext = {
@@ -193,6 +197,12 @@ export class Assembler {
   private matchHeader(text: string): { h: Header; p: FormatParser | null } | null {
     const known = this.matchFormat(text);
     if (known) return known;
+    // A single app's stream still carries its container's own lines (hotio banners, s6-overlay) when it is a docker log.
+    const extra = this.single ? this.containerFallback : null;
+    if (extra) {
+      const h = extra.header(text, this.ctx);
+      if (h) return { h, p: extra };
+    }
     // No format knows the line: it may still open a record in a layout nobody wrote a format for (record-start.ts).
     const h = recordStart(text, this.ctx);
     return h ? { h, p: null } : null;
@@ -322,13 +332,37 @@ export class Assembler {
       return { time: h.time, exact: true };
     }
     const tod = h?.timeOfDay ?? u.partialDate?.timeOfDay;
-    const ref = this.lastExactTime ?? this.opts.now();
-    if (tod !== undefined) return { time: onDayOf(ref, tod, this.ctx.zone), exact: false };
-    return { time: ref, exact: false };
+    const now = this.opts.now();
+    if (tod === undefined) return { time: this.lastExactTime ?? now, exact: false };
+    return { time: dateTimeOfDay(tod, this.lastExactTime, now, this.ctx.zone), exact: false };
   }
 }
 
-/** A time of day placed on the local day of `ref`; if that lands more than 12 h after `ref`, the day before. */
+const DAY = 86_400_000;
+const HALF_DAY = DAY / 2;
+/** How far ahead of the reference a time of day may be and still be today: clock skew and sub-second truncation. */
+export const TIME_OF_DAY_SKEW_MS = 60_000;
+
+/**
+ * Dates a time-of-day-only stamp. With a full date earlier in the stream, the day is that date's, moved by one when
+ * the clock wrapped around midnight (the nearest of the three days); without one, the day of `now` (the file's mtime
+ * for a replayed file, the clock for a live source). Either way never in the future: a time later than `now` (beyond
+ * a minute of skew) is the previous day's. When the stream's last date is later than `now`, that date is the limit.
+ */
+export function dateTimeOfDay(timeOfDay: number, streamTime: number | null, now: number, zone: Zone): number {
+  const ref = streamTime ?? now;
+  let t = onDayOf(ref, timeOfDay, zone);
+  if (streamTime !== null) {
+    if (t < ref - HALF_DAY) t += DAY;
+    else if (t > ref + HALF_DAY) t -= DAY;
+  }
+  // The stream's own dates outrank the reference clock when that clock is behind them (a replay's stale mtime).
+  const limit = (streamTime === null || streamTime < now ? now : streamTime) + TIME_OF_DAY_SKEW_MS;
+  if (t > limit) t -= Math.ceil((t - limit) / DAY) * DAY;
+  return t;
+}
+
+/** A time of day placed on the local day (in `zone`) of `ref`. */
 function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
   const d = new Date(ref);
   // Local date of ref in the zone: find it through the zone's offset at ref.
@@ -344,9 +378,18 @@ function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
       d.getUTCMilliseconds(),
     );
   const local = new Date(ref + offset);
-  let t = zone.toEpoch(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), 0, 0, 0, 0) + timeOfDay;
-  if (t - ref > 12 * 3_600_000) t -= 86_400_000;
-  return t;
+  const h = Math.floor(timeOfDay / 3_600_000);
+  const mi = Math.floor(timeOfDay / 60_000) % 60;
+  const sec = Math.floor(timeOfDay / 1000) % 60;
+  return zone.toEpoch(
+    local.getUTCFullYear(),
+    local.getUTCMonth() + 1,
+    local.getUTCDate(),
+    h,
+    mi,
+    sec,
+    timeOfDay % 1000,
+  );
 }
 
 const ERRORISH =

@@ -44,8 +44,12 @@ const WORDS: Readonly<Record<string, Level>> = {
   panic: 'fatal',
   emerg: 'fatal',
 };
-/** Bare upper-case words that open a console line (`WARN disk low`, `ERROR: x`); rarer ones need brackets. */
-const BARE_UPPER = /^(TRACE|VERBOSE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|CRITICAL|FATAL)(?::? |:$|$)/;
+/**
+ * Bare upper-case words that open a console line (`WARN disk low`, `ERROR: x`, Python's default `WARNING:root:x`);
+ * rarer ones need brackets.
+ */
+const BARE_UPPER =
+  /^(TRACE|VERBOSE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|CRITICAL|FATAL)(?::? |:$|$|:(?=[\w.]+:))/;
 /** `[INF] `, `[ ERROR ]`, `<warn>`: any case. */
 const BRACKETED = /^(?:\[ ?([A-Za-z]{3,11}) ?\]|<([A-Za-z]{3,11})>)(?: |:|$)/;
 /** winston/npm-style console `info: message`. */

@@ -101,10 +101,10 @@ const FIELD_END: ReadonlySet<number> = new Set([32, 9, 93, 41, 124, 45, 58, 44, 
 function bare(text: string, ctx: ParseContext): Stamp | null {
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
-    if (text.charCodeAt(4) >= 45 && text.charCodeAt(4) <= 47) {
+    const c4 = text.charCodeAt(4);
+    if (c4 >= 45 && c4 <= 47) {
       const m = YMD.exec(text);
-      if (!m) return null;
-      return dated(m[1], m[3], m[4], m[5], m[6], m[7], m[8], undefined, m[9], m[0].length, ctx);
+      if (m) return dated(m[1], m[3], m[4], m[5], m[6], m[7], m[8], undefined, m[9], m[0].length, ctx);
     }
     let m = DMY.exec(text);
     if (m) {
