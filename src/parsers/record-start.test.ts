@@ -63,6 +63,8 @@ describe('record start: timestamped lines in layouts no format knows', () => {
     ['Fri, 01 Mar 2024 10:00:00 GMT up', Date.UTC(2024, 2, 1, 10), undefined, undefined, 'up'],
     ['Fri Mar  1 10:00:00 2024 restarting', Date.UTC(2024, 2, 1, 10), undefined, undefined, 'restarting'],
     ['10:00:00 [ERR] scan failed', null, tod(10, 0, 0), 'error', 'scan failed'],
+    ['[10:00:00 WRN] Sync for 3 profiles skipped', null, tod(10, 0, 0), 'warn', 'Sync for 3 profiles skipped'],
+    ['[2024-03-01 10:00:00.5 ERROR] disk', Date.UTC(2024, 2, 1, 10, 0, 0, 500), undefined, 'error', 'disk'],
     ['3:42:01 PM WARN slow', null, tod(15, 42, 1), 'warn', 'slow'],
     ['[10:00:00.250] connected', null, tod(10, 0, 0, 250), undefined, 'connected'],
     [

@@ -87,13 +87,39 @@ export function leadingStamp(line: string, ctx: ParseContext): Stamp | null {
   if (open) {
     // The stamp must fill the bracket: `[2024-01-01 10:00:00]`, `(10:00:00)`.
     const close = line.charCodeAt(end);
-    if (close !== 93 && close !== 41) return null;
-    end++;
+    if (close === 32) {
+      // Serilog's console default and its cousins put the level inside: `[10:00:00 INF]`, `[2024-03-01 10:00:00 ERROR]`.
+      const m = INNER_LEVEL.exec(line.slice(end, end + 14));
+      const level = m ? INNER_LEVELS[(m[1] as string).toUpperCase()] : undefined;
+      if (!m || !level) return null;
+      s.level = level;
+      end += m[0].length;
+    } else if (close !== 93 && close !== 41) return null;
+    else end++;
   }
   if (end < line.length && !FIELD_END.has(line.charCodeAt(end))) return null;
   s.end = end;
   return s;
 }
+
+const INNER_LEVEL = /^ ([A-Za-z]{3,11})[\])]/;
+const INNER_LEVELS: Readonly<Record<string, Level>> = {
+  VRB: 'trace',
+  VERBOSE: 'trace',
+  TRACE: 'trace',
+  DBG: 'debug',
+  DEBUG: 'debug',
+  INF: 'info',
+  INFO: 'info',
+  WRN: 'warn',
+  WARN: 'warn',
+  WARNING: 'warn',
+  ERR: 'error',
+  ERROR: 'error',
+  FTL: 'fatal',
+  FATAL: 'fatal',
+  CRITICAL: 'fatal',
+};
 
 /** Characters that may follow a timestamp. */
 const FIELD_END: ReadonlySet<number> = new Set([32, 9, 93, 41, 124, 45, 58, 44, 59, 62, 91]);
