@@ -195,17 +195,16 @@ export class Assembler {
   }
 
   /**
-   * A runtime-stamped line (CRI, `docker logs -t`, Portainer, json-file) of plain text that no layout claims is an
+   * A runtime-stamped line (CRI, `docker logs -t`, Portainer, json-file, journald) of plain text that no layout claims is an
    * event of its own — `Starting Plex Media Server.`, `libusb_init failed` — unless it reads as the continuation of
    * the record before (indented, a frame, an exception or traceback line, a body) or that record is in an app's own
    * layout, whose multi-line messages arrive one envelope per line (corpus docker/jsonfile-java-stack-split-records).
    */
   private envelopeEvent(u: Unwrapped): { h: Header; p: null } | null {
-    if (u.time === undefined) return null;
+    if (u.time === undefined && u.partialDate === undefined) return null;
     const pending = this.pending;
     // Before any record the line opens the orphan record, as every headerless first line does.
     if (!pending || (pending.parser && !FALLBACK_IDS.has(pending.parser.id))) return null;
-    if (!pending.header && pending.unwrapped.time === undefined) return null;
     const text = u.text;
     if (CONTINUATION_SHAPED.test(text)) return null;
     return { h: { time: null, level: 'info', unlevelled: true, message: text.trim() }, p: null };
@@ -415,9 +414,12 @@ function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
 
 const ERRORISH =
   /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]+(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|[Uu]nhandled [Ee]xception|Exception in thread |goroutine \d+ \[)/;
-/** A process died: signals, libc/libstdc++ aborts, the shell's report, Plex's crash banner, CPython's fatal error. */
+/**
+ * A process died: signals (systemd's `status=11/SEGV`, `code=dumped`, `core-dump` too), libc/libstdc++ aborts, the
+ * shell's report, Plex's crash banner, CPython's fatal error.
+ */
 const CRASHISH =
-  /\b(?:SIG(?:SEGV|ABRT|BUS|ILL|FPE)\b|Segmentation fault|core dumped|terminate called (?:after throwing|without an active|recursively)|libc\+\+abi(?:\.dylib)?: terminating|PLEX MEDIA SERVER CRASHED|Fatal Python error)|(?:^|\n)\s*Aborted\b/;
+  /\b(?:SIG(?:SEGV|ABRT|BUS|ILL|FPE)\b|(?:signal=|status=\d+\/)(?:SEGV|ABRT|BUS|ILL|FPE)\b|code=dumped|core-dump\b|Segmentation fault|core dumped|terminate called (?:after throwing|without an active|recursively)|libc\+\+abi(?:\.dylib)?: terminating|PLEX MEDIA SERVER CRASHED|Fatal Python error)|(?:^|\n)\s*Aborted\b/;
 
 /**
  * The level of a record whose header gave none (an orphan, an unlevelled line): fatal when it reports a crash, error

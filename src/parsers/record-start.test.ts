@@ -76,6 +76,35 @@ describe('record start: timestamped lines in layouts no format knows', () => {
     ],
     ['[4242:0308/223838.979:WARNING:audio.cc(10)] underrun', null, tod(22, 38, 38, 979), 'warn', 'underrun'],
     ['Mar  1 10:00:00 kernel: oom', null, tod(10, 0, 0), undefined, 'kernel: oom'],
+    [
+      '[ 2793.266777] i915 0000:00:10.0: [drm] *ERROR* vcs0 reset timed out',
+      null,
+      undefined,
+      'error',
+      'vcs0 reset timed out',
+    ],
+    ['[12793.266777] usb 1-1: new device', null, undefined, undefined, 'usb 1-1: new device'],
+    [
+      '2024-04-16 19:40:43.277619+02:002024-04-16 19:40:43 INFO     Incoming request',
+      Date.UTC(2024, 3, 16, 17, 40, 43, 277),
+      undefined,
+      'info',
+      'Incoming request',
+    ],
+    [
+      '2018/03/24 10:58:44 ERROR : Error traversing cache',
+      Date.UTC(2018, 2, 24, 10, 58, 44),
+      undefined,
+      'error',
+      'Error traversing cache',
+    ],
+    [
+      '04:04:03 [WARNING ][deluge.httpdownloader :315 ] Error occurred',
+      null,
+      tod(4, 4, 3),
+      'warn',
+      '[deluge.httpdownloader :315 ] Error occurred',
+    ],
     ['time=2024-03-01T10:00:00Z level=error msg=x', null, undefined, undefined, ''],
   ];
   for (const [line, time, timeOfDay, level, message] of cases) {

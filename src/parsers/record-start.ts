@@ -111,7 +111,7 @@ const TITLE_CASE = /^[A-Z][a-z]+$/;
 
 /**
  * The level among the first five whitespace-separated fields after a timestamp: upper case in any decoration
- * (`ERROR`, `[ERROR]`, `[ DEBUG ]`, `production.ERROR:`, `|ERROR|`), other cases only when decorated as a field
+ * (`ERROR`, `[ERROR]`, `[ DEBUG ]`, `production.ERROR:`, `|ERROR|`, the kernel's `*ERROR*`), other cases only when decorated as a field
  * (`[info]`, `Warning:`, `|Info|`, `<error>`, `level=warn`) or first. Free text (`the error was…`) is not a level.
  */
 function levelField(rest: string): { level: Level; end: number } | null {
@@ -121,7 +121,7 @@ function levelField(rest: string): { level: Level; end: number } | null {
     const m = TOKEN.exec(text);
     if (!m) return null;
     const token = m[0];
-    let core = token.replace(/^[[<(|]+|[\]>)|:,]+$/g, '');
+    let core = token.replace(/^[[<(|*]+|[\]>)|:,*]+$/g, '');
     const decorated = core.length !== token.length;
     if (core.startsWith('level=') || core.startsWith('lvl='))
       core = core.slice(core.indexOf('=') + 1).replace(/"/g, '');

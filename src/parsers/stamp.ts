@@ -19,9 +19,11 @@ export interface Stamp {
   end: number;
   /** A level the stamp's own layout carries (glog's letter, Chromium's field). */
   level?: Level;
+  /** Internal: the stamp ended with an explicit offset. */
+  zoned?: boolean;
 }
 
-const OFFSET = String.raw`(?: ?(Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?![\w:]))?`;
+const OFFSET = String.raw`(?: ?([+-]\d{2}:?\d{2}|(?:Z|UTC|GMT)(?![A-Za-z])))?`;
 const FRAC = String.raw`(?:[.,](\d{1,9}))?`;
 const HMS = String.raw`(\d{1,2}):(\d{2}):(\d{2})`;
 const AMPM = String.raw`(?: ?([AaPp])\.?[Mm]\.?(?![\w]))?`;
@@ -46,6 +48,8 @@ const SYSLOG = new RegExp(String.raw`^([A-Z][a-z]{2}) {1,2}(\d{1,2}) ${HMS}${FRA
 const CLF = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?/;
 /** A time of day: `10:00:00`, `10:00:00.123`, `3:42:01 PM`. Groups: h mi s frac ampm. */
 const TOD = new RegExp(`^${HMS}${FRAC}${AMPM}`);
+/** dmesg: `[ 2793.266777] ` or `[12793.266777] `. */
+const DMESG = /^\[ *\d{1,8}\.\d{6}\](?= |$)/;
 /** glog / klog: `E1202 10:00:00.123456 ...`. Groups: letter h mi s frac. */
 const GLOG = /^([IWEF])\d{4} (\d{2}):(\d{2}):(\d{2})\.(\d{6}) /;
 /** Chromium/Electron/CEF: `[1234:5678:1202/100000.123456:ERROR:file.cc(12)]`. Groups: h mi s frac level. */
@@ -67,7 +71,14 @@ const CHROMIUM_LEVEL: Readonly<Record<string, Level>> = {
  */
 export function leadingStamp(line: string, ctx: ParseContext): Stamp | null {
   const c0 = line.charCodeAt(0);
+  if (c0 === 91 /* [ */ && line.charCodeAt(1) === 32) {
+    // The kernel's ring buffer: `[ 2793.266777] i915 …`, seconds since boot — a record start without a wall time.
+    const m = DMESG.exec(line);
+    return m ? { time: null, end: m[0].length } : null;
+  }
   if (c0 === 91 /* [ */ && line.charCodeAt(1) >= 48 && line.charCodeAt(1) <= 57) {
+    const k = DMESG.exec(line);
+    if (k) return { time: null, end: k[0].length };
     const m = CHROMIUM.exec(line);
     if (m) {
       const tod = clock(m[1], m[2], m[3], m[4]);
@@ -97,8 +108,10 @@ export function leadingStamp(line: string, ctx: ParseContext): Stamp | null {
     } else if (close !== 93 && close !== 41) return null;
     else end++;
   }
-  if (end < line.length && !FIELD_END.has(line.charCodeAt(end))) return null;
+  // An offset ends a stamp by itself: some exports glue the next field on (`…+02:002024-04-16 19:40:43 INFO …`).
+  if (end < line.length && !FIELD_END.has(line.charCodeAt(end)) && !(s.zoned && !open)) return null;
   s.end = end;
+  delete s.zoned;
   return s;
 }
 
@@ -221,7 +234,8 @@ function dated(
           tod % 1000,
         )
       : Date.UTC(year, month - 1, day) - offMin * 60_000 + tod;
-  return Number.isFinite(time) ? { time, end } : null;
+  if (!Number.isFinite(time)) return null;
+  return offMin === null ? { time, end } : { time, end, zoned: true };
 }
 
 function named(
