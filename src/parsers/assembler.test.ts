@@ -329,3 +329,44 @@ describe('layouts no format knows, inside an app-tagged paste', () => {
     assert.equal(orphanLevel('Download aborted by the user'), 'info');
   });
 });
+
+describe('runtime-stamped plain lines', () => {
+  const cri = (s: number, text: string, stream = 'stdout') =>
+    `2024-03-01T10:00:${String(s).padStart(2, '0')}.000000000Z ${stream} F ${text}`;
+  test('are events of their own after a record no app format made, continuations stay', () => {
+    const recs = assemble(
+      'docker',
+      [
+        cri(1, 'Starting worker'),
+        cri(2, 'listening on :8080'),
+        cri(3, 'Error: connect ECONNREFUSED 10.0.0.2:5432', 'stderr'),
+        cri(3, '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)', 'stderr'),
+        cri(4, 'Traceback (most recent call last):', 'stderr'),
+        cri(5, 'worker exited'),
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      recs.map((r) => [r.orphan === true, r.lines, r.level]),
+      [
+        [true, 1, 'info'],
+        // The error and its stack continue the line before (the README's record model), which makes it an error.
+        [false, 4, 'error'],
+        [false, 1, 'info'],
+      ],
+    );
+  });
+  test('never split a record in an app’s own layout', () => {
+    const recs = assemble(
+      'docker',
+      [
+        cri(1, PLEX(1, 'ERROR', 'Error in Python: boom')),
+        cri(2, 'a wrapped second line of the message'),
+        cri(3, PLEX(3)),
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      recs.map((r) => r.lines),
+      [2, 1],
+    );
+  });
+});

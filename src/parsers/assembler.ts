@@ -356,7 +356,7 @@ export class Assembler {
 
 /** Lines that continue a record whatever their envelope: blank or indented, frames, exception and traceback lines, bodies. */
 const CONTINUATION_SHAPED =
-  /^(?:\s|$|at |---|Caused by|Traceback|During handling|The above exception|File "|\.\.\. \d+ more|Exception in thread|[{}[\]<)]|(?:\[v\d[\d.]*\]\s*)?[\w.`$]+(?:Exception|Error)(?:\b|:)|goroutine \d+ )/;
+  /^(?:\s|$|at |---|Caused by|Traceback|During handling|The above exception|File "|\.\.\. \d+ more|Exception in thread|[{}[\]<)]|(?:\[v\d[\d.]*\]\s*)?(?:[\w.`$]+(?:Exception|Error)\b|(?:Exception|Error):)|goroutine \d+ )/;
 
 const DAY = 86_400_000;
 const HALF_DAY = DAY / 2;
@@ -413,7 +413,7 @@ function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
 }
 
 const ERRORISH =
-  /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]+(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|[Uu]nhandled [Ee]xception|Exception in thread |goroutine \d+ \[)/;
+  /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]*(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|[Uu]nhandled [Ee]xception|Exception in thread |goroutine \d+ \[)/;
 /**
  * A process died: signals (systemd's `status=11/SEGV`, `code=dumped`, `core-dump` too), libc/libstdc++ aborts, the
  * shell's report, Plex's crash banner, CPython's fatal error.

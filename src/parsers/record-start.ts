@@ -87,7 +87,7 @@ export function recordStart(line: string, ctx: ParseContext): Header | null {
   if (c0 === 124 /* | */) return headlessNlog(line);
   const stamp = leadingStamp(line, ctx);
   if (stamp) return stamped(stamp, line);
-  return levelFirst(line, ctx) ?? crash(line) ?? (line.includes('\t') || line.includes('  ') ? tableRow(line) : null);
+  return levelFirst(line, ctx) ?? crash(line) ?? tableRow(line);
 }
 
 function header(stamp: Stamp | null, level: Level | undefined, message: string): Header {
@@ -189,6 +189,11 @@ function crash(line: string): Header | null {
 
 /** A copied UI table row; its level was an icon, so it is unlevelled. */
 function tableRow(line: string): Header | null {
+  // Cheap gate first (this runs for every indented continuation line): columns need a tab or a run of spaces after
+  // the first cell's text, which a stack frame (`   at X.Y() in …`) or a wrapped line does not have.
+  let i = 0;
+  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
+  if (line.indexOf('\t', i) < 0 && line.indexOf('  ', i) < 0) return null;
   const last = line.charCodeAt(line.length - 1);
   if (last === 32 || last === 9) line = line.trimEnd();
   let m = ROW_TIME_FIRST.exec(line);
