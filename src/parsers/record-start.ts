@@ -64,7 +64,9 @@ const EVENT_VIEWER = /^(Information|Warning|Error|Critical|Verbose)\t/;
  * a traceback's last line do not start a record.
  */
 const CRASH =
-  /^(?:Segmentation fault|Bus error|Illegal instruction|Floating point exception|Aborted(?: \(core dumped\))?\s*$|terminate called (?:after throwing|without an active exception|recursively)|libc\+\+abi(?:\.dylib)?: terminating|\*{3,} ?(?:SIGSEGV|SIGABRT|SIGBUS|SIGILL|SIGFPE|Aborted at|PLEX MEDIA SERVER CRASHED)|Fatal Python error: |fatal error: |panic: |Unhandled [Ee]xception(?:\. |: | occurred)|Process terminated\. |(?:Caught|Received|Got) signal (?:\d+|SIG[A-Z]+)|.*\((?:core dumped)\)\s*$|.*: line \d+: +\d+ (?:Segmentation fault|Aborted|Killed|Bus error|Illegal instruction))/;
+  /^(?:Segmentation fault|Bus error|Illegal instruction|Floating point exception|Aborted(?: \(core dumped\))?\s*$|terminate called (?:after throwing|without an active exception|recursively)|libc\+\+abi(?:\.dylib)?: terminating|\*{3,} ?(?:SIGSEGV|SIGABRT|SIGBUS|SIGILL|SIGFPE|Aborted at|PLEX MEDIA SERVER CRASHED)|Fatal Python error: |fatal error: |panic: |Unhandled [Ee]xception(?:\. |: | occurred)|Process terminated\. |(?:Caught|Received|Got) signal (?:\d+|SIG[A-Z]+))/;
+/** The shell's report of a dead child: `…: line 5:   312 Segmentation fault (core dumped)  "$@"`. */
+const SHELL_CRASH = /: line \d+: +\d+ (?:Segmentation fault|Aborted|Killed|Bus error|Illegal instruction)/;
 
 /** A time cell of a copied UI table: `11:31am`, `3:42:01 PM`, `Today`, `Yesterday 11:31am`, `12/2/2026 10:00`. */
 const CELL = String.raw`(?:(?:Today|Yesterday|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?(\d{1,2}):(\d{2})(?::(\d{2}))? ?([ap]m|[AP]M)?|Today|Yesterday|\d{1,2}/\d{1,2}/\d{2,4}`;
@@ -82,6 +84,7 @@ const LEAD = /^[\s\]>:|,;-]+/;
 
 /** The header a line would have as the start of a record in a layout no format knows, or null. */
 export function recordStart(line: string, ctx: ParseContext): Header | null {
+  if (line.length === 0) return null;
   const c0 = line.charCodeAt(0);
   if (c0 === 32 || c0 === 9) return tableRow(line);
   if (c0 === 124 /* | */) return headlessNlog(line);
@@ -184,7 +187,12 @@ function headlessNlog(line: string): Header | null {
 }
 
 function crash(line: string): Header | null {
-  return CRASH.test(line) ? { time: null, level: 'fatal', message: line.trim() } : null;
+  const dead =
+    CRASH.test(line) ||
+    // Unanchored shapes, behind substring gates: this runs for every line no format recognised.
+    (line.includes('(core dumped)') && /\(core dumped\)\s*$/.test(line)) ||
+    (line.includes(': line ') && SHELL_CRASH.test(line));
+  return dead ? { time: null, level: 'fatal', message: line.trim() } : null;
 }
 
 /** A copied UI table row; its level was an icon, so it is unlevelled. */

@@ -134,6 +134,8 @@ const INNER_LEVELS: Readonly<Record<string, Level>> = {
   CRITICAL: 'fatal',
 };
 
+const WEEKDAYS: ReadonlySet<string> = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+
 /** Characters that may follow a timestamp. */
 const FIELD_END: ReadonlySet<number> = new Set([32, 9, 93, 41, 124, 45, 58, 44, 59, 62, 91]);
 
@@ -167,6 +169,10 @@ function bare(text: string, ctx: ParseContext): Stamp | null {
     return null;
   }
   if (c0 < 65 || c0 > 90) return null;
+  // Every shape from here on opens with a month or weekday name, or glog's letter and digits: one lookup rejects
+  // the exception and message lines that reach the detector (`System.IO.IOException: …`).
+  const c1 = text.charCodeAt(1);
+  if (!(c1 >= 48 && c1 <= 57) && monthNumber(text.slice(0, 3)) === null && !WEEKDAYS.has(text.slice(0, 3))) return null;
   let m = MON_D_Y.exec(text);
   if (m) return named(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], undefined, m[0].length, ctx);
   m = D_MON_Y.exec(text);
