@@ -4,11 +4,13 @@
  * header form one orphan record. Every physical line ends up in exactly one record. Records are capped in lines and
  * bytes (lines beyond the cap are counted, not kept) so a pasted HTML page cannot grow memory without bound.
  */
-import type { Level, LogRecord } from '../core/types.ts';
+import type { LogRecord } from '../core/types.ts';
 import { createContainerParser } from './container.ts';
+import { continuationShaped, orphanLevel } from './dumps.ts';
 import { type Unwrapped, unwrap } from './envelope.ts';
 import { recordStart } from './record-start.ts';
 import { processZone, type Zone } from './time.ts';
+import { dateTimeOfDay } from './time-of-day.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
 export interface AssemblerLimits {
@@ -206,7 +208,7 @@ export class Assembler {
     // Before any record the line opens the orphan record, as every headerless first line does.
     if (!pending || (pending.parser && !FALLBACK_IDS.has(pending.parser.id))) return null;
     const text = u.text;
-    if (CONTINUATION_SHAPED.test(text)) return null;
+    if (continuationShaped(text)) return null;
     return { h: { time: null, level: 'info', unlevelled: true, message: text.trim() }, p: null };
   }
 
@@ -352,80 +354,4 @@ export class Assembler {
     if (tod === undefined) return { time: this.lastExactTime ?? now, exact: false };
     return { time: dateTimeOfDay(tod, this.lastExactTime, now, this.ctx.zone), exact: false };
   }
-}
-
-/** Lines that continue a record whatever their envelope: blank or indented, frames, exception and traceback lines, bodies. */
-const CONTINUATION_SHAPED =
-  /^(?:\s|$|at |---|Caused by|Traceback|During handling|The above exception|File "|\.\.\. \d+ more|Exception in thread|[{}[\]<)]|(?:\[v\d[\d.]*\]\s*)?(?:[\w.`$]+(?:Exception|Error)\b|(?:Exception|Error):)|goroutine \d+ )/;
-
-const DAY = 86_400_000;
-const HALF_DAY = DAY / 2;
-/** How far ahead of the reference a time of day may be and still be today: clock skew and sub-second truncation. */
-export const TIME_OF_DAY_SKEW_MS = 60_000;
-
-/**
- * Dates a time-of-day-only stamp. With a full date earlier in the stream, the day is that date's, moved by one when
- * the clock wrapped around midnight (the nearest of the three days); without one, the day of `now` (the file's mtime
- * for a replayed file, the clock for a live source). Either way never in the future: a time later than `now` (beyond
- * a minute of skew) is the previous day's. When the stream's last date is later than `now`, that date is the limit.
- */
-export function dateTimeOfDay(timeOfDay: number, streamTime: number | null, now: number, zone: Zone): number {
-  const ref = streamTime ?? now;
-  let t = onDayOf(ref, timeOfDay, zone);
-  if (streamTime !== null) {
-    if (t < ref - HALF_DAY) t += DAY;
-    else if (t > ref + HALF_DAY) t -= DAY;
-  }
-  // The stream's own dates outrank the reference clock when that clock is behind them (a replay's stale mtime).
-  const limit = (streamTime === null || streamTime < now ? now : streamTime) + TIME_OF_DAY_SKEW_MS;
-  if (t > limit) t -= Math.ceil((t - limit) / DAY) * DAY;
-  return t;
-}
-
-/** A time of day placed on the local day (in `zone`) of `ref`. */
-function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
-  const d = new Date(ref);
-  // Local date of ref in the zone: find it through the zone's offset at ref.
-  const offset =
-    ref -
-    zone.toEpoch(
-      d.getUTCFullYear(),
-      d.getUTCMonth() + 1,
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      d.getUTCSeconds(),
-      d.getUTCMilliseconds(),
-    );
-  const local = new Date(ref + offset);
-  const h = Math.floor(timeOfDay / 3_600_000);
-  const mi = Math.floor(timeOfDay / 60_000) % 60;
-  const sec = Math.floor(timeOfDay / 1000) % 60;
-  return zone.toEpoch(
-    local.getUTCFullYear(),
-    local.getUTCMonth() + 1,
-    local.getUTCDate(),
-    h,
-    mi,
-    sec,
-    timeOfDay % 1000,
-  );
-}
-
-const ERRORISH =
-  /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]*(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|[Uu]nhandled [Ee]xception|Exception in thread |goroutine \d+ \[)/;
-/**
- * A process died: signals (systemd's `status=11/SEGV`, `code=dumped`, `core-dump` too), libc/libstdc++ aborts, the
- * shell's report, Plex's crash banner, CPython's fatal error.
- */
-const CRASHISH =
-  /\b(?:SIG(?:SEGV|ABRT|BUS|ILL|FPE)\b|(?:signal=|status=\d+\/)(?:SEGV|ABRT|BUS|ILL|FPE)\b|code=dumped|core-dump\b|Segmentation fault|core dumped|terminate called (?:after throwing|without an active|recursively)|libc\+\+abi(?:\.dylib)?: terminating|PLEX MEDIA SERVER CRASHED|Fatal Python error)|(?:^|\n)\s*Aborted\b/;
-
-/**
- * The level of a record whose header gave none (an orphan, an unlevelled line): fatal when it reports a crash, error
- * when its text is clearly an error (a traceback, an exception, an unhandled-exception dump), else info.
- */
-export function orphanLevel(text: string): Level {
-  if (CRASHISH.test(text)) return 'fatal';
-  return ERRORISH.test(text) ? 'error' : 'info';
 }
