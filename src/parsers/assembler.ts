@@ -215,6 +215,7 @@ export class Assembler {
   private matchHeader(text: string): { h: Header; p: FormatParser | null } | null {
     const known = this.matchFormat(text);
     if (known) return known;
+    if (this.continuesAppRecord(text)) return null;
     // A single app's stream still carries its container's own lines (hotio banners, s6-overlay) when it is a docker log.
     const extra = this.single ? this.containerFallback : null;
     if (extra) {
@@ -224,6 +225,18 @@ export class Assembler {
     // No format knows the line: it may still open a record in a layout nobody wrote a format for (record-start.ts).
     const h = recordStart(text, this.ctx);
     return h ? { h, p: null } : null;
+  }
+
+  /**
+   * Lines that can only continue a record in an app's own layout (blank, indented, a `[v4.0.1.929]` version tag before an
+   * exception): the hot path of a stack trace skips the unknown-layout tests. An indented copied-table row right after
+   * an app's record is the price: it joins that record.
+   */
+  private continuesAppRecord(text: string): boolean {
+    const parser = this.pending?.parser;
+    if (!parser || FALLBACK_IDS.has(parser.id)) return false;
+    const c0 = text.charCodeAt(0);
+    return text.length === 0 || c0 === 32 || c0 === 9 || (c0 === 91 && text.charCodeAt(1) === 118) /* [v */;
   }
 
   private matchFormat(text: string): { h: Header; p: FormatParser } | null {

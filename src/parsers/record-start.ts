@@ -114,8 +114,9 @@ const TITLE_CASE = /^[A-Z][a-z]+$/;
 
 /**
  * The level among the first five whitespace-separated fields after a timestamp: upper case in any decoration
- * (`ERROR`, `[ERROR]`, `[ DEBUG ]`, `production.ERROR:`, `|ERROR|`, the kernel's `*ERROR*`), other cases only when decorated as a field
- * (`[info]`, `Warning:`, `|Info|`, `<error>`, `level=warn`) or first. Free text (`the error was…`) is not a level.
+ * (`ERROR`, `[ERROR]`, `[ DEBUG ]`, `production.ERROR:`, `|ERROR|`, the kernel's `*ERROR*`), other cases only when
+ * decorated as a field (`[info]`, `Warning:`, `|Info|`, `<error>`, `level=warn`) or first. Free text (`the error
+ * was…`) is not a level.
  */
 function levelField(rest: string): { level: Level; end: number } | null {
   TOKEN.lastIndex = 0;
