@@ -82,7 +82,15 @@ describe('detector', () => {
     assert.equal(off.feed(rec(off.clock.now(), 'error', 'boom')), undefined);
     assert.equal(off.feed(rec(off.clock.now(), 'warn', FREE)), undefined);
     const warn = setup({ detect: { unmatchedWarnings: true } });
-    assert.ok(warn.feed(rec(warn.clock.now(), 'warn', 'Some warning no rule knows')));
+    assert.ok(warn.feed(rec(warn.clock.now(), 'warn', 'Requests to the metadata server keep timing out')));
+    assert.equal(warn.feed(rec(warn.clock.now(), 'warn', 'Some warning nothing explains')), undefined);
+    const all = setup({ detect: { uncategorizedWarnings: true } });
+    assert.ok(all.feed(rec(all.clock.now(), 'warn', 'Some warning nothing explains')));
+    const none = setup({ detect: { unmatchedWarnings: false } });
+    assert.equal(
+      none.feed(rec(none.clock.now(), 'warn', 'Requests to the metadata server keep timing out')),
+      undefined,
+    );
   });
 
   test('lifecycle: acknowledged, auto-resolved after quiet time, reopened as regressed', () => {
