@@ -245,7 +245,7 @@ describe('times of day without a date', () => {
 });
 
 describe('layouts no format knows, inside an app-tagged paste', () => {
-  test('a Sonarr paste with container lines, a crash and a table copy keeps every boundary', () => {
+  test('a Sonarr paste with container lines and a table copy keeps every boundary', () => {
     const text = [
       '[2024-03-01 10:00:00] [INF] Starting Sonarr...',
       '2024-03-01 10:00:01.2|Info|Bootstrap|Starting Sonarr - /app/bin/Sonarr',
@@ -263,8 +263,8 @@ describe('layouts no format knows, inside an app-tagged paste', () => {
       [
         ['info', 1, false, 'sonarr'],
         ['info', 1, false, 'sonarr'],
-        ['error', 4, false, 'sonarr'],
-        ['fatal', 1, false, 'sonarr'],
+        // The shell's crash report continues the record above (corpus README); the record keeps its header's level.
+        ['error', 5, false, 'sonarr'],
         ['info', 1, false, 'sonarr'],
         ['info', 1, false, 'sonarr'],
       ],
@@ -292,50 +292,48 @@ describe('layouts no format knows, inside an app-tagged paste', () => {
       [
         ['info', 1],
         ['error', 3],
-        ['info', 1],
-        ['fatal', 1],
+        // An unlevelled line whose record reports a crash is fatal.
+        ['fatal', 2],
       ],
     );
   });
 });
 
-describe('runtime-stamped plain lines', () => {
+describe('runtime-stamped lines', () => {
   const cri = (s: number, text: string, stream = 'stdout') =>
     `2024-03-01T10:00:${String(s).padStart(2, '0')}.000000000Z ${stream} F ${text}`;
-  test('are events of their own after a record no app format made, continuations stay', () => {
+  test('plain text inside the envelope continues the record above; a crash makes the orphan fatal', () => {
     const recs = assemble(
       'docker',
       [
-        cri(1, 'Starting worker'),
-        cri(2, 'listening on :8080'),
-        cri(3, 'Error: connect ECONNREFUSED 10.0.0.2:5432', 'stderr'),
-        cri(3, '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)', 'stderr'),
-        cri(4, 'Traceback (most recent call last):', 'stderr'),
-        cri(5, 'worker exited'),
+        cri(1, 'Starting Plex Media Server.'),
+        cri(2, "terminate called after throwing an instance of 'std::runtime_error'", 'stderr'),
+        cri(3, '****** PLEX MEDIA SERVER CRASHED, CRASH REPORT WRITTEN: /config/x.dmp', 'stderr'),
+        cri(4, PLEX(4)),
       ].join('\n'),
     );
     assert.deepEqual(
       recs.map((r) => [r.orphan === true, r.lines, r.level]),
       [
-        [true, 1, 'info'],
-        // The error and its stack continue the line before (the README's record model), which makes it an error.
-        [false, 4, 'error'],
+        [true, 3, 'fatal'],
         [false, 1, 'info'],
       ],
     );
   });
-  test('never split a record in an app’s own layout', () => {
+  test('container-manager date/stream columns are an envelope', () => {
     const recs = assemble(
-      'docker',
+      'radarr',
       [
-        cri(1, PLEX(1, 'ERROR', 'Error in Python: boom')),
-        cri(2, 'a wrapped second line of the message'),
-        cri(3, PLEX(3)),
+        '2024/12/01 18:19:59\tstdout\t[ls.io-init] done.',
+        '2024/12/01 18:20:01\tstdout\t[Info] Bootstrap: Starting Radarr',
       ].join('\n'),
     );
     assert.deepEqual(
-      recs.map((r) => r.lines),
-      [2, 1],
+      recs.map((r) => [r.orphan === true, r.message]),
+      [
+        [true, '[ls.io-init] done.'],
+        [false, 'Starting Radarr'],
+      ],
     );
   });
 });

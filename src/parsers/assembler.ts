@@ -6,7 +6,7 @@
  */
 import type { LogRecord } from '../core/types.ts';
 import { createContainerParser } from './container.ts';
-import { continuationShaped, orphanLevel } from './dumps.ts';
+import { orphanLevel } from './dumps.ts';
 import { type Unwrapped, unwrap } from './envelope.ts';
 import { recordStart } from './record-start.ts';
 import { processZone, type Zone } from './time.ts';
@@ -187,29 +187,13 @@ export class Assembler {
 
   /** One logical line (several physical ones when the runtime split it). */
   private line(u: Unwrapped, offset: number, physical: number, truncated: boolean): void {
-    const header = this.matchHeader(u.text) ?? this.envelopeEvent(u);
+    const header = this.matchHeader(u.text);
     if (header) {
       this.finishPending();
       this.pending = this.start(header.h, header.p, u, offset, physical, truncated);
     } else if (this.pending) this.append(this.pending, u.text, physical, truncated);
     // Before the first header (or after an idle flush): one orphan record collects everything.
     else this.pending = this.start(null, null, u, offset, physical, truncated);
-  }
-
-  /**
-   * A runtime-stamped line (CRI, `docker logs -t`, Portainer, json-file, journald) of plain text that no layout claims is an
-   * event of its own — `Starting Plex Media Server.`, `libusb_init failed` — unless it reads as the continuation of
-   * the record before (indented, a frame, an exception or traceback line, a body) or that record is in an app's own
-   * layout, whose multi-line messages arrive one envelope per line (corpus docker/jsonfile-java-stack-split-records).
-   */
-  private envelopeEvent(u: Unwrapped): { h: Header; p: null } | null {
-    if (u.time === undefined && u.partialDate === undefined) return null;
-    const pending = this.pending;
-    // Before any record the line opens the orphan record, as every headerless first line does.
-    if (!pending || (pending.parser && !FALLBACK_IDS.has(pending.parser.id))) return null;
-    const text = u.text;
-    if (continuationShaped(text)) return null;
-    return { h: { time: null, level: 'info', unlevelled: true, message: text.trim() }, p: null };
   }
 
   private matchHeader(text: string): { h: Header; p: FormatParser | null } | null {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { continuationShaped, orphanLevel } from './dumps.ts';
+import { orphanLevel } from './dumps.ts';
 
 describe('orphanLevel', () => {
   test('crash reports are fatal, wherever they sit in the text', () => {
@@ -30,36 +30,5 @@ describe('orphanLevel', () => {
     assert.equal(orphanLevel('Download aborted by the user'), 'info');
     assert.equal(orphanLevel('Aborted import of 3 files, retrying'), 'info');
     assert.equal(orphanLevel('The error was in the cable'), 'info');
-  });
-});
-
-describe('continuationShaped', () => {
-  test('frames, exception lines, traceback parts and bodies continue; event lines do not', () => {
-    for (const text of [
-      '',
-      '   at Foo.Bar()',
-      'at Foo.Bar() in /src/x.cs:line 12',
-      '--- End of inner exception stack trace ---',
-      'Caused by: java.io.IOException: closed',
-      '... 12 more',
-      'Traceback (most recent call last):',
-      'ValueError: bad value',
-      'System.IO.IOException: disk full',
-      '[v4.0.1.929] NzbDrone.Common.Http.HttpException: HTTP request failed',
-      'Error: connect ECONNREFUSED',
-      '{"status":500}',
-      '<!DOCTYPE html>',
-      'goroutine 41 [running]:',
-    ]) {
-      assert.equal(continuationShaped(text), true, text);
-    }
-    for (const text of [
-      'Starting Plex Media Server.',
-      'libusb_init failed',
-      'Error in command line: bad option',
-      'listening on :8080',
-    ]) {
-      assert.equal(continuationShaped(text), false, text);
-    }
   });
 });

@@ -1,18 +1,8 @@
 /**
- * Reading what a line or a record *is* when no header says so: the level of headerless text (a crash is fatal, a
- * dump is an error, anything else info — issue 9 point 4: crash dumps without a level used to stay INFO) and the
- * shapes that always continue the record before them (frames, exception and traceback lines, bodies).
+ * The level of headerless text (an orphan, an unlevelled line): a crash is fatal, a dump is an error, anything else
+ * info (issue 9 point 4: crash dumps without a level used to stay INFO).
  */
 import type { Level } from '../core/types.ts';
-
-/** Lines that continue a record whatever their envelope: blank or indented, frames, exception and traceback lines, bodies. */
-const CONTINUATION_SHAPED =
-  /^(?:\s|$|at |---|Caused by|Traceback|During handling|The above exception|File "|\.\.\. \d+ more|Exception in thread|[{}[\]<)]|(?:\[v\d[\d.]*\]\s*)?(?:[\w.`$]+(?:Exception|Error)\b|(?:Exception|Error):)|goroutine \d+ )/;
-
-/** True when `text` continues the record before it whatever its envelope says. */
-export function continuationShaped(text: string): boolean {
-  return CONTINUATION_SHAPED.test(text);
-}
 
 const ERRORISH =
   /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]*(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|[Uu]nhandled [Ee]xception|Exception in thread |goroutine \d+ \[)/;

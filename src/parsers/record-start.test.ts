@@ -148,6 +148,7 @@ describe('record start: console lines with a level but no time', () => {
     ['|Info|MoveSeriesService|Moving Show from /a to /b', 'info', 'Moving Show from /a to /b'],
     ['[INFO] 2022/09/27 20:42:23 ==> synced', 'info', '==> synced'],
     ['Error\t3/12/2024 1:05:07 PM\tApplication Error\t1000\t(100)', 'error', 'Application Error\t1000\t(100)'],
+    ['Error Main: Error in appHost.Init', 'error', 'Main: Error in appHost.Init'],
   ];
   for (const [line, level, message] of cases) {
     test(line.slice(0, 70), () => {
@@ -164,8 +165,8 @@ describe('record start: console lines with a level but no time', () => {
   });
 });
 
-describe('record start: crash signals are fatal', () => {
-  for (const line of [
+describe('record start: crash reports continue the record above (the assembler levels headerless ones fatal)', () => {
+  testNotHeaders(at, [
     'Segmentation fault (core dumped)',
     'Aborted (core dumped)',
     'Aborted',
@@ -179,13 +180,7 @@ describe('record start: crash signals are fatal', () => {
     'Unhandled exception. System.IO.IOException: No space left on device',
     '/usr/lib/plexmediaserver/Plex Media Server: line 5:   312 Segmentation fault      "$@"',
     '/init: line 12:  77 Killed                  s6-svscan',
-  ]) {
-    test(line.slice(0, 60), () => {
-      const h = at(line);
-      assert.ok(h, 'starts a record');
-      assert.equal(h.level, 'fatal');
-    });
-  }
+  ]);
 });
 
 describe('record start: rows of a copied *arr System → Logs table', () => {
@@ -235,6 +230,9 @@ describe('record start: never a start', () => {
     'Errors: 3',
     'Information about the release',
     '        Component       Message Time',
+    '16:43:54',
+    '2023-10-28 16:43:54',
+    'Error in command line: bad option',
     '-------------------------------------',
     'User uid:    1000',
     '',

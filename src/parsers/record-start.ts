@@ -5,14 +5,15 @@
  * header becomes one record (issue 9 point 5). A line starts a record when it begins with:
  * - a timestamp in a common shape (stamp.ts), whatever follows; a level word near it is read, else the record is
  *   unlevelled and the assembler levels it by its content (a dump is an error, anything else info);
- * - a level word in a console position: `[INF] `, `[ warn ]`, `WARN `, `ERROR: `, `info: `, `|Info|Logger|` (NLog
- *   with its date lost), `Error<TAB>` (a Windows Event Viewer copy), optionally followed by a timestamp;
- * - a crash signal written by the runtime or the shell (`Segmentation fault`, `terminate called after throwing`,
- *   `panic: `, `Unhandled exception.`): fatal;
+ * - a level word in a console position: `[INF] `, `[ warn ]`, `WARN `, `ERROR: `, `info: `, `Error Main: ` (.NET
+ *   console), `|Info|Logger|` (NLog with its date lost), `Error<TAB>` (a Windows Event Viewer copy), optionally
+ *   followed by a timestamp;
  * - a row of a copied UI log table: component, message and a time (`11:31am`, `Today`) in tab- or space-aligned
  *   columns.
- * Never a start: indented text (stack frames), exception and traceback lines, `[tag]` prefixes without a level
- * (s6-overlay v2, ffmpeg's `[hls @ 0x…]`), version tags, Next.js's `warn  - ` notices (FORMATS.md §1.5).
+ * Never a start: indented text (stack frames), exception and traceback lines, crash reports (`Segmentation fault`,
+ * `terminate called…`: they continue the record above, whose level the assembler raises when it had none), a date or
+ * time alone on its line, `[tag]` prefixes without a level (s6-overlay v2, ffmpeg's `[hls @ 0x…]`), version tags,
+ * Next.js's `warn  - ` notices (FORMATS.md §1.5).
  */
 import type { Level } from '../core/types.ts';
 import { leadingStamp, type Stamp } from './stamp.ts';
@@ -58,15 +59,8 @@ const LOWER_COLON = /^(trace|verbose|debug|info|notice|warn|warning|error|fatal|
 const HEADLESS_NLOG = /^\|(Trace|Debug|Info|Warn|Error|Fatal)\|([^|\s]+)\|/;
 /** Windows Event Viewer copies: `Error<TAB>12/2/2026 10:00:00 AM<TAB>Application Error<TAB>1000`. */
 const EVENT_VIEWER = /^(Information|Warning|Error|Critical|Verbose)\t/;
-
-/**
- * What the runtime, libc or a shell print when a process dies. Anchored: the same words inside a record's message or
- * a traceback's last line do not start a record.
- */
-const CRASH =
-  /^(?:Segmentation fault|Bus error|Illegal instruction|Floating point exception|Aborted(?: \(core dumped\))?\s*$|terminate called (?:after throwing|without an active exception|recursively)|libc\+\+abi(?:\.dylib)?: terminating|\*{3,} ?(?:SIGSEGV|SIGABRT|SIGBUS|SIGILL|SIGFPE|Aborted at|PLEX MEDIA SERVER CRASHED)|Fatal Python error: |fatal error: |panic: |Unhandled [Ee]xception(?:\. |: | occurred)|Process terminated\. |(?:Caught|Received|Got) signal (?:\d+|SIG[A-Z]+))/;
-/** The shell's report of a dead child: `…: line 5:   312 Segmentation fault (core dumped)  "$@"`. */
-const SHELL_CRASH = /: line \d+: +\d+ (?:Segmentation fault|Aborted|Killed|Bus error|Illegal instruction)/;
+/** A .NET console layout without a time: `Error Main: Error in appHost.Init`, `Info App: Loading…`. */
+const TITLE_LOGGER = /^(Trace|Debug|Info|Warn|Error|Fatal) (?=[A-Z][\w.]*: )/;
 
 /** A time cell of a copied UI table: `11:31am`, `3:42:01 PM`, `Today`, `Yesterday 11:31am`, `12/2/2026 10:00`. */
 const CELL = String.raw`(?:(?:Today|Yesterday|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?(\d{1,2}):(\d{2})(?::(\d{2}))? ?([ap]m|[AP]M)?|Today|Yesterday|\d{1,2}/\d{1,2}/\d{2,4}`;
@@ -90,7 +84,7 @@ export function recordStart(line: string, ctx: ParseContext): Header | null {
   if (c0 === 124 /* | */) return headlessNlog(line);
   const stamp = leadingStamp(line, ctx);
   if (stamp) return stamped(stamp, line);
-  return levelFirst(line, ctx) ?? crash(line) ?? tableRow(line);
+  return levelFirst(line, ctx) ?? tableRow(line);
 }
 
 function header(stamp: Stamp | null, level: Level | undefined, message: string): Header {
@@ -101,11 +95,16 @@ function header(stamp: Stamp | null, level: Level | undefined, message: string):
 }
 
 /** A timestamped line: its level is the first level word among the next few fields, if any. */
-function stamped(stamp: Stamp, line: string): Header {
+function stamped(stamp: Stamp, line: string): Header | null {
   const rest = line.slice(stamp.end);
   if (stamp.level) return header(stamp, stamp.level, rest.replace(LEAD, '').trimEnd());
   const found = levelField(rest);
-  if (!found) return header(stamp, undefined, rest.replace(LEAD, '').trimEnd());
+  if (!found) {
+    const message = rest.replace(LEAD, '').trimEnd();
+    // A date or time alone on its line is a cell of a copied table (`28-10-2023` / `16:43:54` under each row), not
+    // an event.
+    return message ? header(stamp, undefined, message) : null;
+  }
   return header(stamp, found.level, rest.slice(found.end).replace(LEAD, '').trimEnd());
 }
 
@@ -159,7 +158,7 @@ function levelFirst(line: string, ctx: ParseContext): Header | null {
       end = m[0].length;
     }
   } else if (c0 >= 65 && c0 <= 90) {
-    const m = BARE_UPPER.exec(line) ?? EVENT_VIEWER.exec(line);
+    const m = BARE_UPPER.exec(line) ?? EVENT_VIEWER.exec(line) ?? TITLE_LOGGER.exec(line);
     if (m) {
       word = m[1];
       end = m[0].length;
@@ -185,15 +184,6 @@ function headlessNlog(line: string): Header | null {
   const h = header(null, WORDS[(m[1] as string).toLowerCase()], line.slice(m[0].length).trimEnd());
   h.logger = m[2] as string;
   return h;
-}
-
-function crash(line: string): Header | null {
-  const dead =
-    CRASH.test(line) ||
-    // Unanchored shapes, behind substring gates: this runs for every line no format recognised.
-    (line.includes('(core dumped)') && /\(core dumped\)\s*$/.test(line)) ||
-    (line.includes(': line ') && SHELL_CRASH.test(line));
-  return dead ? { time: null, level: 'fatal', message: line.trim() } : null;
 }
 
 /** A copied UI table row; its level was an icon, so it is unlevelled. */
