@@ -5,6 +5,8 @@ import type { RuleDefinition } from './types.ts';
 export const DOWNLOAD_CLIENT_RULES: readonly RuleDefinition[] = [
   {
     id: 'download-client.unreachable',
+    // Names the part that failed, not why: a cause in the same record (credentials, files) decides.
+    strength: 'peer',
     apps: [...NLOG_APPS],
     text: /Unable to connect to (qBittorrent|Transmission|uTorrent|rTorrent|Deluge|SABnzbd|NZBGet|Download Station|Flood|Vuze|Aria2)/i,
     category: 'download-client',

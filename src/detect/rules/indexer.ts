@@ -23,6 +23,8 @@ export const INDEXER_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'indexer.unreachable',
+    // Names the part that failed, not why: a cause in the same record (credentials, files) decides.
+    strength: 'peer',
     apps: ARR,
     message: /^Unable to connect to indexer\b/,
     category: 'indexer',

@@ -281,8 +281,8 @@ const MATCH: Case[] = [
     },
   ],
   [
-    // A rule naming the part that failed decides before a generic cause (the I/O error stays in the evidence).
-    'metadata.subtitle-download',
+    // The cause in the record (an I/O error) is tried before a rule that only names the part that failed.
+    'disk.io-error',
     'jellyfin/jf-10.7-subtitle-ioexception.log',
     {
       app: 'jellyfin',
