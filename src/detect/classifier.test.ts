@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { corpusCases, replayFile } from '../../test/corpus.ts';
 import { LEVEL_RANK, type LogRecord } from '../core/types.ts';
-import { Classifier, sameShape, shapeHash } from './classifier.ts';
+import { Classifier, sameShape, shapeHash, shapeOf } from './classifier.ts';
 import { RuleEngine } from './rule-engine.ts';
 import type { RuleDefinition } from './rules/types.ts';
 
@@ -130,7 +130,16 @@ describe('digit shapes', () => {
     assert.ok(!sameShape('retry 3 of 10', 'retry 3 of 13'), 'a 0 is kept');
     assert.ok(!sameShape('retry 3 of 10', 'retry 3 of 100'));
     assert.ok(!sameShape('abc', 'abd'));
-    assert.equal(shapeHash('item 123'), shapeHash('item 987'));
-    assert.notEqual(shapeHash('item 123'), shapeHash('item 103'));
+    assert.equal(shapeHash(shapeOf('item 123')), shapeHash(shapeOf('item 987')));
+    assert.notEqual(shapeHash(shapeOf('item 123')), shapeHash(shapeOf('item 103')));
+  });
+
+  test('whole-token hex ids with a digit fold too; words and names do not', () => {
+    assert.ok(sameShape('[Req#1bee] SLOW QUERY', '[Req#9c0f] SLOW QUERY'));
+    assert.ok(sameShape('thread 0x7f70a5bfe700 died', 'thread 0x7f70913fa700 died'));
+    assert.ok(!sameShape('codec dead1 failed', 'codec beef1 failed') === false, 'five hex with a digit is an id');
+    assert.ok(!sameShape('a face is here', 'a fade is here'), 'no digit: a word');
+    assert.ok(!sameShape('renderD128 busy', 'renderE128 busy'), 'inside a word: only digits fold');
+    assert.equal(shapeOf('Req#1bee x').length, 'Req#1bee x'.length);
   });
 });

@@ -3,8 +3,8 @@
  * (categorize.ts), its template and affected entities (template.ts) and the cluster — the issue — it belongs to
  * (clusters.ts). For WARN/ERROR records this is the costly part of detection, and it comes out the same for every
  * record of one digit shape (digits 1-9 written `1`) with the same app, level and logger and no exception: so
- * decisions are remembered per shape, found by a hash computed in one pass without allocating and confirmed by
- * comparing the messages under the same folding. A shape's entities sit at the same places in each of its messages
+ * decisions are remembered per shape (digits and whole-token hex ids folded, see `shapeOf`) — with the exception's
+ * type, message shape and stack head when there is one — found by a hash and confirmed by comparing the shapes. A shape's entities sit at the same places in each of its messages
  * (same length, same non-digit characters), so they are read from remembered spans without masking again.
  *
  * Reusing a decision is sound when nothing in it can tell messages of one shape apart: rules whose patterns name no
@@ -16,7 +16,7 @@ import { isBenign } from './benign.ts';
 import { categorize } from './categorize.ts';
 import { type Cluster, TemplateClusters } from './clusters.ts';
 import { RecentCache } from './recent-cache.ts';
-import { type CompiledRule, foldDigits, type RuleEngine } from './rule-engine.ts';
+import type { CompiledRule, RuleEngine } from './rule-engine.ts';
 import { type EntitySpan, entitySpans, maskMessage, normalizeLogger } from './template.ts';
 
 export interface Classification {
@@ -44,16 +44,22 @@ export interface ClassifierOptions {
 }
 
 interface Template {
-  readonly message: string;
+  /** The shape of the messages it stands for (`shapeOf`), as character codes. */
+  readonly codes: Uint16Array;
+  /** The exception's type, message shape and stack head ('' without one). */
+  readonly exKey: string;
   readonly app: string;
   readonly rank: number;
   readonly logger: string | undefined;
   readonly rule: CompiledRule | undefined;
   readonly category: string;
   readonly evidence: CategoryEvidence;
-  readonly cluster: Cluster;
+  /** The issue's cluster; undefined when the shape makes no issue. */
+  readonly cluster: Cluster | undefined;
   readonly spans: readonly EntitySpan[];
   readonly alerting: boolean;
+  /** The answer itself when the template has no entities to read (returned as is: no allocation per record). */
+  readonly plain: Classification | undefined;
   /** Where in its rule table the decision fell, and which rules to try again (see `RuleEngine.toRecheck`). */
   readonly index: number;
   readonly recheck: readonly number[];
@@ -74,7 +80,6 @@ const NO_ISSUE: Classification = Object.freeze({
 /** Shape hashes remembered, each with the few templates seen under it. */
 const HASHES_MAX = 4096;
 const PER_HASH_MAX = 4;
-const DIGIT_1 = 49;
 const DIGIT_9 = 57;
 const NO_ENTITIES: ReadonlyArray<readonly [EntityKind, string]> = Object.freeze([]);
 
@@ -96,21 +101,43 @@ export class Classifier {
       if (this.rules.find(rec, rank) === undefined) return NO_ISSUE;
       return this.fresh(rec, rank, false).c;
     }
-    if (rec.exception !== undefined || this.opts.remember === false) return this.fresh(rec, rank, false).c;
+    if (this.opts.remember === false) return this.fresh(rec, rank, false).c;
     const message = rec.message;
-    const hash = shapeHash(message);
+    // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
+    const len = foldInto(message);
+    // An exception decides too: its type, its message's shape and the head of its stack (where it was thrown).
+    const ex = rec.exception;
+    const exKey =
+      ex === undefined
+        ? ''
+        : `${ex.type}\u0001${shapeOf(ex.message.length > 400 ? ex.message.slice(0, 400) : ex.message)}\u0001${ex.stack ? shapeOf(ex.stack.slice(0, 600)) : ''}`;
+    const hash =
+      exKey === ''
+        ? hashBuf(len)
+        : shapeHash(`${String.fromCharCode(...BUF.subarray(0, Math.min(len, 2000)))}\u0002${exKey}`);
     const known = this.templates.get(hash);
     if (known) {
       for (const t of known) {
-        if (t.app !== rec.app || t.rank !== rank || t.logger !== rec.logger || !sameShape(t.message, message)) continue;
+        if (
+          t.app !== rec.app ||
+          t.rank !== rank ||
+          t.logger !== rec.logger ||
+          t.exKey !== exKey ||
+          !sameBuf(len, t.codes)
+        )
+          continue;
         if (this.rules.decidesAlike(rec, rank, t.index, t.recheck)) return fromTemplate(t, message);
       }
     }
+    const codes = BUF.slice(0, len);
     const { c, cacheable, spans, cluster } = this.fresh(rec, rank, true);
-    if (!cacheable || !cluster) return c;
+    // No issue is a decision too (a harmless WARN repeated all day): remembered like the others.
+    if (!cacheable) return c;
     const index = this.rules.lastIndex;
+    const shape = codesToString(codes);
     const t: Template = {
-      message,
+      codes,
+      exKey,
       app: rec.app,
       rank,
       logger: rec.logger,
@@ -120,8 +147,9 @@ export class Classifier {
       cluster,
       spans,
       alerting: c.alerting,
+      plain: c.entities.length === 0 ? { ...c, entities: NO_ENTITIES } : undefined,
       index,
-      recheck: this.rules.toRecheck(rec, rank, index, foldDigits(message.toLowerCase())),
+      recheck: this.rules.toRecheck(rec, rank, index, shape.toLowerCase()),
     };
     if (!known) this.templates.set(hash, [t]);
     else {
@@ -181,45 +209,109 @@ export class Classifier {
 }
 
 function fromTemplate(t: Template, message: string): Classification {
+  if (!t.cluster) return NO_ISSUE;
+  if (t.plain && t.plain.template === t.cluster.text) return t.plain;
   let entities = NO_ENTITIES;
   if (t.spans.length) {
     const out: Array<readonly [EntityKind, string]> = [];
     for (const [kind, a, b] of t.spans) out.push([kind, message.slice(a, b)]);
     entities = out;
   }
+  const cluster = t.cluster;
   return {
     rule: t.rule,
-    fp: t.cluster.fp,
+    fp: cluster.fp,
     category: t.category,
     evidence: t.evidence,
-    template: t.cluster.text,
+    template: cluster.text,
     entities,
     alerting: t.alerting,
   };
 }
 
-/** FNV-1a over the message with digits 1-9 folded to `1`: one pass, no allocation. */
-export function shapeHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= DIGIT_1 && c <= DIGIT_9) c = DIGIT_1;
-    h = Math.imul(h ^ c, 0x01000193);
+/**
+ * The message's shape: digits 1-9 written `1`, and whole-token hex ids that hold a digit (`Req#1bee`, `0x7f70a5bfe700`,
+ * `3b199c61…`) written `1` throughout, so request ids, thread ids and hashes do not make every line a new shape.
+ * Same length as the message: entities sit at the same places in every message of a shape.
+ */
+export function shapeOf(text: string): string {
+  return codesToString(BUF.subarray(0, foldInto(text)));
+}
+
+/** The reused buffer shapes are folded into (grown for longer messages). */
+let BUF = new Uint16Array(1024);
+
+function codesToString(codes: Uint16Array): string {
+  let out = '';
+  for (let i = 0; i < codes.length; i += 4096) out += String.fromCharCode(...codes.subarray(i, i + 4096));
+  return out;
+}
+
+/** Folds `text` into BUF (see `shapeOf`); returns its length. */
+function foldInto(text: string): number {
+  const n = text.length;
+  if (BUF.length < n) BUF = new Uint16Array(Math.max(n, BUF.length * 2));
+  const buf = BUF;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isHex(c)) {
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+      const after0x = prev === 120 /* x */ && i > 1 && text.charCodeAt(i - 2) === 48;
+      if (!isAlnum(prev) || after0x) {
+        // A whole-token hex run holding a digit (an id): written `1` throughout.
+        let j = i;
+        let digit = false;
+        while (j < n && isHex(text.charCodeAt(j))) {
+          if (text.charCodeAt(j) <= DIGIT_9) digit = true;
+          j++;
+        }
+        if (digit && j - i >= 4 && (j === n || !isAlnum(text.charCodeAt(j)))) {
+          for (let k = i; k < j; k++) buf[k] = DIGIT_1;
+          i = j;
+          continue;
+        }
+      }
+    }
+    buf[i] = c >= DIGIT_1 && c <= DIGIT_9 ? DIGIT_1 : c;
+    i++;
   }
+  return n;
+}
+
+/** FNV-1a over BUF[0, len). */
+function hashBuf(len: number): number {
+  let h = 0x811c9dc5;
+  const buf = BUF;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
   return h >>> 0;
 }
 
-/** The two texts are equal once digits 1-9 are folded to `1`. */
-export function sameShape(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  if (a === b) return true;
-  for (let i = 0; i < a.length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= DIGIT_1 && x <= DIGIT_9) x = DIGIT_1;
-    if (y >= DIGIT_1 && y <= DIGIT_9) y = DIGIT_1;
-    if (x !== y) return false;
-  }
+function sameBuf(len: number, codes: Uint16Array): boolean {
+  if (codes.length !== len) return false;
+  const buf = BUF;
+  for (let i = 0; i < len; i++) if (buf[i] !== codes[i]) return false;
   return true;
+}
+
+const DIGIT_1 = 49;
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/** FNV-1a over a shape (see `shapeOf`). */
+export function shapeHash(shape: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < shape.length; i++) h = Math.imul(h ^ shape.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The two texts have the same shape. */
+export function sameShape(a: string, b: string): boolean {
+  return a.length === b.length && (a === b || shapeOf(a) === shapeOf(b));
 }

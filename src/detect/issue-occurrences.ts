@@ -103,7 +103,6 @@ const MAX_ENTITY_LENGTH = 200;
 /** Counts one affected entity on `issue`, keeping the list most frequent first and at most `MAX_ENTITIES` long. */
 export function addEntity(issue: Issue, kind: EntityKind, raw: string): void {
   if (raw === '') return;
-  const value = redact(raw.length > MAX_ENTITY_LENGTH ? `${raw.slice(0, MAX_ENTITY_LENGTH)}…` : raw);
   if (!issue.entities) issue.entities = {};
   const entities = issue.entities;
   let list = entities[kind];
@@ -111,7 +110,11 @@ export function addEntity(issue: Issue, kind: EntityKind, raw: string): void {
     list = [];
     entities[kind] = list;
   }
-  let i = list.findIndex((e) => e.value === value);
+  // Most occurrences repeat a value already counted, stored as read (it held no secret): no redaction needed.
+  let i = -1;
+  for (let k = 0; k < list.length; k++) if ((list[k] as EntityCount).value === raw) i = k;
+  const value = i >= 0 ? raw : redact(raw.length > MAX_ENTITY_LENGTH ? `${raw.slice(0, MAX_ENTITY_LENGTH)}…` : raw);
+  if (i < 0) i = list.findIndex((e) => e.value === value);
   if (i >= 0) (list[i] as EntityCount).count++;
   else if (list.length < MAX_ENTITIES) {
     list.push({ value, count: 1 });

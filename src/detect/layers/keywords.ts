@@ -32,7 +32,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'database',
     pattern:
-      /(?<!(?:geolocation|geoip|geo ip|GeoLite2?|IP) )\bdatabase\b|\bsqlite\b|\bSQL (?:error|logic error)|\bdb (?:error|locked|corrupt)|malformed|constraint failed|UNIQUE constraint|FOREIGN KEY constraint|no such (?:table|column)|migration (?:failed|error)|failed to (?:begin|commit) transaction|transaction (?:failed|aborted)|deadlock|Datenbank|base de données|base de datos/i,
+      /(?<!(?:geolocation|geoip|geo ip|GeoLite2?|IP) )\bdatabase\b|\bsqlite\b|\bSQL (?:error|logic error)|\bdb (?:error|locked|corrupt)|malformed|constraint failed|UNIQUE constraint|FOREIGN KEY constraint|no such (?:table|column)|migration (?:failed|error)|\bslow (?:query|queries|sql)\b|failed to (?:begin|commit) transaction|transaction (?:failed|aborted)|deadlock|Datenbank|base de données|base de datos/i,
     category: 'database',
     strength: 'cause',
   },
