@@ -47,6 +47,8 @@ export interface ServiceOptions {
   defaultRoots?: LocationRoots;
   /** `null` disables the Supervisor lookup (tests); default: from `SUPERVISOR_TOKEN`. */
   supervisor?: null;
+  /** Where each configuration value came from (the panel's settings page); from `loadConfig`. */
+  origins?: Readonly<Record<string, string>>;
 }
 
 /** Everything `arrgus run` builds, in start order. */
@@ -142,6 +144,16 @@ export class Service {
       health: () => this.health(),
       pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines),
       mounts,
+      panel: {
+        config,
+        ...(opts.origins ? { origins: opts.origins } : {}),
+        issues: this.detector,
+        mutes: this.detector.mutes,
+        stats: this.stats,
+        sessions: this.sessions,
+        notify: this.notify,
+        subscribeRecords: (listener) => bus.on('record', 'web:panel:tail', listener),
+      },
     });
     this.web = new WebServer(this.ctx, app);
   }
@@ -236,7 +248,7 @@ function iso(t: number | null): string | null {
 
 /** `arrgus run`: start, then stop cleanly on SIGINT/SIGTERM. Resolves with the process exit code. */
 export async function startService(loaded: LoadedConfig): Promise<number> {
-  const service = new Service(loaded.config);
+  const service = new Service(loaded.config, loaded.origins ? { origins: loaded.origins } : {});
   const log = service.ctx.logger;
   log.info(`Configuration: ${loaded.layers.join(' + ')}.`);
   try {

@@ -1,0 +1,60 @@
+/** What the panel reads and acts on; main.ts hands over the real services, tests small fakes. */
+import type { Config } from '../../config/schema.ts';
+import type { IssueService, MuteService, StatsService } from '../../core/ports.ts';
+import type { AttemptLog, TargetHealth, TestResult } from '../../notify/delivery.ts';
+import type { SessionTracker } from '../../sessions/tracker.ts';
+
+export interface PanelNotify {
+  health(): TargetHealth[];
+  deliveryLog(target?: string, limit?: number): AttemptLog[];
+  test(name: string): Promise<TestResult | undefined>;
+  targetNames(): string[];
+}
+
+/** A stored log record as the log search and the live tail show it. */
+export interface PanelLogRecord {
+  id?: number | string;
+  time: number;
+  level: string;
+  app: string;
+  source: string;
+  message: string;
+  raw?: string;
+  /** The issue this record belongs to, when detection grouped it. */
+  issueId?: string;
+}
+
+export interface LogSearchQuery {
+  q?: string;
+  source?: string;
+  level?: string;
+  limit: number;
+  before?: number;
+}
+
+/** Full-text search over stored records (the store's query functions). Optional: without it the page says so. */
+export interface PanelLogs {
+  search(query: LogSearchQuery): PanelLogRecord[] | Promise<PanelLogRecord[]>;
+  /** Records just before and after one stored line of `file` (an issue sample's surrounding lines). */
+  around?(
+    file: string,
+    offset: number,
+    lines: number,
+  ): PanelLogRecord[] | undefined | Promise<PanelLogRecord[] | undefined>;
+}
+
+/** Where each configuration value came from: dotted key path → `file`, `add-on option` or `environment`. */
+export type ConfigOrigins = Readonly<Record<string, string>>;
+
+export interface PanelDeps {
+  config: Config;
+  origins?: ConfigOrigins;
+  issues: IssueService;
+  mutes: MuteService;
+  stats: StatsService;
+  sessions: Pick<SessionTracker, 'active' | 'history' | 'summary'>;
+  notify: PanelNotify;
+  logs?: PanelLogs;
+  /** Live records for the tail (the bus's `record` event); returns the unsubscribe function. */
+  subscribeRecords?(listener: (r: PanelLogRecord) => void): () => void;
+}
