@@ -32,6 +32,8 @@ import { loadInstanceId } from './store/instance-id.ts';
 import { Outbox } from './store/outbox.ts';
 import { StateStore } from './store/state.ts';
 import { apiRoutes } from './web/api/index.ts';
+import type { IssueRouteDeps } from './web/api/issues.ts';
+import type { StatsRouteDeps } from './web/api/stats.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
@@ -142,6 +144,32 @@ export class Service {
     const ingestion = this.ingestion;
     const history = this.history;
     const stats = this.stats;
+    // The JSON API's issue routes and the panel's issue pages share these functions.
+    const hourly: StatsRouteDeps['hourly'] = (q) => ingestion.records.counts.hourly(q);
+    const issueApi: IssueRouteDeps = {
+      issues: detector,
+      clock,
+      // The detector has no reopen of its own yet: mute then unmute lands on `open` from any status.
+      reopen: (id, at) => {
+        const issue = detector.get(id);
+        if (!issue || issue.status === 'open') return issue;
+        if (issue.status !== 'muted') detector.setIssueMuted(id, true, at);
+        return detector.setIssueMuted(id, false, at);
+      },
+      timeline: (id) => history.timeline(id),
+      context: (sample, before, after) => {
+        const around = ingestion.records.around(sample, before, after);
+        const line = (r: (typeof around.before)[number]) => ({
+          id: r.id,
+          time: new Date(r.time).toISOString(),
+          level: r.level,
+          source: r.source,
+          message: r.message,
+          raw: r.raw,
+        });
+        return { before: around.before.map(line), after: around.after.map(line) };
+      },
+    };
     const mounts: Array<{ path: string; app: Hono }> = [
       { path: '/', app: createNotifyRoutes(this.notify) },
       { path: '/', app: sessionRoutes({ tracker: this.sessions }) },
@@ -151,30 +179,7 @@ export class Service {
         app: apiRoutes({
           config,
           version: VERSION,
-          issues: {
-            issues: detector,
-            clock,
-            // The detector has no reopen of its own yet: mute then unmute lands on `open` from any status.
-            reopen: (id, at) => {
-              const issue = detector.get(id);
-              if (!issue || issue.status === 'open') return issue;
-              if (issue.status !== 'muted') detector.setIssueMuted(id, true, at);
-              return detector.setIssueMuted(id, false, at);
-            },
-            timeline: (id) => history.timeline(id),
-            context: (sample, before, after) => {
-              const around = ingestion.records.around(sample, before, after);
-              const line = (r: (typeof around.before)[number]) => ({
-                id: r.id,
-                time: new Date(r.time).toISOString(),
-                level: r.level,
-                source: r.source,
-                message: r.message,
-                raw: r.raw,
-              });
-              return { before: around.before.map(line), after: around.after.map(line) };
-            },
-          },
+          issues: issueApi,
           alerts: { alerts: (q) => history.alerts(q) },
           sources: {
             clock,
@@ -183,7 +188,7 @@ export class Service {
             offsets: (source) => new Map(ingestion.records.checkpoints(source).map((c) => [c.path, c.offset])),
             storedCounts: () => ingestion.records.counts.storedCounts(),
           },
-          stats: { clock, hourly: (q) => ingestion.records.counts.hourly(q) },
+          stats: { clock, hourly },
         }),
       },
     ];
@@ -199,6 +204,8 @@ export class Service {
         stats: this.stats,
         sessions: this.sessions,
         notify: this.notify,
+        issueApi,
+        hourly,
         subscribeRecords: (listener) => bus.on('record', 'web:panel:tail', listener),
       },
     });

@@ -3,6 +3,8 @@ import type { Config } from '../../config/schema.ts';
 import type { IssueService, MuteService, StatsService } from '../../core/ports.ts';
 import type { AttemptLog, TargetHealth, TestResult } from '../../notify/delivery.ts';
 import type { SessionTracker } from '../../sessions/tracker.ts';
+import type { IssueRouteDeps } from '../api/issues.ts';
+import type { StatsRouteDeps } from '../api/stats.ts';
 
 export interface PanelNotify {
   health(): TargetHealth[];
@@ -35,12 +37,6 @@ export interface LogSearchQuery {
 /** Full-text search over stored records (the store's query functions). Optional: without it the page says so. */
 export interface PanelLogs {
   search(query: LogSearchQuery): PanelLogRecord[] | Promise<PanelLogRecord[]>;
-  /** Records just before and after one stored line of `file` (an issue sample's surrounding lines). */
-  around?(
-    file: string,
-    offset: number,
-    lines: number,
-  ): PanelLogRecord[] | undefined | Promise<PanelLogRecord[] | undefined>;
 }
 
 /** Where each configuration value came from: dotted key path → `file`, `add-on option` or `environment`. */
@@ -55,6 +51,10 @@ export interface PanelDeps {
   sessions: Pick<SessionTracker, 'active' | 'history' | 'summary'>;
   notify: PanelNotify;
   logs?: PanelLogs;
+  /** The same in-process functions the JSON API's issue routes use: reopen, timeline, context lines, analysis. */
+  issueApi?: Pick<IssueRouteDeps, 'reopen' | 'timeline' | 'context' | 'analysis'>;
+  /** Stored record counts per hour, source and level (the API's `/api/stats`): the overview's 24 h chart. */
+  hourly?: StatsRouteDeps['hourly'];
   /** Live records for the tail (the bus's `record` event); returns the unsubscribe function. */
   subscribeRecords?(listener: (r: PanelLogRecord) => void): () => void;
 }

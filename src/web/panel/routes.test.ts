@@ -128,6 +128,27 @@ describe('panel pages', () => {
     assert.equal((await app.request('/logs?level=loud')).status, 400);
   });
 
+  test('an issue shows its samples with the stored lines around them, its timeline and impact parts', async () => {
+    const { app, detector } = panelFixture();
+    const id = detector.list({}).find((i) => i.title.includes('Transcoder'))?.id ?? '';
+    const body = await (await app.request(`/issues/${id}`)).text();
+    assert.match(
+      body,
+      /<span>line before &lt;i&gt;\n<\/span><span class="hit">Jan 02, 2026 11:00:00.000 \[0x1\] ERROR - Transcoder crashed/,
+    );
+    assert.match(body, /line after/);
+    assert.match(body, /<li>opened <span class="muted">by detect<\/span>/);
+    assert.match(body, /<th>severity<\/th>/);
+  });
+
+  test('the overview chart reads the stored hourly counts', async () => {
+    const { app } = panelFixture();
+    const body = await (await app.request('/')).text();
+    assert.match(body, /Stored records per hour · max 7/);
+    assert.match(body, /<title>12:00 UTC: 7 errors<\/title>/);
+    assert.match(body, /<title>11:00 UTC: 4 warnings<\/title>/);
+  });
+
   test('unknown issue and incident ids are HTML 404s', async () => {
     const { app } = panelFixture();
     assert.equal((await app.request('/issues/nope')).status, 404);
@@ -316,6 +337,9 @@ describe('panel actions', () => {
     assert.equal((await post(app, jar, `/issues/${id}/mute`, { _csrf: csrf })).status, 303);
     assert.equal(detector.get(id)?.status, 'muted');
     assert.equal((await post(app, jar, `/issues/${id}/unmute`, { _csrf: csrf })).status, 303);
+    assert.equal(detector.get(id)?.status, 'open');
+    await post(app, jar, `/issues/${id}/resolve`, { _csrf: csrf });
+    assert.equal((await post(app, jar, `/issues/${id}/reopen`, { _csrf: csrf })).status, 303);
     assert.equal(detector.get(id)?.status, 'open');
     assert.equal((await post(app, jar, '/issues/nope/resolve', { _csrf: csrf })).status, 404);
   });

@@ -184,6 +184,24 @@ export function panelFixture(config: ConfigInput = {}, opts: { issues?: number; 
     sessions,
     notify,
     ...(opts.logs ? { logs: memoryLogs(opts.logs) } : {}),
+    issueApi: {
+      reopen: (id, at) => {
+        if (detector.get(id)?.status !== 'muted') detector.setIssueMuted(id, true, at);
+        return detector.setIssueMuted(id, false, at);
+      },
+      timeline: (id) => (detector.get(id) ? [{ at: now - 3_600_000, kind: 'opened', by: 'detect' }] : []),
+      context: (sample) => ({
+        before: [
+          { id: 1, time: '', level: 'info', source: sample.source, message: 'line before <i>', raw: 'line before <i>' },
+        ],
+        after: [{ id: 3, time: '', level: 'info', source: sample.source, message: 'line after', raw: 'line after' }],
+      }),
+    },
+    hourly: ({ from, to }) =>
+      [
+        { hour: Math.floor(now / 3_600_000) * 3_600_000, source: 'sonarr', level: 'error', count: 7 },
+        { hour: Math.floor(now / 3_600_000) * 3_600_000 - 3_600_000, source: 'plex', level: 'warn', count: 4 },
+      ].filter((r) => r.hour >= from && r.hour < to),
     subscribeRecords: (l) => {
       tailListeners.add(l);
       return () => tailListeners.delete(l);

@@ -4,35 +4,39 @@
  * the log store has them), the other issues of its incident, and the actions.
  */
 
+import { redactDeep } from '../../../core/redact.ts';
 import type { Incident, Issue } from '../../../core/types.ts';
 import { IMPACT_WEIGHTS, impactParts } from '../../../detect/impact.ts';
 import { barChart, empty, meter, severityBadge, statusBadge } from '../components.ts';
-import type { PanelDeps, PanelLogRecord } from '../deps.ts';
+import type { PanelDeps } from '../deps.ts';
 import { ago, clip, type Html, href, html, isoTime, logText } from '../html.ts';
 import { actionButton, layout, type PageInfo } from '../layout.ts';
 
 const HOUR = 3_600_000;
 const CONTEXT_LINES = 5;
 
-export async function issuePage(p: PageInfo, d: PanelDeps, issue: Issue): Promise<Html> {
+export function issuePage(p: PageInfo, d: PanelDeps, issue: Issue): Html {
   const parts = impactParts(issue, p.now);
   const incident = d.issues.incidents().find((i) => i.issueIds.includes(issue.id));
   const path = `/issues/${encodeURIComponent(issue.id)}`;
 
   const samples: Html[] = [];
   for (const s of issue.samples) {
-    let around: PanelLogRecord[] | undefined;
-    if (d.logs?.around && s.file !== undefined && s.offset !== undefined) {
-      around = await d.logs.around(s.file, s.offset, CONTEXT_LINES);
-    }
+    // Lines around the sample from the log store (same source), when the store has them.
+    const around = d.issueApi?.context?.(s, CONTEXT_LINES, CONTEXT_LINES);
+    const lines = around
+      ? [
+          ...around.before.map((r) => html`<span>${logText(r.raw || r.message)}\n</span>`),
+          html`<span class="hit">${logText(s.raw || s.message)}\n</span>`,
+          ...around.after.map((r) => html`<span>${logText(r.raw || r.message)}\n</span>`),
+        ]
+      : [html`${logText(s.raw || s.message)}`];
     samples.push(
-      html`<li><div class="muted">${isoTime(s.time)} · ${s.source} · ${s.level}${s.file ? html` · ${s.file}` : ''}</div>${
-        around?.length
-          ? html`<pre class="log">${around.map((r) => html`<span class="${r.time === s.time && r.message === s.message ? 'hit' : ''}">${logText(r.raw ?? r.message)}\n</span>`)}</pre>`
-          : html`<pre class="log">${logText(s.raw || s.message)}</pre>`
-      }</li>`,
+      html`<li><div class="muted">${isoTime(s.time)} · ${s.source} · ${s.level}${s.file ? html` · ${s.file}` : ''}</div><pre class="log">${lines}</pre></li>`,
     );
   }
+  const timeline = d.issueApi?.timeline?.(issue.id) ?? [];
+  const analysis = d.issueApi?.analysis?.(issue.id);
 
   const entities = Object.entries(issue.entities ?? {}).filter(([, v]) => v?.length);
   const people: Array<[string, string[]]> = [
@@ -44,8 +48,9 @@ export async function issuePage(p: PageInfo, d: PanelDeps, issue: Issue): Promis
   const actions: Html[] = [];
   if (issue.status === 'open') actions.push(actionButton(p, `${path}/acknowledge`, 'Acknowledge'));
   if (issue.status !== 'resolved') actions.push(actionButton(p, `${path}/resolve`, 'Resolve'));
-  if (issue.status === 'muted') actions.push(actionButton(p, `${path}/unmute`, 'Reopen (unmute)'));
-  else actions.push(actionButton(p, `${path}/mute`, 'Mute issue'));
+  if (issue.status === 'muted') actions.push(actionButton(p, `${path}/unmute`, 'Unmute'));
+  else if (issue.status !== 'open' && d.issueApi) actions.push(actionButton(p, `${path}/reopen`, 'Reopen'));
+  if (issue.status !== 'muted') actions.push(actionButton(p, `${path}/mute`, 'Mute issue'));
   for (const s of issue.sources) {
     const muted = d.mutes.isMuted(s);
     actions.push(
@@ -82,6 +87,7 @@ ${issue.template ? html`<p>Template: <code>${logText(issue.template)}</code></p>
 <li>First seen ${isoTime(issue.firstSeen)}</li>
 <li>Status ${issue.status} since ${isoTime(issue.statusChangedAt)}</li>
 ${issue.resolvedAt ? html`<li>Resolved ${isoTime(issue.resolvedAt)}</li>` : ''}
+${timeline.slice(-50).map((e) => html`<li>${e.kind}${e.by ? html` <span class="muted">by ${e.by}</span>` : ''} ${isoTime(e.at)}</li>`)}
 <li>Last seen ${isoTime(issue.lastSeen)} (${ago(issue.lastSeen, p.now)})</li>
 </ul></div>
 <div><h2>Affected</h2>${
@@ -99,8 +105,17 @@ ${issue.resolvedAt ? html`<li>Resolved ${isoTime(issue.resolvedAt)}</li>` : ''}
     }</div></section>
 <section><h2>Samples</h2>${samples.length ? html`<ol class="samples">${samples}</ol>` : empty('No samples kept.')}
 <p><a href="${href(p.base, '/logs', { issue: issue.id, source: issue.sources[0] })}">Search the logs of ${issue.sources[0] ?? 'this source'}</a></p></section>
-${incident ? incidentSection(p, d, incident, issue.id) : ''}`,
+${incident ? incidentSection(p, d, incident, issue.id) : ''}
+${analysis === undefined || analysis === null ? '' : analysisSection(analysis)}`,
   );
+}
+
+/** The AI room's result: shown as text (its shape belongs to that room; the summary fields are read if present). */
+function analysisSection(a: unknown): Html {
+  const o = (typeof a === 'object' && a !== null ? a : { summary: String(a) }) as Record<string, unknown>;
+  const text = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const summary = text('summary') ?? text('rootCause') ?? text('text');
+  return html`<section><h2>Analysis</h2>${summary ? html`<p>${logText(summary)}</p>` : ''}<details><summary>Full result</summary><pre class="log">${logText(JSON.stringify(redactDeep(o), null, 2).slice(0, 20_000))}</pre></details></section>`;
 }
 
 function incidentSection(p: PageInfo, d: PanelDeps, incident: Incident, self: string): Html {

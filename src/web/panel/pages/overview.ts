@@ -34,6 +34,24 @@ export function last24h(
   return { errors, warnings, hours: Array.from({ length: 24 }, (_, k) => first + k) };
 }
 
+/** The same 24 hourly buckets from the log store's hourly counts (every stored error and warning, not only issues). */
+export function storedLast24h(
+  hourly: NonNullable<PanelDeps['hourly']>,
+  now: number,
+): { errors: number[]; warnings: number[]; hours: number[] } {
+  const nowHour = Math.floor(now / HOUR);
+  const first = nowHour - 23;
+  const errors = new Array<number>(24).fill(0);
+  const warnings = new Array<number>(24).fill(0);
+  for (const r of hourly({ from: first * HOUR, to: (nowHour + 1) * HOUR })) {
+    const k = Math.floor(r.hour / HOUR) - first;
+    if (k < 0 || k > 23) continue;
+    if (r.level === 'error' || r.level === 'fatal') errors[k] = (errors[k] ?? 0) + r.count;
+    else if (r.level === 'warn') warnings[k] = (warnings[k] ?? 0) + r.count;
+  }
+  return { errors, warnings, hours: Array.from({ length: 24 }, (_, k) => first + k) };
+}
+
 export function overviewPage(p: PageInfo, d: PanelDeps): Html {
   const now = p.now;
   const all = d.issues.list({});
@@ -49,7 +67,7 @@ export function overviewPage(p: PageInfo, d: PanelDeps): Html {
     return html`<tr><td><a href="${href(p.base, '/logs', { source: s.source })}">${s.source}</a></td><td>${appLabel(s.app)}</td><td>${ago(s.lastRecordAt, now)}</td><td class="num">${s.recordsPerMinute}</td><td class="num">${s.errors1h}</td><td class="num">${s.warnings1h}</td><td><a href="${href(p.base, '/issues', { source: s.source })}">${statusBadge(state)}</a> ${openN ? html`<span class="muted">${openN} open</span>` : ''}</td></tr>`;
   });
 
-  const chart = last24h(all, now);
+  const chart = d.hourly ? storedLast24h(d.hourly, now) : last24h(all, now);
   const labels = chart.hours.map((h) => `${new Date(h * HOUR).toISOString().slice(11, 16)} UTC`);
 
   const top = [...open].sort((a, b) => b.impact - a.impact).slice(0, 10);
@@ -81,7 +99,7 @@ export function overviewPage(p: PageInfo, d: PanelDeps): Html {
         { label: 'warnings', cls: 'warn', values: chart.warnings },
       ],
       labels,
-      'Issue records per hour',
+      d.hourly ? 'Stored records per hour' : 'Issue records per hour',
     )}</section>
 <section><h2>Open issues by impact</h2>${
       top.length
