@@ -93,13 +93,17 @@ export class Service {
     this.notify = new NotifyDispatcher({ ctx: this.ctx, mute: this.detector.mutes, outbox: new Outbox(this.db) });
     const detector = this.detector;
     const bus = this.ctx.bus;
+    const issueOfRecord = new WeakMap<LogRecord, string>();
     this.ingestion = new Ingestion(this.ctx, {
       db: this.db,
       process: (record: LogRecord) => {
         // Apps log URLs with tokens in clear (Plex `X-Plex-Token=`, Jellyfin `api_key=`): mask before anything keeps it.
         redactRecord(record);
-        detector.process(record);
-        bus.emit('record', record);
+        // Ingestion emits `record` on the bus itself once stats have counted it: emitting here too sent every record
+        // twice to every listener (found by the panel's live tail showing each line twice).
+        const issueId = detector.process(record);
+        // The live tail links a record to its issue; a WeakMap keeps the record type as it is and frees with it.
+        if (issueId !== undefined) issueOfRecord.set(record, issueId);
       },
       stats: this.stats,
       ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),
@@ -206,7 +210,11 @@ export class Service {
         notify: this.notify,
         issueApi,
         hourly,
-        subscribeRecords: (listener) => bus.on('record', 'web:panel:tail', listener),
+        subscribeRecords: (listener) =>
+          bus.on('record', 'web:panel:tail', (r) => {
+            const issueId = issueOfRecord.get(r);
+            listener(issueId === undefined ? r : { ...r, issueId });
+          }),
       },
     });
     this.web = new WebServer(this.ctx, app);

@@ -58,6 +58,16 @@ const STATUS_FILTER: Record<IssueQuery['status'], IssueStatus[] | undefined> = {
   all: undefined,
 };
 
+/** The same fields the API's `text` filter reads: title, template, category, first sample. */
+function matches(i: Issue, text: string): boolean {
+  return (
+    i.title.toLowerCase().includes(text) ||
+    (i.template?.toLowerCase().includes(text) ?? false) ||
+    i.category.toLowerCase().includes(text) ||
+    (i.samples[0]?.message.toLowerCase().includes(text) ?? false)
+  );
+}
+
 export function filterIssues(all: readonly Issue[], q: IssueQuery): Issue[] {
   const statuses = STATUS_FILTER[q.status];
   const text = q.q?.toLowerCase();
@@ -67,7 +77,7 @@ export function filterIssues(all: readonly Issue[], q: IssueQuery): Issue[] {
       (!q.source || i.sources.includes(q.source)) &&
       (!q.category || i.category === q.category) &&
       (!q.severity || i.severity === q.severity) &&
-      (!text || i.title.toLowerCase().includes(text) || (i.template?.toLowerCase().includes(text) ?? false)),
+      (!text || matches(i, text)),
   );
   const by: Record<IssueQuery['sort'], (a: Issue, b: Issue) => number> = {
     impact: (a, b) => b.impact - a.impact || b.lastSeen - a.lastSeen,
