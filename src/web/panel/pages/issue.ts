@@ -14,6 +14,7 @@ import { actionButton, layout, type PageInfo } from '../layout.ts';
 
 const HOUR = 3_600_000;
 const CONTEXT_LINES = 5;
+const WEEK_HOURS = 168;
 
 export function issuePage(p: PageInfo, d: PanelDeps, issue: Issue): Html {
   const parts = impactParts(issue, p.now);
@@ -63,9 +64,11 @@ export function issuePage(p: PageInfo, d: PanelDeps, issue: Issue): Html {
     );
   }
 
-  const labels = issue.histogram.map(
-    (_, i) => `${new Date((issue.histogramStart + i) * HOUR).toISOString().slice(0, 13)}:00 UTC`,
-  );
+  // The last 7 days ending this hour, whatever span the issue's own histogram covers.
+  const nowHour = Math.floor(p.now / HOUR);
+  const hours = Array.from({ length: WEEK_HOURS }, (_, k) => nowHour - WEEK_HOURS + 1 + k);
+  const values = hours.map((h) => issue.histogram[h - issue.histogramStart] ?? 0);
+  const labels = hours.map((h) => `${new Date(h * HOUR).toISOString().slice(0, 13)}:00 UTC`);
 
   return layout(
     p,
@@ -82,7 +85,7 @@ ${issue.template ? html`<p>Template: <code>${logText(issue.template)}</code></p>
       (k) =>
         html`<tr><th>${k}</th><td>${meter(parts[k], k)}</td><td class="num">${Math.round(parts[k] * 100)}% × ${IMPACT_WEIGHTS[k]}</td></tr>`,
     )}</table></div></section>
-<section><h2>Last 7 days</h2>${barChart([{ label: 'records', cls: issue.level === 'warn' ? 'warn' : 'err', values: issue.histogram }], labels, 'Records per hour')}</section>
+<section><h2>Last 7 days</h2>${barChart([{ label: 'records', cls: issue.level === 'warn' ? 'warn' : 'err', values }], labels, 'Records per hour')}</section>
 <section class="two"><div><h2>Timeline</h2><ul class="timeline">
 <li>First seen ${isoTime(issue.firstSeen)}</li>
 <li>Status ${issue.status} since ${isoTime(issue.statusChangedAt)}</li>
