@@ -27,6 +27,17 @@ function startTail(root) {
   const shown = (text) => !filter.value || text.toLowerCase().includes(filter.value.toLowerCase());
   const marked = (text) => highlight.value && text.toLowerCase().includes(highlight.value.toLowerCase());
 
+  // Reads both the panel's stream and the API's `/api/logs/stream` shape (`raw`, `issue`, ISO time).
+  function normal(rec) {
+    return {
+      time: rec.time,
+      level: rec.level,
+      source: rec.source,
+      text: rec.text ?? rec.raw ?? rec.message ?? '',
+      issueId: rec.issueId ?? rec.issue ?? null,
+    };
+  }
+
   function render(rec) {
     const li = document.createElement('li');
     li.className = `lv-${/^[a-z]+$/.test(rec.level) ? rec.level : 'info'}`;
@@ -72,12 +83,14 @@ function startTail(root) {
   });
 
   const es = new EventSource(root.dataset.stream);
-  es.addEventListener('ready', () => {
+  const ready = () => {
     root.dataset.ready = 'true';
     status();
-  });
+  };
+  es.addEventListener('ready', ready);
+  es.addEventListener('open', ready);
   es.addEventListener('record', (ev) => {
-    const rec = JSON.parse(ev.data);
+    const rec = normal(JSON.parse(ev.data));
     if (paused) {
       held.push(rec);
       if (held.length > MAX_LINES) held.shift();
