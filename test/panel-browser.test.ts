@@ -173,6 +173,18 @@ describe('the panel in a real browser', { skip: chromiumSkip }, () => {
     });
   }
 
+  test("follows the user's light or dark preference", async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${proxy.url}/`);
+      const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+      assert.equal(bg, colorScheme === 'dark' ? 'rgb(17, 20, 24)' : 'rgb(246, 247, 249)');
+      await page.screenshot({ path: join(SHOTS, `ingress-desktop-overview-${colorScheme}.png`), fullPage: true });
+      await context.close();
+    }
+  });
+
   test('the login page looks right', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();

@@ -277,6 +277,15 @@ describe('panel: login, session cookie and CSRF outside ingress', () => {
     // The panel's scripts may read the API with the session; without it the bearer token is still required.
     assert.equal((await get(app, jar, '/api/sessions')).status, 200);
     assert.equal((await app.request('/api/sessions')).status, 401);
+    // API writes with the session need the CSRF token in a header.
+    const write = (headers: Record<string, string>) =>
+      app.request('/api/ingest?app=sonarr&source=sonarr', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: jar.header(), ...headers },
+        body: '["2026-01-02 12:00:00.0|Error|X|boom"]',
+      });
+    assert.equal((await write({})).status, 403);
+    assert.equal((await write({ 'x-csrf-token': jar.get('arrgus_csrf') ?? '' })).status, 202);
 
     const out = await post(app, jar, '/logout', { _csrf: csrf });
     assert.equal(out.status, 303);
