@@ -29,10 +29,13 @@ import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
 import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
+import { QueryError } from './store/log-reader.ts';
 import { Outbox } from './store/outbox.ts';
 import { StateStore } from './store/state.ts';
 import { apiRoutes } from './web/api/index.ts';
 import type { IssueRouteDeps } from './web/api/issues.ts';
+import { LiveTail } from './web/api/log-tail.ts';
+import type { LogRouteDeps } from './web/api/logs.ts';
 import type { StatsRouteDeps } from './web/api/stats.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
@@ -93,17 +96,13 @@ export class Service {
     this.notify = new NotifyDispatcher({ ctx: this.ctx, mute: this.detector.mutes, outbox: new Outbox(this.db) });
     const detector = this.detector;
     const bus = this.ctx.bus;
-    const issueOfRecord = new WeakMap<LogRecord, string>();
     this.ingestion = new Ingestion(this.ctx, {
       db: this.db,
       process: (record: LogRecord) => {
         // Apps log URLs with tokens in clear (Plex `X-Plex-Token=`, Jellyfin `api_key=`): mask before anything keeps it.
         redactRecord(record);
-        // Ingestion emits `record` on the bus itself once stats have counted it: emitting here too sent every record
-        // twice to every listener (found by the panel's live tail showing each line twice).
-        const issueId = detector.process(record);
-        // The live tail links a record to its issue; a WeakMap keeps the record type as it is and frees with it.
-        if (issueId !== undefined) issueOfRecord.set(record, issueId);
+        // Ingestion puts the record on the bus; the issue id goes into the store with the line.
+        return detector.process(record);
       },
       stats: this.stats,
       ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),
@@ -148,8 +147,12 @@ export class Service {
     const ingestion = this.ingestion;
     const history = this.history;
     const stats = this.stats;
-    // The JSON API's issue routes and the panel's issue pages share these functions.
+    // The JSON API's routes and the panel's pages share these in-process functions.
     const hourly: StatsRouteDeps['hourly'] = (q) => ingestion.records.counts.hourly(q);
+    const logSearch: Pick<LogRouteDeps, 'search' | 'isQueryError'> = {
+      search: (q) => ingestion.records.logs.search(q),
+      isQueryError: (err) => err instanceof QueryError,
+    };
     const issueApi: IssueRouteDeps = {
       issues: detector,
       clock,
@@ -161,8 +164,8 @@ export class Service {
         return detector.setIssueMuted(id, false, at);
       },
       timeline: (id) => history.timeline(id),
-      context: (sample, before, after) => {
-        const around = ingestion.records.around(sample, before, after);
+      context: (id, sample, before, after) => {
+        const around = ingestion.records.around({ ...sample, issue: id }, before, after);
         const line = (r: (typeof around.before)[number]) => ({
           id: r.id,
           time: new Date(r.time).toISOString(),
@@ -191,8 +194,17 @@ export class Service {
             followed: () => ingestion.followed(),
             offsets: (source) => new Map(ingestion.records.checkpoints(source).map((c) => [c.path, c.offset])),
             storedCounts: () => ingestion.records.counts.storedCounts(),
+            droppedCounts: () => ingestion.writer.dropped(),
           },
-          stats: { clock, hourly },
+          stats: {
+            clock,
+            hourly,
+            totals: () => ({ stored: ingestion.records.count(), dropped: ingestion.writer.droppedTotal }),
+          },
+          logs: {
+            ...logSearch,
+            tail: new LiveTail(this.ctx.bus),
+          },
         }),
       },
     ];
@@ -210,11 +222,7 @@ export class Service {
         notify: this.notify,
         issueApi,
         hourly,
-        subscribeRecords: (listener) =>
-          bus.on('record', 'web:panel:tail', (r) => {
-            const issueId = issueOfRecord.get(r);
-            listener(issueId === undefined ? r : { ...r, issueId });
-          }),
+        logs: logSearch,
       },
     });
     this.web = new WebServer(this.ctx, app);

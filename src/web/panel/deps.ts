@@ -4,6 +4,7 @@ import type { IssueService, MuteService, StatsService } from '../../core/ports.t
 import type { AttemptLog, TargetHealth, TestResult } from '../../notify/delivery.ts';
 import type { SessionTracker } from '../../sessions/tracker.ts';
 import type { IssueRouteDeps } from '../api/issues.ts';
+import type { LogRouteDeps } from '../api/logs.ts';
 import type { StatsRouteDeps } from '../api/stats.ts';
 
 export interface PanelNotify {
@@ -11,32 +12,6 @@ export interface PanelNotify {
   deliveryLog(target?: string, limit?: number): AttemptLog[];
   test(name: string): Promise<TestResult | undefined>;
   targetNames(): string[];
-}
-
-/** A stored log record as the log search and the live tail show it. */
-export interface PanelLogRecord {
-  id?: number | string;
-  time: number;
-  level: string;
-  app: string;
-  source: string;
-  message: string;
-  raw?: string;
-  /** The issue this record belongs to, when detection grouped it. */
-  issueId?: string;
-}
-
-export interface LogSearchQuery {
-  q?: string;
-  source?: string;
-  level?: string;
-  limit: number;
-  before?: number;
-}
-
-/** Full-text search over stored records (the store's query functions). Optional: without it the page says so. */
-export interface PanelLogs {
-  search(query: LogSearchQuery): PanelLogRecord[] | Promise<PanelLogRecord[]>;
 }
 
 /** Where each configuration value came from: dotted key path → `file`, `add-on option` or `environment`. */
@@ -50,11 +25,10 @@ export interface PanelDeps {
   stats: StatsService;
   sessions: Pick<SessionTracker, 'active' | 'history' | 'summary'>;
   notify: PanelNotify;
-  logs?: PanelLogs;
+  /** The log store's search (the same function `/api/logs` calls); the live tail is the API's `/api/logs/stream`. */
+  logs?: Pick<LogRouteDeps, 'search' | 'isQueryError'>;
   /** The same in-process functions the JSON API's issue routes use: reopen, timeline, context lines, analysis. */
   issueApi?: Pick<IssueRouteDeps, 'reopen' | 'timeline' | 'context' | 'analysis'>;
   /** Stored record counts per hour, source and level (the API's `/api/stats`): the overview's 24 h chart. */
   hourly?: StatsRouteDeps['hourly'];
-  /** Live records for the tail (the bus's `record` event); returns the unsubscribe function. */
-  subscribeRecords?(listener: (r: PanelLogRecord) => void): () => void;
 }

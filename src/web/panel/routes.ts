@@ -35,7 +35,6 @@ import { overviewPage } from './pages/overview.ts';
 import { sessionsPage } from './pages/sessions.ts';
 import { settingsPage } from './pages/settings.ts';
 import { securityHeaders } from './security.ts';
-import { tailStream } from './stream.ts';
 
 /** Largest form body a panel action accepts (a CSRF token and a few fields). */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -127,13 +126,6 @@ export function createPanel(ctx: CoreContext, d: PanelDeps, sessions: PanelSessi
     return incidentPage(p, d, incident);
   });
   page('/logs', (c, p) => logsPage(p, d, parseLogQuery(c.req.query())));
-  page('/logs/stream', (c) => {
-    const q = parseLogQuery(c.req.query());
-    return tailStream(c, d, {
-      ...(q.source ? { source: q.source } : {}),
-      ...(q.level ? { level: q.level } : {}),
-    });
-  });
   page('/sessions', (_c, p) => sessionsPage(p, d));
   page('/notifications', (_c, p) => notificationsPage(p, d));
   page('/settings', (_c, p) => settingsPage(p, d));

@@ -11,9 +11,10 @@ import type { AttemptLog, TargetHealth, TestResult } from '../../notify/delivery
 import { SessionTracker } from '../../sessions/tracker.ts';
 import type { SessionSnapshot } from '../../sessions/types.ts';
 import { SourceStatsTracker } from '../../sources/source-stats.ts';
+import type { StoredLogLine } from '../api/logs.ts';
 import { createWebApp } from '../app.ts';
 import { sessionRoutes } from '../session-routes.ts';
-import type { PanelDeps, PanelLogRecord, PanelLogs } from './deps.ts';
+import type { PanelDeps } from './deps.ts';
 
 /** A log line that would run script, load a javascript: URL or colour the terminal if rendered as markup. */
 export const XSS_LINE =
@@ -92,21 +93,40 @@ export class FakeNotify {
   }
 }
 
-/** Search over an in-memory list: what the log store's query functions answer, for pages that need one. */
-export function memoryLogs(records: PanelLogRecord[]): PanelLogs {
+/** Search over an in-memory list: what the log store's search answers, for pages that need one. */
+export function memoryLogs(
+  lines: Array<Partial<StoredLogLine> & { id: number; message: string }>,
+): NonNullable<PanelDeps['logs']> {
+  const full: StoredLogLine[] = lines.map((l) => ({
+    time: 0,
+    level: 'info',
+    source: 'sonarr',
+    app: 'sonarr',
+    logger: null,
+    raw: l.message,
+    issue: null,
+    exception: null,
+    ...l,
+  }));
   return {
-    search: (q) =>
-      records
+    search: (q) => {
+      if (q.text?.includes('"') && (q.text.match(/"/g)?.length ?? 0) % 2) throw new QueryError('unterminated string');
+      return full
         .filter(
           (r) =>
-            (!q.q || (r.raw ?? r.message).toLowerCase().includes(q.q.toLowerCase())) &&
-            (!q.source || r.source === q.source) &&
-            (q.before === undefined || r.time < q.before),
+            (!q.text || r.raw.toLowerCase().includes(q.text.toLowerCase())) &&
+            (!q.sources?.length || q.sources.includes(r.source)) &&
+            (!q.levels?.length || q.levels.includes(r.level)) &&
+            (q.before === undefined || r.id < q.before),
         )
-        .sort((a, b) => b.time - a.time)
-        .slice(0, q.limit),
+        .sort((a, b) => b.id - a.id)
+        .slice(0, q.limit);
+    },
+    isQueryError: (err) => err instanceof QueryError,
   };
 }
+
+class QueryError extends Error {}
 
 export const TRANSCODE: SessionSnapshot = {
   id: 'player-1/item-9',
@@ -133,7 +153,10 @@ export const TRANSCODE: SessionSnapshot = {
   },
 };
 
-export function panelFixture(config: ConfigInput = {}, opts: { issues?: number; logs?: PanelLogRecord[] } = {}) {
+export function panelFixture(
+  config: ConfigInput = {},
+  opts: { issues?: number; logs?: Parameters<typeof memoryLogs>[0] } = {},
+) {
   const { ctx, clock, logs } = testContext({
     sources: [
       { name: 'sonarr', app: 'sonarr', path: '/tmp/none-sonarr.txt' },
@@ -148,12 +171,10 @@ export function panelFixture(config: ConfigInput = {}, opts: { issues?: number; 
   stats.register('plex', 'plex');
   const sessions = new SessionTracker({ clock, logger: ctx.logger });
   const notify = new FakeNotify(() => clock.now());
-  const tailListeners = new Set<(r: PanelLogRecord) => void>();
   const now = clock.now();
   const feed = (r: LogRecord) => {
     stats.record(r);
     detector.process(r);
-    for (const l of tailListeners) l(r);
   };
   feed(record({ message: XSS_LINE }, now - 3_600_000));
   feed(record({ message: XSS_LINE }, now - 1_800_000));
@@ -190,7 +211,7 @@ export function panelFixture(config: ConfigInput = {}, opts: { issues?: number; 
         return detector.setIssueMuted(id, false, at);
       },
       timeline: (id) => (detector.get(id) ? [{ at: now - 3_600_000, kind: 'opened', by: 'detect' }] : []),
-      context: (sample) => ({
+      context: (_id, sample) => ({
         before: [
           { id: 1, time: '', level: 'info', source: sample.source, message: 'line before <i>', raw: 'line before <i>' },
         ],
@@ -202,10 +223,6 @@ export function panelFixture(config: ConfigInput = {}, opts: { issues?: number; 
         { hour: Math.floor(now / 3_600_000) * 3_600_000, source: 'sonarr', level: 'error', count: 7 },
         { hour: Math.floor(now / 3_600_000) * 3_600_000 - 3_600_000, source: 'plex', level: 'warn', count: 4 },
       ].filter((r) => r.hour >= from && r.hour < to),
-    subscribeRecords: (l) => {
-      tailListeners.add(l);
-      return () => tailListeners.delete(l);
-    },
   };
   const app = createWebApp(ctx, {
     health: () => ({ status: 'ok', version: ctx.version, uptimeSeconds: 1 }),
@@ -213,5 +230,5 @@ export function panelFixture(config: ConfigInput = {}, opts: { issues?: number; 
     mounts: [{ path: '/', app: sessionRoutes({ tracker: sessions }) }],
     panel: deps,
   });
-  return { ctx, clock, logs, detector, stats, sessions, notify, deps, app, feed, tailListeners };
+  return { ctx, clock, logs, detector, stats, sessions, notify, deps, app, feed };
 }

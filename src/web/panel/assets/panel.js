@@ -12,6 +12,8 @@ function localiseTimes() {
 }
 
 const MAX_LINES = 1000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal escape sequences is the point.
+const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])/g;
 
 function startTail(root) {
   const list = root.querySelector('#tail-lines');
@@ -33,7 +35,8 @@ function startTail(root) {
       time: rec.time,
       level: rec.level,
       source: rec.source,
-      text: rec.text ?? rec.raw ?? rec.message ?? '',
+      // ANSI colour codes stay out of the page (the text is inserted as text either way).
+      text: String(rec.text ?? rec.raw ?? rec.message ?? '').replace(ANSI, ''),
       issueId: rec.issueId ?? rec.issue ?? null,
     };
   }

@@ -24,7 +24,7 @@ export function issuePage(p: PageInfo, d: PanelDeps, issue: Issue): Html {
   const samples: Html[] = [];
   for (const s of issue.samples) {
     // Lines around the sample from the log store (same source), when the store has them.
-    const around = d.issueApi?.context?.(s, CONTEXT_LINES, CONTEXT_LINES);
+    const around = d.issueApi?.context?.(issue.id, s, CONTEXT_LINES, CONTEXT_LINES);
     const lines = around
       ? [
           ...around.before.map((r) => html`<span>${logText(r.raw || r.message)}\n</span>`),
