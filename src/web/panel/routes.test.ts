@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildContent, fromIncidentEvent, fromIssueEvent } from '../../notify/content.ts';
 import { localPath } from './routes.ts';
 import { panelFixture, XSS_LINE } from './testing.ts';
 
@@ -147,6 +148,35 @@ describe('panel pages', () => {
     assert.match(body, /Stored records per hour · max 7/);
     assert.match(body, /<title>12:00 UTC: 7 errors<\/title>/);
     assert.match(body, /<title>11:00 UTC: 4 warnings<\/title>/);
+  });
+
+  test('links in notifications open the issue or incident page', async () => {
+    const { app, detector, clock } = panelFixture();
+    const issue = detector.list({})[0];
+    assert.ok(issue);
+    const ev = fromIssueEvent({ kind: 'opened', issue, at: clock.now() });
+    assert.ok(ev);
+    const link = new URL(buildContent(ev, 'http://arrgus.lan:8099').link ?? '');
+    assert.equal(link.pathname, `/issues/${issue.id}`);
+    assert.equal((await app.request(link.pathname)).status, 200);
+    const incident = {
+      id: 'inc-1',
+      title: 'x',
+      severity: 'high' as const,
+      status: 'open' as const,
+      issueIds: [issue.id],
+      sources: issue.sources,
+      startedAt: 0,
+      lastSeen: 0,
+    };
+    const inc = fromIncidentEvent({ kind: 'opened', incident, at: clock.now() });
+    assert.ok(inc);
+    assert.match(new URL(buildContent(inc, 'http://arrgus.lan:8099').link ?? '').pathname, /^\/incidents\/inc-1$/);
+    const real = detector.incidents()[0];
+    assert.ok(real, 'the fixture has an incident');
+    const page = await (await app.request(`/incidents/${real.id}`)).text();
+    assert.match(page, /database is locked|Database/i);
+    assert.match(page, /Import failed|import/i);
   });
 
   test('unknown issue and incident ids are HTML 404s', async () => {

@@ -178,6 +178,18 @@ export function panelFixture(
   };
   feed(record({ message: XSS_LINE }, now - 3_600_000));
   feed(record({ message: XSS_LINE }, now - 1_800_000));
+  // Starts close to the first Sonarr issue on another source: the two make an incident.
+  feed(
+    record(
+      {
+        message: 'Failed to begin transaction: database is locked',
+        app: 'plex',
+        source: 'plex',
+        raw: 'Jan 02, 2026 11:00:30.000 [0x1] ERROR - Failed to begin transaction: database is locked',
+      },
+      now - 3_570_000,
+    ),
+  );
   feed(
     record(
       {
