@@ -26,8 +26,8 @@ export interface ReplayOptions {
   limits?: AssemblerLimits;
   /** Extra per-record work (detection); returns extra fields to print on the record line. */
   onRecord?: (record: LogRecord) => Record<string, unknown> | undefined;
-  /** Extra lines printed before the summary, and counts merged into it. */
-  finish?: () => { lines: Record<string, unknown>[]; counts: Record<string, number> };
+  /** Extra lines printed before the summary (`lines` as NDJSON, `text` in the summary format), and counts merged into it. */
+  finish?: () => { lines: Record<string, unknown>[]; counts: Record<string, number>; text?: string[] };
   /** Reference time for records without a date (default: now). */
   now?: () => number;
 }
@@ -112,6 +112,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
 
   const extra = opts.finish?.();
   if (extra && opts.format === 'ndjson') for (const l of extra.lines) out.write(JSON.stringify(l));
+  if (extra?.text && opts.format === 'summary') for (const t of extra.text) out.write(t);
   const seconds = (performance.now() - started) / 1000;
   const summary: ReplaySummary = {
     type: 'summary',

@@ -1,93 +1,125 @@
 /**
- * Classification: which rule a record matches (or none) and which issue it belongs to (its fingerprint). This is the
- * costly part of detection for WARN/ERROR records (the record meets most of the rule library), and it comes out the
- * same for every record of one template: messages of a template differ mostly in their numbers. So decisions are
- * remembered per template: app, level, logger and the message's digit shape (digits 1-9 written `1`), for records
- * without an exception. A template is found by a hash of the shape computed in one pass without allocating, and
- * confirmed by comparing the messages under the same folding.
+ * Classification of one record: the rule it matches (rule-engine.ts), its category with the evidence
+ * (categorize.ts), its template and affected entities (template.ts) and the cluster — the issue — it belongs to
+ * (clusters.ts). For WARN/ERROR records this is the costly part of detection, and it comes out the same for every
+ * record of one digit shape (digits 1-9 written `1`) with the same app, level and logger and no exception: so
+ * decisions are remembered per shape, found by a hash computed in one pass without allocating and confirmed by
+ * comparing the messages under the same folding. A shape's entities sit at the same places in each of its messages
+ * (same length, same non-digit characters), so they are read from remembered spans without masking again.
  *
  * Reusing a decision is sound when nothing in it can tell messages of one shape apart: rules whose patterns name no
- * digit decide alike for them (rule-table.ts); the few that do are tried again, unless no message of the shape could
- * pass their gate; and the fingerprint must not have kept a digit 1-9 (fingerprint.ts), else nothing is remembered.
+ * digit decide alike for them (rule-table.ts), the few that do are tried again; a category read from a number (an
+ * HTTP status, an errno) is never remembered; and the template must not have kept a digit.
  */
-import { LEVEL_RANK, type LogRecord } from '../core/types.ts';
-import { fingerprintEntry, ruleFingerprint } from './fingerprint.ts';
+import { type CategoryEvidence, type EntityKind, LEVEL_RANK, type LogRecord } from '../core/types.ts';
+import { isBenign } from './benign.ts';
+import { categorize } from './categorize.ts';
+import { type Cluster, TemplateClusters } from './clusters.ts';
 import { RecentCache } from './recent-cache.ts';
 import { type CompiledRule, foldDigits, type RuleEngine } from './rule-engine.ts';
+import { type EntitySpan, entitySpans, maskMessage, normalizeLogger } from './template.ts';
 
 export interface Classification {
-  /** The rule that matched, or undefined (an uncategorized issue). */
+  /** The rule that decided the category, or undefined. */
   readonly rule: CompiledRule | undefined;
   /** The issue's fingerprint; undefined when the record makes no issue. */
   readonly fp: string | undefined;
+  readonly category: string;
+  readonly evidence: CategoryEvidence;
+  /** The cluster's template (it may widen as more messages join). */
+  readonly template: string;
+  /** The record's affected entities (kind, value). */
+  readonly entities: ReadonlyArray<readonly [EntityKind, string]>;
+  /** A rule matched, or the record is an ERROR: it counts towards alerts (a WARN no rule names never alerts alone). */
+  readonly alerting: boolean;
 }
 
-interface Template extends Classification {
-  /** A message of the template (compared under digit folding). */
+export interface ClassifierOptions {
+  /** WARN records no rule names, that a layer categorises, make (low, non-alerting) issues. */
+  unmatchedWarnings: boolean;
+  /** WARN records nothing categorises make issues too. */
+  uncategorizedWarnings: boolean;
+  /** Remember decisions per digit shape (default true; false classifies every record from scratch: the reference). */
+  remember?: boolean;
+}
+
+interface Template {
   readonly message: string;
   readonly app: string;
   readonly rank: number;
   readonly logger: string | undefined;
+  readonly rule: CompiledRule | undefined;
+  readonly category: string;
+  readonly evidence: CategoryEvidence;
+  readonly cluster: Cluster;
+  readonly spans: readonly EntitySpan[];
+  readonly alerting: boolean;
   /** Where in its rule table the decision fell, and which rules to try again (see `RuleEngine.toRecheck`). */
   readonly index: number;
   readonly recheck: readonly number[];
 }
 
 const WARN_RANK = LEVEL_RANK.warn;
-const NO_ISSUE: Classification = Object.freeze({ rule: undefined, fp: undefined });
 const ERROR_RANK = LEVEL_RANK.error;
+const NONE: CategoryEvidence = Object.freeze({ layer: 'none', detail: '' }) as CategoryEvidence;
+const NO_ISSUE: Classification = Object.freeze({
+  rule: undefined,
+  fp: undefined,
+  category: 'uncategorized',
+  evidence: NONE,
+  template: '',
+  entities: [],
+  alerting: false,
+});
 /** Shape hashes remembered, each with the few templates seen under it. */
 const HASHES_MAX = 4096;
 const PER_HASH_MAX = 4;
 const DIGIT_1 = 49;
 const DIGIT_9 = 57;
+const NO_ENTITIES: ReadonlyArray<readonly [EntityKind, string]> = Object.freeze([]);
 
 export class Classifier {
   private readonly rules: RuleEngine;
-  private readonly unmatchedWarnings: boolean;
+  private readonly opts: ClassifierOptions;
+  readonly clusters = new TemplateClusters();
   private readonly templates = new RecentCache<Template[], number>(HASHES_MAX);
-  /** Returned for what is not remembered: `classify` is synchronous and its result is read at once. */
-  private readonly scratch: { rule: CompiledRule | undefined; fp: string | undefined } = {
-    rule: undefined,
-    fp: undefined,
-  };
-  /** The last `fresh` fingerprint holds for the record's whole digit shape. */
-  private shaped = false;
 
-  constructor(rules: RuleEngine, unmatchedWarnings: boolean) {
+  constructor(rules: RuleEngine, opts: ClassifierOptions) {
     this.rules = rules;
-    this.unmatchedWarnings = unmatchedWarnings;
+    this.opts = opts;
   }
 
-  /** The rule and fingerprint of `rec` (level rank `rank`); valid until the next call. */
+  /** The rule, category, template and fingerprint of `rec` (level rank `rank`). */
   classify(rec: LogRecord, rank: number): Classification {
     if (rank < WARN_RANK) {
-      // Only a few app-specific rules look below WARN, and they rarely match: nothing to remember, and the common
-      // answer (no rule, no issue) takes one call.
-      const rule = this.rules.find(rec, rank);
-      if (rule === undefined) return NO_ISSUE;
-      return this.fresh(rec, rank);
+      // Only user rules look below WARN (the built-in library never makes issues of DEBUG/INFO records).
+      if (this.rules.find(rec, rank) === undefined) return NO_ISSUE;
+      return this.fresh(rec, rank, false).c;
     }
-    if (rec.exception !== undefined) return this.fresh(rec, rank);
+    if (rec.exception !== undefined || this.opts.remember === false) return this.fresh(rec, rank, false).c;
     const message = rec.message;
     const hash = shapeHash(message);
     const known = this.templates.get(hash);
     if (known) {
       for (const t of known) {
         if (t.app !== rec.app || t.rank !== rank || t.logger !== rec.logger || !sameShape(t.message, message)) continue;
-        if (this.rules.decidesAlike(rec, rank, t.index, t.recheck)) return t;
+        if (this.rules.decidesAlike(rec, rank, t.index, t.recheck)) return fromTemplate(t, message);
       }
     }
-    const c = this.fresh(rec, rank);
-    if (!this.shaped) return c;
+    const { c, cacheable, spans, cluster } = this.fresh(rec, rank, true);
+    if (!cacheable || !cluster) return c;
     const index = this.rules.lastIndex;
     const t: Template = {
-      rule: c.rule,
-      fp: c.fp,
       message,
       app: rec.app,
       rank,
       logger: rec.logger,
+      rule: c.rule,
+      category: c.category,
+      evidence: c.evidence,
+      cluster,
+      spans,
+      alerting: c.alerting,
       index,
       recheck: this.rules.toRecheck(rec, rank, index, foldDigits(message.toLowerCase())),
     };
@@ -96,28 +128,74 @@ export class Classifier {
       if (known.length >= PER_HASH_MAX) known.shift();
       known.push(t);
     }
-    return t;
+    return c;
   }
 
-  private fresh(rec: LogRecord, rank: number): Classification {
-    const out = this.scratch;
-    const rule = this.rules.find(rec, rank);
-    out.rule = rule;
-    this.shaped = true;
-    if (rule?.group === 'rule') out.fp = ruleFingerprint(rec.app, rule.id);
-    else if (rule || rank >= ERROR_RANK || (rank === WARN_RANK && this.unmatchedWarnings)) {
-      const e = fingerprintEntry({
-        app: rec.app,
-        logger: rec.logger,
-        exceptionType: rec.exception?.type,
-        message: rec.message,
-        ruleId: rule?.id,
-      });
-      out.fp = e.fp;
-      this.shaped = e.shaped;
-    } else out.fp = undefined;
-    return out;
+  private fresh(
+    rec: LogRecord,
+    rank: number,
+    wantSpans: boolean,
+  ): { c: Classification; cacheable: boolean; spans: EntitySpan[]; cluster: Template['cluster'] | undefined } {
+    const found = this.rules.find(rec, rank);
+    const masked = maskMessage(rec.message);
+    const d = categorize(rec, found, masked.template);
+    const rule = d.rule;
+    // A WARN that no rule names makes an issue (low, never alerting alone) when a layer tells what it is about, unless
+    // switched off; one nothing explains is only stored and counted (apps warn about much that is harmless), unless
+    // `uncategorizedWarnings`. Known harmless wordings never make one.
+    if (rank < ERROR_RANK && !found) {
+      const keep =
+        d.category === 'uncategorized'
+          ? this.opts.uncategorizedWarnings
+          : this.opts.unmatchedWarnings && !isBenign(rec);
+      if (!keep) return { c: NO_ISSUE, cacheable: !d.numeric, spans: [], cluster: undefined };
+    }
+    const band = rank >= ERROR_RANK ? 'E' : rank === WARN_RANK ? 'W' : 'I';
+    const key = [
+      rec.app,
+      rule?.group === 'rule' ? `rule:${rule.id}` : (rule?.id ?? ''),
+      d.category,
+      normalizeLogger(rec.logger),
+      rec.exception?.type ?? '',
+      band,
+    ].join('\u0000');
+    // A rule that groups every match into one issue has one template: its own id.
+    const cluster = this.clusters.assign(key, rule?.group === 'rule' ? '' : masked.template);
+    const spans = wantSpans ? entitySpans(rec.message, masked.entities) : [];
+    return {
+      c: {
+        rule,
+        fp: cluster.fp,
+        category: d.category,
+        evidence: d.evidence,
+        template: cluster.text || masked.template,
+        entities: masked.entities,
+        alerting: rank >= ERROR_RANK || found !== undefined,
+      },
+      // Numbers decided, or a digit survived masking: the next message of this shape may differ.
+      cacheable: !d.numeric && !/[1-9]/.test(masked.template),
+      spans,
+      cluster,
+    };
   }
+}
+
+function fromTemplate(t: Template, message: string): Classification {
+  let entities = NO_ENTITIES;
+  if (t.spans.length) {
+    const out: Array<readonly [EntityKind, string]> = [];
+    for (const [kind, a, b] of t.spans) out.push([kind, message.slice(a, b)]);
+    entities = out;
+  }
+  return {
+    rule: t.rule,
+    fp: t.cluster.fp,
+    category: t.category,
+    evidence: t.evidence,
+    template: t.cluster.text,
+    entities,
+    alerting: t.alerting,
+  };
 }
 
 /** FNV-1a over the message with digits 1-9 folded to `1`: one pass, no allocation. */

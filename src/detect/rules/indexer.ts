@@ -50,8 +50,7 @@ export const INDEXER_RULES: readonly RuleDefinition[] = [
   {
     id: 'indexer.subtitle-providers-throttled',
     apps: ['bazarr'],
-    // Bazarr logs throttling at INFO.
-    minLevel: 'info',
+    // Bazarr logs throttling at INFO in some versions (no issue then: INFO never makes one).
     message: /All providers are throttled|^Throttling (\S+) for /,
     category: 'indexer',
     severity: 'medium',

@@ -33,6 +33,23 @@ export function record(over: Partial<LogRecord> & { message: string }, at: numbe
   };
 }
 
+const WORDS = ['cannot', 'refused', 'stalled', 'rejected', 'overflowed', 'vanished', 'timed', 'broke'];
+
+function letters(n: number): string {
+  let s = '';
+  let k = n;
+  do {
+    s = String.fromCharCode(97 + (k % 26)) + s;
+    k = Math.floor(k / 26);
+  } while (k);
+  return s;
+}
+
+/** The `i`-th synthetic problem line: `bqx stalled refused while dqy ran` (each its own issue). */
+export function syntheticMessage(i: number): string {
+  return `${letters(i)}x ${WORDS[i % 8]} ${WORDS[(i >> 3) % 8]} while ${letters(i * 3)}y ran`;
+}
+
 export class FakeNotify {
   readonly sent: string[] = [];
   private readonly log: AttemptLog[] = [];
@@ -202,10 +219,10 @@ export function panelFixture(
     ),
   );
   feed(record({ message: 'Indexer rss sync slow', level: 'warn' }, now - 120_000));
+  // Distinct problems: template mining masks numbers and merges lines that differ in a word, so each synthetic line
+  // gets its own leading word and shape.
   for (let i = 0; i < (opts.issues ?? 0); i++) {
-    feed(
-      record({ message: `Synthetic failure number ${i} in module m${i}`, source: 'sonarr' }, now - (i % 500) * 60_000),
-    );
+    feed(record({ message: syntheticMessage(i), source: 'sonarr' }, now - (i % 500) * 60_000));
   }
   sessions.apply('plex', 'plex', TRANSCODE, now - 300_000);
   const deps: PanelDeps = {
