@@ -74,8 +74,9 @@ export function scoreHeldout(dir: string, split: 'dev' | 'test' | 'all' = 'all')
       };
       const expected = new Set(labels.records.map((r) => r.line));
       const got = new Set(startLines);
-      for (const l of got) if (expected.has(l)) s.tp++;
-      else s.fp++;
+      for (const l of got)
+        if (expected.has(l)) s.tp++;
+        else s.fp++;
       for (const l of expected) if (!got.has(l)) s.fn++;
       records.forEach((r, i) => {
         const rank = LEVEL_RANK[r.level as Level];
@@ -89,7 +90,12 @@ export function scoreHeldout(dir: string, split: 'dev' | 'test' | 'all' = 'all')
         s.cleanFiles++;
         if (d.detector.list().length > 0) {
           s.cleanFilesWithIssues++;
-          s.misses.push(`${app}/${f}: problem-free, raised ${d.detector.list().map((i) => i.title).join(' | ')}`);
+          s.misses.push(
+            `${app}/${f}: problem-free, raised ${d.detector
+              .list()
+              .map((i) => i.title)
+              .join(' | ')}`,
+          );
         }
       }
       for (const p of labels.problems) {
