@@ -31,6 +31,7 @@ import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
 import { QueryError } from './store/log-reader.ts';
 import { Outbox } from './store/outbox.ts';
+import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
 import { apiRoutes } from './web/api/index.ts';
 import { LiveTail } from './web/api/log-tail.ts';
@@ -69,6 +70,8 @@ export class Service {
   readonly web: WebServer;
   /** Issue timelines and the alert log (SQLite). */
   readonly history: History;
+  /** Nightly deletion of old lines from the log store. */
+  readonly retention: Retention;
   private readonly started: Component[] = [];
   private readonly startedAt: number;
 
@@ -139,6 +142,7 @@ export class Service {
       ...(opts.supervisor === null ? { supervisor: null } : {}),
     });
     this.history = new History(this.db);
+    this.retention = new Retention(this.ctx, { db: this.db, writer: this.ingestion.writer });
     const ingestion = this.ingestion;
     const history = this.history;
     const stats = this.stats;
@@ -226,6 +230,7 @@ export class Service {
       },
       this.notify,
       this.ingestion,
+      this.retention,
       this.apiPollers,
       { name: 'webhooks', start: () => webhooks.start(), stop: () => webhooks.stop() },
       this.mqtt,

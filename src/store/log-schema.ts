@@ -47,7 +47,7 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX logs_source ON logs (source, id);
    CREATE INDEX logs_issue ON logs (issue, time) WHERE issue IS NOT NULL;
-   CREATE VIRTUAL TABLE logs_fts USING fts5(message, exception, logger, content='', columnsize=0);
+   CREATE VIRTUAL TABLE logs_fts USING fts5(message, exception, logger, content='', contentless_delete=1);
    DROP TABLE IF EXISTS records;
    CREATE VIEW records AS
      SELECT l.id, l.time,

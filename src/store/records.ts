@@ -6,6 +6,7 @@
 import type { LogRecord } from '../core/types.ts';
 import { Counts } from './counts.ts';
 import { type Database, migrate, transaction } from './db.ts';
+import type { Dictionary } from './dictionary.ts';
 import { LogReader, type StoredLine } from './log-reader.ts';
 import { migrateLogs } from './log-schema.ts';
 import { LogWriter } from './log-writer.ts';
@@ -157,6 +158,11 @@ export class RecordStore {
 
   markSeen(source: string, at: number): void {
     this.db.prepare('INSERT OR IGNORE INTO sources_seen (source, first_seen) VALUES (?, ?)').run(source, at);
+  }
+
+  /** The string dictionary (retention maps source ids back to names). */
+  get dictionary(): Dictionary {
+    return this.writer.dict;
   }
 
   /** Forgets cached dictionary ids (after a transaction around `commit` rolled back). */

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction } from './db.ts';
 import { type Batch, RecordStore } from './records.ts';
+import { RetentionPass, type RetentionPolicy } from './retention-pass.ts';
 
 interface Job extends Batch {
   seq: number;
@@ -25,14 +26,20 @@ const RETRY_MS = 1000;
 
 const queue: Job[] = [];
 let running = false;
+/** A retention run in progress: one short step between ingest transactions. */
+let retention: { pass: RetentionPass; id: number } | null = null;
 
-port.on('message', (msg: Job | { close: true }) => {
+type Message = Job | { close: true } | { retain: RetentionPolicy; now: number; id: number };
+
+port.on('message', (msg: Message) => {
   if ('close' in msg) {
     db.close();
     port.postMessage({ closed: true });
     return;
   }
-  queue.push(msg);
+  if ('retain' in msg) {
+    retention = { pass: new RetentionPass(db, store.dictionary, msg.retain, msg.now), id: msg.id };
+  } else queue.push(msg);
   if (!running) {
     running = true;
     setImmediate(run);
@@ -61,6 +68,24 @@ function run(): void {
       return;
     }
     port?.postMessage({ done: take.map((j) => j.seq) });
+  }
+  if (retention) {
+    const r = retention;
+    try {
+      if (r.pass.step()) {
+        retention = null;
+        port?.postMessage({ retained: r.id, result: r.pass.result });
+      }
+    } catch (err) {
+      retention = null;
+      store.resetCaches();
+      port?.postMessage({ retained: r.id, error: err instanceof Error ? err.message : String(err) });
+    }
+    // Let batches that arrived meanwhile go first.
+    if (retention) {
+      setImmediate(run);
+      return;
+    }
   }
   running = false;
 }

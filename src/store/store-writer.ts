@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/logger.ts';
 import type { Database } from './db.ts';
 import type { Batch, RecordStore } from './records.ts';
+import { RetentionPass, type RetentionPolicy, type RetentionResult } from './retention-pass.ts';
 
 export interface StoreWriterOptions {
   db: Database;
@@ -32,6 +33,8 @@ export class StoreWriter {
   private waiters: Array<() => void> = [];
   private failing = false;
   private closing: Promise<void> | null = null;
+  private retentionId = 0;
+  private readonly retentions = new Map<number, { resolve(r: RetentionResult): void; reject(e: Error): void }>();
 
   constructor(opts: StoreWriterOptions) {
     this.opts = opts;
@@ -98,6 +101,20 @@ export class StoreWriter {
     this.worker.postMessage({ ...b, seq });
   }
 
+  /**
+   * Runs retention where the writes happen (the writer thread), one short step between batches, so ingestion is
+   * never held behind a long delete. Resolves with what was deleted and the longest step.
+   */
+  retain(policy: RetentionPolicy, now: number): Promise<RetentionResult> {
+    const worker = this.worker;
+    if (!worker) return runInline(new RetentionPass(this.opts.db, this.opts.store.dictionary, policy, now));
+    const id = ++this.retentionId;
+    return new Promise<RetentionResult>((resolve, reject) => {
+      this.retentions.set(id, { resolve, reject });
+      worker.postMessage({ retain: policy, now, id });
+    });
+  }
+
   /** Resolves when every submitted batch is committed. */
   async drain(): Promise<void> {
     if (!this.pending.size) return;
@@ -119,9 +136,25 @@ export class StoreWriter {
     await this.closing;
   }
 
-  private onMessage(m: { done?: number[]; failed?: string; closed?: boolean }): void {
+  private onMessage(m: {
+    done?: number[];
+    failed?: string;
+    closed?: boolean;
+    retained?: number;
+    result?: RetentionResult;
+    error?: string;
+  }): void {
     if (m.closed) {
+      for (const r of this.retentions.values()) r.reject(new Error('the store closed during retention'));
+      this.retentions.clear();
       void this.worker?.terminate();
+      return;
+    }
+    if (m.retained !== undefined) {
+      const r = this.retentions.get(m.retained);
+      this.retentions.delete(m.retained);
+      if (m.result) r?.resolve(m.result);
+      else r?.reject(new Error(m.error ?? 'retention failed'));
       return;
     }
     if (m.failed !== undefined) {
@@ -144,4 +177,9 @@ export class StoreWriter {
       }
     }
   }
+}
+
+async function runInline(pass: RetentionPass): Promise<RetentionResult> {
+  while (!pass.step()) await new Promise<void>((r) => setImmediate(r));
+  return pass.result;
 }
