@@ -58,7 +58,7 @@ export const storeSchema = z
       .int()
       .min(1000)
       .max(1_000_000)
-      .default(50_000)
+      .default(20_000)
       .describe(
         'Records waiting for a slow disk past which new ones are not stored (counted and reported); tailing never waits.',
       ),

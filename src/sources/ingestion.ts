@@ -72,7 +72,12 @@ export class Ingestion implements Component {
     this.deps = deps;
     this.log = ctx.logger.child('ingest');
     this.store = new RecordStore(deps.db);
-    this.writer = new StoreWriter({ db: deps.db, store: this.store, logger: this.log });
+    this.writer = new StoreWriter({
+      db: deps.db,
+      store: this.store,
+      logger: this.log,
+      maxQueued: ctx.config.store.maxQueued,
+    });
   }
 
   /** The records store (the panel's log view reads it until the full-text store lands). */

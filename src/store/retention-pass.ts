@@ -27,7 +27,11 @@ export interface RetentionResult {
 }
 
 /** Rows looked at per step. */
-const STEP_ROWS = 400;
+const STEP_ROWS = 200;
+/** FTS5 pages merged per step. */
+const MERGE_PAGES = 16;
+/** FTS5's default, restored after a run (and at every writer start, should a run have been cut short). */
+export const AUTOMERGE = 4;
 
 export class RetentionPass {
   private readonly db: Database;
@@ -36,7 +40,7 @@ export class RetentionPass {
   private readonly now: number;
   private readonly minKeep: number;
   private cursor = 0;
-  private phase: 'age' | 'size' | 'done' = 'age';
+  private phase: 'age' | 'size' | 'merge' | 'done' = 'age';
   private sizeTarget = 0;
   private sizeDeleted = 0;
   readonly result: RetentionResult = { deleted: 0, deletedForSize: 0, steps: 0, maxStepMs: 0 };
@@ -65,10 +69,16 @@ export class RetentionPass {
   step(): boolean {
     if (this.phase === 'done') return true;
     const t0 = performance.now();
+    if (this.result.steps === 0) {
+      // FTS5 merges segments when a commit adds one (each delete step adds tombstones): a merge can hold the lock for
+      // seconds on a big index. Off while deleting; the merge phase then does that work in small pieces.
+      this.db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('automerge', 0)`);
+    }
     this.db.exec('BEGIN IMMEDIATE');
     try {
       if (this.phase === 'age') this.ageStep();
-      else this.sizeStep();
+      else if (this.phase === 'size') this.sizeStep();
+      else this.mergeStep();
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -102,12 +112,12 @@ export class RetentionPass {
   private startSize(): void {
     const used = this.usedBytes();
     if (used <= this.policy.maxBytes) {
-      this.phase = 'done';
+      this.phase = 'merge';
       return;
     }
     const rows = (this.db.prepare('SELECT count(*) AS n FROM logs').get() as { n: number }).n;
     if (!rows) {
-      this.phase = 'done';
+      this.phase = 'merge';
       return;
     }
     // Pages freed by deletes are reused, not returned: aim by the average row size, with 10% to spare.
@@ -123,7 +133,21 @@ export class RetentionPass {
     this.sizeDeleted += rows.length;
     this.result.deleted += rows.length;
     this.result.deletedForSize += rows.length;
-    if (!rows.length || this.sizeDeleted >= this.sizeTarget) this.phase = 'done';
+    if (!rows.length || this.sizeDeleted >= this.sizeTarget) this.phase = 'merge';
+  }
+
+  /** A bounded piece of FTS merge work; when there is none left, automerge is back on and the run is over. */
+  private mergeStep(): void {
+    const before = this.totalChanges();
+    this.db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('merge', ${MERGE_PAGES})`);
+    if (this.totalChanges() - before <= 1) {
+      this.db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('automerge', ${AUTOMERGE})`);
+      this.phase = 'done';
+    }
+  }
+
+  private totalChanges(): number {
+    return (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
   }
 
   private remove(rows: ReadonlyArray<{ id: number; source: number }>): void {

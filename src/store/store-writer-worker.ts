@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction } from './db.ts';
 import { type Batch, RecordStore } from './records.ts';
-import { RetentionPass, type RetentionPolicy } from './retention-pass.ts';
+import { AUTOMERGE, RetentionPass, type RetentionPolicy } from './retention-pass.ts';
 
 interface Job extends Batch {
   seq: number;
@@ -17,6 +17,8 @@ const { file } = workerData as { file: string };
 const db = openDatabase(file);
 db.exec('PRAGMA cache_size = -16000');
 const store = new RecordStore(db);
+// A retention run cut short (crash, stop) leaves FTS automerge off: on again.
+db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('automerge', ${AUTOMERGE})`);
 const port = parentPort;
 if (!port) throw new Error('store-writer-worker runs as a worker thread');
 

@@ -17,7 +17,7 @@ export interface StoreWriterOptions {
   db: Database;
   store: RecordStore;
   logger: Logger;
-  /** Records waiting for the disk past which new records are dropped (default 50,000). */
+  /** Records waiting for the disk past which new records are dropped (default 20,000). */
   maxQueued?: number;
 }
 
@@ -81,7 +81,7 @@ export class StoreWriter {
       this.opts.store.commit(batch);
       return;
     }
-    const max = this.opts.maxQueued ?? 50_000;
+    const max = this.opts.maxQueued ?? 20_000;
     let b = batch;
     if (this.queued + batch.records.length > max && batch.records.length) {
       for (const r of batch.records) this.drops.set(r.source, (this.drops.get(r.source) ?? 0) + 1);
@@ -110,7 +110,14 @@ export class StoreWriter {
     if (!worker) return runInline(new RetentionPass(this.opts.db, this.opts.store.dictionary, policy, now));
     const id = ++this.retentionId;
     return new Promise<RetentionResult>((resolve, reject) => {
-      this.retentions.set(id, { resolve, reject });
+      this.retentions.set(id, {
+        resolve: (r) => {
+          if (!this.retentions.size && !this.pending.size && !this.closing) worker.unref();
+          resolve(r);
+        },
+        reject,
+      });
+      worker.ref();
       worker.postMessage({ retain: policy, now, id });
     });
   }
@@ -118,7 +125,10 @@ export class StoreWriter {
   /** Resolves when every submitted batch is committed. */
   async drain(): Promise<void> {
     if (!this.pending.size) return;
+    // The thread is unref'd so that it never keeps the process alive by itself; while someone waits on it, it must.
+    this.worker?.ref();
     await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (!this.closing) this.worker?.unref();
   }
 
   /** Commits what waits, then ends the thread. */
@@ -126,6 +136,7 @@ export class StoreWriter {
     const worker = this.worker;
     if (!worker) return;
     this.closing ??= (async () => {
+      worker.ref();
       await this.drain();
       await new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
