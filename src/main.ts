@@ -141,7 +141,8 @@ export class Service {
       },
       ...(opts.supervisor === null ? { supervisor: null } : {}),
     });
-    this.history = new History(this.db);
+    const writer = this.ingestion.writer;
+    this.history = new History(this.db, (sql, args) => writer.exec(sql, args));
     this.retention = new Retention(this.ctx, { db: this.db, writer: this.ingestion.writer });
     const ingestion = this.ingestion;
     const history = this.history;

@@ -9,9 +9,19 @@ import { openDatabase, transaction } from './db.ts';
 import { type Batch, RecordStore } from './records.ts';
 import { AUTOMERGE, RetentionPass, type RetentionPolicy } from './retention-pass.ts';
 
-interface Job extends Batch {
+interface BatchJob extends Batch {
   seq: number;
 }
+
+/** A statement of another room's (issue timeline, alert log), run in order with the batches. */
+interface SqlJob {
+  seq: number;
+  sql: string;
+  args: Array<string | number | null>;
+  records?: undefined;
+}
+
+type Job = BatchJob | SqlJob;
 
 const { file } = workerData as { file: string };
 const db = openDatabase(file);
@@ -52,14 +62,17 @@ function run(): void {
   while (queue.length) {
     const take: Job[] = [];
     let n = 0;
-    while (queue.length && (take.length === 0 || n + (queue[0] as Job).records.length <= MAX_TX_RECORDS)) {
+    while (queue.length && (take.length === 0 || n + ((queue[0] as Job).records?.length ?? 0) <= MAX_TX_RECORDS)) {
       const j = queue.shift() as Job;
-      n += j.records.length;
+      n += j.records?.length ?? 0;
       take.push(j);
     }
     try {
       transaction(db, () => {
-        for (const j of take) store.commit(j);
+        for (const j of take) {
+          if ('sql' in j) db.prepare(j.sql).run(...j.args);
+          else store.commit(j);
+        }
       });
     } catch (err) {
       // Ids the dictionary handed out inside the rolled-back transaction no longer exist.

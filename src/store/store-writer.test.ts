@@ -86,3 +86,38 @@ test('past maxQueued, records are dropped and counted (never silently) while che
   await writer.stop();
   db.close();
 });
+
+test('statements of other rooms run in the writer thread in order with the batches', async () => {
+  const { db, store } = open();
+  const { History } = await import('./history.ts');
+  const writer = new StoreWriter({ db, store, logger: memoryLogger() });
+  await writer.start();
+  const history = new History(db, (sql, args) => writer.exec(sql, args));
+  history.migrate();
+  writer.submit({ records: [rec(1)], checkpoints: [], forget: [], at: 1 });
+  for (let i = 0; i < 205; i++) history.addIssueEvent('fp1', i, i % 2 ? 'resolved' : 'regressed', 'auto');
+  await writer.drain();
+  const timeline = history.timeline('fp1');
+  assert.equal(timeline.length, 200);
+  assert.equal(timeline[0]?.at, 5);
+  assert.equal(store.count(), 1);
+  await writer.stop();
+  db.close();
+});
+
+test('readers that can wait are told to, from half of maxQueued until the backlog is under a quarter', async () => {
+  const { db, store } = open();
+  const writer = new StoreWriter({ db, store, logger: memoryLogger(), maxQueued: 1000 });
+  await writer.start();
+  assert.equal(writer.room(), undefined);
+  writer.submit({ records: Array.from({ length: 600 }, (_, i) => rec(i)), checkpoints: [], forget: [], at: 1 });
+  const wait = writer.room();
+  assert.ok(wait, 'asked to wait past half');
+  assert.equal(writer.room(), wait, 'every reader waits on the same promise');
+  await wait;
+  assert.ok(writer.backlog < 250);
+  assert.equal(writer.room(), undefined);
+  assert.equal(writer.droppedTotal, 0);
+  await writer.stop();
+  db.close();
+});

@@ -3,9 +3,10 @@
  * `submit`, which returns at once; a worker thread (store-writer-worker.ts) commits batches in order, each with its
  * checkpoints in the same transaction, so a restart — SIGKILL included — resumes exactly where the store ends.
  *
- * Back-pressure is bounded: when more than `maxQueued` records wait for a slow disk, new batches keep their
- * checkpoints but their records are dropped, counted per source and logged (never silently): tailing and detection
- * never wait for the disk, and memory stays bounded. An in-memory database (tests) is written inline instead.
+ * Back-pressure is bounded: file readers ask `room()` before each read and wait while half of `maxQueued` records
+ * are waiting for the disk (the file keeps the lines: nothing is lost, memory stays bounded). Batches submitted past
+ * `maxQueued` anyway (lines pushed over HTTP cannot wait) keep their checkpoints but their records are dropped,
+ * counted per source and logged, never silently. An in-memory database (tests) is written inline instead.
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/logger.ts';
@@ -34,10 +35,27 @@ export class StoreWriter {
   private failing = false;
   private closing: Promise<void> | null = null;
   private retentionId = 0;
+  private roomWaiters: { promise: Promise<void> | null; resolve: (() => void) | null } | null = null;
   private readonly retentions = new Map<number, { resolve(r: RetentionResult): void; reject(e: Error): void }>();
 
   constructor(opts: StoreWriterOptions) {
     this.opts = opts;
+  }
+
+  /**
+   * For readers that can wait (files): undefined while the backlog is under half of `maxQueued`, else a promise that
+   * resolves once it is under a quarter. Records submitted past `maxQueued` (pushed lines) are dropped and counted.
+   */
+  room(): Promise<void> | undefined {
+    const max = this.opts.maxQueued ?? 20_000;
+    if (!this.worker || this.queued < max / 2) return undefined;
+    this.roomWaiters ??= { promise: null, resolve: null };
+    if (!this.roomWaiters.promise) {
+      this.roomWaiters.promise = new Promise<void>((resolve) => {
+        if (this.roomWaiters) this.roomWaiters.resolve = resolve;
+      });
+    }
+    return this.roomWaiters.promise;
   }
 
   /** Records waiting for the disk now. */
@@ -122,6 +140,20 @@ export class StoreWriter {
     });
   }
 
+  /**
+   * Runs a write statement in order with the batches (the issue timeline, the alert log): the caller never waits on
+   * the writer thread's lock. Inline (in-memory database) it runs at once.
+   */
+  exec(sql: string, args: ReadonlyArray<string | number | null>): void {
+    if (!this.worker) {
+      this.opts.db.prepare(sql).run(...args);
+      return;
+    }
+    const seq = ++this.seq;
+    this.pending.set(seq, 0);
+    this.worker.postMessage({ seq, sql, args });
+  }
+
   /** Resolves when every submitted batch is committed. */
   async drain(): Promise<void> {
     if (!this.pending.size) return;
@@ -180,6 +212,11 @@ export class StoreWriter {
       for (const seq of m.done) {
         this.queued -= this.pending.get(seq) ?? 0;
         this.pending.delete(seq);
+      }
+      const room = this.roomWaiters;
+      if (room?.resolve && this.queued < (this.opts.maxQueued ?? 20_000) / 4) {
+        room.resolve();
+        this.roomWaiters = null;
       }
       if (!this.pending.size) {
         const w = this.waiters;
