@@ -1,4 +1,5 @@
 /** The `store` section: the log store's retention, size cap and write queue. */
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { duration, parseDuration } from './duration.ts';
 
@@ -52,6 +53,18 @@ export const storeSchema = z
       .min(9)
       .max(100)
       .default('30 3 * * *')
+      .refine(
+        (v) => {
+          try {
+            new Cron(v, { paused: true }).stop();
+            return true;
+          } catch {
+            // croner throws on a pattern it cannot read: that is the answer, not an error to report here.
+            return false;
+          }
+        },
+        { message: 'expected a cron pattern like "30 3 * * *"' },
+      )
       .describe('When retention runs (cron, local time); it also runs at start when a run is overdue.'),
     maxQueued: z
       .number()
