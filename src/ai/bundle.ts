@@ -92,11 +92,9 @@ export async function buildBundle(
     head.push(`Affected ${kind}: ${list.map((e) => `${e.value} (${e.count})`).join(', ')}`);
   }
   if (issue.users.length || issue.sessions.length || issue.clients.length) {
+    const names = issue.users.slice(0, 10).map((u) => redactor.pseudonym(u));
     head.push(
-      `People affected: ${issue.users.length} users (${issue.users
-        .slice(0, 10)
-        .map((u) => redactor.pseudonym(u))
-        .join(', ')}), ${issue.sessions.length} playback sessions, ${issue.clients.length} client devices`,
+      `People affected: ${issue.users.length} users${names.length ? ` (${names.join(', ')})` : ''}, ${issue.sessions.length} playback sessions, ${issue.clients.length} client devices`,
     );
   }
   const inc = deps.incidentOf(issue.id);

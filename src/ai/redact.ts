@@ -22,8 +22,12 @@ const QUERY_SECRET =
   /([?&;](?:[a-z0-9_-]*(?:sig|signature|session|sess|auth|code|key|token|secret|pass|credential|cookie|ticket|nonce|hash)[a-z0-9_-]*)=)(?!\[redacted\])[^&\s"'<>#]+/gi;
 // Long random-looking runs (Plex tokens are 20 chars; API keys 32 hex): letters and digits mixed, 20+ long. Paths,
 // GUIDs with dashes and ordinary words have separators or no digits and survive.
-const RANDOM = /(?<![A-Za-z0-9_/.-])(?=[A-Za-z0-9_]*\d)(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{20,}(?![A-Za-z0-9_])/g;
-const HOME = /((?:\/home|\/Users|\/var\/home)\/|[A-Za-z]:\\(?:Users|Documents and Settings)\\)([^/\\\s"'<>:]+)/g;
+const RANDOM = /(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_]*\d)(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{20,}(?![A-Za-z0-9_])/g;
+// Key/value pairs inside JSON that is itself inside a JSON string (`{\"password\": \"x\"}`): the escaping hides
+// them from core's patterns. Models echo such text back in a repair turn.
+const ESCAPED_PAIR =
+  /((?:password|passwd|pwd|secret|token|api[_-]?key|apikey|authorization)\\?["']?\s*[:=]\s*\\?["']?)(?!\[redacted\])[^\s"'\\,}&]{4,}/gi;
+const HOME = /((?:\/home|\/Users|\/var\/home)\/|[A-Za-z]:\\+(?:Users|Documents and Settings)\\+)([^/\\\s"'<>:]+)/g;
 const SHARED_HOME = new Set(['shared', 'public', 'default', 'all users', 'default user']);
 // `user=bob`, `User: bob`, `username "bob"`: the name after a user key, whoever it is.
 const USER_FIELD = /\b((?:user(?:name)?|login|account|owner)["']?\s*[:=]\s*["']?)([^\s"',;&)\]}]{2,64})/gi;
@@ -61,6 +65,7 @@ export class AiRedactor {
       out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRe(name)}(?![\\p{L}\\p{N}_])`, 'giu'), alias);
     }
     out = out
+      .replace(ESCAPED_PAIR, `$1${MASK}`)
       .replace(JWT, MASK)
       .replace(BEARER, `$1${MASK}`)
       .replace(QUERY_SECRET, `$1${MASK}`)

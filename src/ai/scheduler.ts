@@ -65,7 +65,7 @@ export class AnalysisScheduler {
   /** Queues an analysis; a job already queued or running for the issue is returned as is. */
   request(issueId: string, force = false): JobStatus {
     const cur = this.statuses.get(issueId);
-    if (cur && (cur.state === 'queued' || cur.state === 'running')) return cur;
+    if (cur && (cur.state === 'queued' || cur.state === 'running')) return { ...cur };
     if (this.stopped) throw new QueueFullError('AI analysis is stopping');
     if (this.queue.length >= this.d.config.queueSize) {
       throw new QueueFullError(`${this.queue.length} analyses are already waiting (ai.queueSize)`);
@@ -73,8 +73,9 @@ export class AnalysisScheduler {
     const status: JobStatus = { issueId, state: 'queued', requestedAt: this.d.clock.now() };
     this.setStatus(status);
     this.queue.push({ issueId, force });
+    const answer = { ...status };
     this.pump();
-    return status;
+    return answer;
   }
 
   status(issueId: string): JobStatus | undefined {
