@@ -27,9 +27,11 @@ import { Ingestion } from './sources/ingestion.ts';
 import { SourceStatsTracker } from './sources/source-stats.ts';
 import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
+import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
 import { Outbox } from './store/outbox.ts';
 import { StateStore } from './store/state.ts';
+import { apiRoutes } from './web/api/index.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
@@ -63,6 +65,8 @@ export class Service {
   readonly apiPollers: ApiPollers;
   readonly webhooks: WebhookReceiver;
   readonly web: WebServer;
+  /** Issue timelines and the alert log (SQLite). */
+  readonly history: History;
   private readonly started: Component[] = [];
   private readonly startedAt: number;
 
@@ -132,12 +136,55 @@ export class Service {
       },
       ...(opts.supervisor === null ? { supervisor: null } : {}),
     });
+    this.history = new History(this.db);
+    const ingestion = this.ingestion;
+    const history = this.history;
+    const stats = this.stats;
     const mounts: Array<{ path: string; app: Hono }> = [
       { path: '/', app: createNotifyRoutes(this.notify) },
       { path: '/', app: sessionRoutes({ tracker: this.sessions }) },
       { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
+      {
+        path: '/',
+        app: apiRoutes({
+          config,
+          version: VERSION,
+          issues: {
+            issues: detector,
+            clock,
+            // The detector has no reopen of its own yet: mute then unmute lands on `open` from any status.
+            reopen: (id, at) => {
+              const issue = detector.get(id);
+              if (!issue || issue.status === 'open') return issue;
+              if (issue.status !== 'muted') detector.setIssueMuted(id, true, at);
+              return detector.setIssueMuted(id, false, at);
+            },
+            timeline: (id) => history.timeline(id),
+            context: (sample, before, after) => {
+              const around = ingestion.records.around(sample, before, after);
+              const line = (r: (typeof around.before)[number]) => ({
+                id: r.id,
+                time: new Date(r.time).toISOString(),
+                level: r.level,
+                source: r.source,
+                message: r.message,
+                raw: r.raw,
+              });
+              return { before: around.before.map(line), after: around.after.map(line) };
+            },
+          },
+          alerts: { alerts: (q) => history.alerts(q) },
+          sources: {
+            clock,
+            stats: () => stats.all(),
+            followed: () => ingestion.followed(),
+            offsets: (source) => new Map(ingestion.records.checkpoints(source).map((c) => [c.path, c.offset])),
+            storedCounts: () => ingestion.records.counts.storedCounts(),
+          },
+          stats: { clock, hourly: (q) => ingestion.records.counts.hourly(q) },
+        }),
+      },
     ];
-    const ingestion = this.ingestion;
     const app = createWebApp(this.ctx, {
       health: () => this.health(),
       pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines),
@@ -152,8 +199,19 @@ export class Service {
     log.info(`Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${this.ctx.config.dataDir}).`);
     await this.state.load();
     const webhooks = this.webhooks;
+    const history = this.history;
+    const detector = this.detector;
     const order: Component[] = [
       this.detector,
+      {
+        name: 'history',
+        start: () => {
+          history.migrate();
+          history.attach(this.ctx.bus);
+          history.seedAlerts(detector.activeAlerts());
+        },
+        stop: () => history.detach(),
+      },
       this.notify,
       this.ingestion,
       this.apiPollers,

@@ -4,6 +4,7 @@
  * the checkpoint says exactly which records are stored: resuming there reads no line twice and loses none.
  */
 import type { LogRecord } from '../core/types.ts';
+import { Counts } from './counts.ts';
 import { type Database, migrate, transaction } from './db.ts';
 
 const MIGRATIONS: readonly string[] = [
@@ -82,14 +83,18 @@ export interface StoredRecord {
 
 export class RecordStore {
   private readonly db: Database;
+  /** Counts per hour/source/level and per source, written with each batch. */
+  readonly counts: Counts;
 
   constructor(db: Database) {
     this.db = db;
+    this.counts = new Counts(db);
   }
 
   /** Creates or upgrades the tables; call once before anything else. */
   migrate(): void {
     migrate(this.db, 'records', MIGRATIONS);
+    this.counts.migrate();
   }
 
   /** Writes records and checkpoints atomically: either the whole batch is stored or none of it. */
@@ -120,6 +125,7 @@ export class RecordStore {
           extrasOf(r),
         );
       }
+      this.counts.add(batch.records);
       for (const f of batch.forget) remove.run(f.source, f.path);
       for (const c of batch.checkpoints) {
         upsert.run(c.source, c.path, c.dev, c.ino, c.fpLen, c.fpHash, c.offset, batch.at);
@@ -178,6 +184,38 @@ export class RecordStore {
           .all(opts.source, limit)
       : this.db.prepare('SELECT * FROM records ORDER BY time DESC, id DESC LIMIT ?').all(limit);
     return rows as unknown as StoredRecord[];
+  }
+
+  /**
+   * Up to `before` stored records of `source` just before the record at (`time`, `offset`), and up to `after` just
+   * after it, each oldest first: the lines around an issue's sample.
+   */
+  around(
+    at: { source: string; time: number; offset?: number },
+    before: number,
+    after: number,
+  ): { before: StoredRecord[]; after: StoredRecord[] } {
+    const self = this.db
+      .prepare(
+        at.offset !== undefined
+          ? 'SELECT id FROM records WHERE source = ? AND time = ? AND offset = ? ORDER BY id DESC LIMIT 1'
+          : 'SELECT id FROM records WHERE source = ? AND time = ? ORDER BY id DESC LIMIT 1',
+      )
+      .get(...(at.offset !== undefined ? [at.source, at.time, at.offset] : [at.source, at.time])) as
+      | { id: number }
+      | undefined;
+    const id = self?.id ?? -1;
+    const b = this.db
+      .prepare(
+        'SELECT * FROM records WHERE source = ? AND (time < ? OR (time = ? AND id < ?)) ORDER BY time DESC, id DESC LIMIT ?',
+      )
+      .all(at.source, at.time, at.time, id, before) as unknown as StoredRecord[];
+    const a = this.db
+      .prepare(
+        'SELECT * FROM records WHERE source = ? AND (time > ? OR (time = ? AND id > ?)) ORDER BY time, id LIMIT ?',
+      )
+      .all(at.source, at.time, at.time, self ? id : Number.MAX_SAFE_INTEGER, after) as unknown as StoredRecord[];
+    return { before: b.reverse(), after: a };
   }
 
   count(source?: string): number {
