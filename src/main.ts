@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
+import { AiService } from './ai/service.ts';
 import type { LoadedConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { EventBus } from './core/bus.ts';
@@ -31,6 +32,7 @@ import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
 import { Outbox } from './store/outbox.ts';
 import { StateStore } from './store/state.ts';
+import { analysisRoutes, describeAnalysisRoutes } from './web/api/analysis.ts';
 import { apiRoutes } from './web/api/index.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
@@ -65,6 +67,8 @@ export class Service {
   readonly apiPollers: ApiPollers;
   readonly webhooks: WebhookReceiver;
   readonly web: WebServer;
+  /** AI root-cause analysis; undefined unless `ai.enabled`. */
+  readonly ai: AiService | undefined;
   /** Issue timelines and the alert log (SQLite). */
   readonly history: History;
   private readonly started: Component[] = [];
@@ -136,6 +140,20 @@ export class Service {
       },
       ...(opts.supervisor === null ? { supervisor: null } : {}),
     });
+    const ai = config.ai.enabled
+      ? new AiService({
+          config: config.ai,
+          salt: this.ctx.instanceId,
+          clock,
+          logger: logger.child('ai'),
+          issues: this.detector,
+          stats: this.stats,
+          apiStatus: () => apiPollers.status(),
+          state: this.state,
+          bus,
+        })
+      : undefined;
+    this.ai = ai;
     this.history = new History(this.db);
     const ingestion = this.ingestion;
     const history = this.history;
@@ -144,6 +162,8 @@ export class Service {
       { path: '/', app: createNotifyRoutes(this.notify) },
       { path: '/', app: sessionRoutes({ tracker: this.sessions }) },
       { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
+      // Before the issue routes: their `POST /api/issues/:id/:action` refuses `analyze`.
+      { path: '/', app: analysisRoutes({ ai, issues: detector }) },
       {
         path: '/',
         app: apiRoutes({
@@ -160,6 +180,10 @@ export class Service {
               return detector.setIssueMuted(id, false, at);
             },
             timeline: (id) => history.timeline(id),
+            analysis: (id) => {
+              const view = ai?.view(id);
+              return view && view.status !== 'none' ? view : undefined;
+            },
             context: (sample, before, after) => {
               const around = ingestion.records.around(sample, before, after);
               const line = (r: (typeof around.before)[number]) => ({
@@ -182,6 +206,12 @@ export class Service {
             storedCounts: () => ingestion.records.counts.storedCounts(),
           },
           stats: { clock, hourly: (q) => ingestion.records.counts.hourly(q) },
+          more: [
+            (docs) => {
+              describeAnalysisRoutes(docs);
+              return new Hono();
+            },
+          ],
         }),
       },
     ];
@@ -218,6 +248,7 @@ export class Service {
       { name: 'webhooks', start: () => webhooks.start(), stop: () => webhooks.stop() },
       this.mqtt,
     ];
+    if (this.ai) order.push(this.ai);
     if (this.ctx.config.web.enabled) order.push(this.web);
     try {
       for (const c of order) {
