@@ -120,6 +120,20 @@ export class Service {
       poke: (source) => apiPollers.poke(source),
     });
     const notify = this.notify;
+    const ai = config.ai.enabled
+      ? new AiService({
+          config: config.ai,
+          salt: this.ctx.instanceId,
+          clock,
+          logger: logger.child('ai'),
+          issues: this.detector,
+          stats: this.stats,
+          apiStatus: () => apiPollers.status(),
+          state: this.state,
+          bus,
+        })
+      : undefined;
+    this.ai = ai;
     this.mqtt = new MqttBridge({
       ctx: this.ctx,
       issues: this.detector,
@@ -139,21 +153,8 @@ export class Service {
         for (const name of notify.targetNames()) await notify.test(name);
       },
       ...(opts.supervisor === null ? { supervisor: null } : {}),
+      ...(ai ? { ai: { summary: (id) => ai.summary(id), analyze: (id) => ai.command(id) } } : {}),
     });
-    const ai = config.ai.enabled
-      ? new AiService({
-          config: config.ai,
-          salt: this.ctx.instanceId,
-          clock,
-          logger: logger.child('ai'),
-          issues: this.detector,
-          stats: this.stats,
-          apiStatus: () => apiPollers.status(),
-          state: this.state,
-          bus,
-        })
-      : undefined;
-    this.ai = ai;
     this.history = new History(this.db);
     const ingestion = this.ingestion;
     const history = this.history;

@@ -126,6 +126,17 @@ export class AiService implements Component {
     return this.scheduler.request(issueId, force);
   }
 
+  /** An analysis asked for by an MQTT command: what happened, in a sentence. */
+  command(issueId: string): { ok: boolean; message: string } {
+    try {
+      const job = this.analyze(issueId);
+      if (!job) return { ok: false, message: `No issue ${issueId}.` };
+      return { ok: true, message: `Analysis of issue ${issueId} is ${job.state}.` };
+    } catch (err) {
+      return { ok: false, message: `Issue ${issueId} cannot be analysed now: ${(err as Error).message}.` };
+    }
+  }
+
   /** What the API shows: the job's state and the newest analysis of the issue. */
   view(issueId: string): AnalysisView {
     const job = this.scheduler.status(issueId);

@@ -24,6 +24,8 @@ export interface TopIssue {
   severity: Severity;
   first_seen: string;
   last_seen: string;
+  /** One-sentence AI analysis of the issue, when one exists. */
+  analysis?: string;
 }
 
 export interface SourceState {
@@ -111,6 +113,8 @@ export interface SourceStateInput {
   muted: boolean;
   maintenance: boolean;
   now: number;
+  /** The AI analysis summary of an issue, when there is one. */
+  analysis?: (issueId: string) => string | undefined;
 }
 
 export function sourceState(i: SourceStateInput): SourceState {
@@ -132,7 +136,7 @@ export function sourceState(i: SourceStateInput): SourceState {
     errors_1h: s?.errors1h ?? 0,
     warnings_1h: s?.warnings1h ?? 0,
     open_issues: i.issues?.open ?? 0,
-    top_issue: top ? topIssue(top) : null,
+    top_issue: top ? topIssue(top, i.analysis?.(top.id)) : null,
     last_error_at: iso(s?.lastErrorAt),
     last_record_at: iso(last),
     records_per_minute: round(s?.recordsPerMinute ?? 0, 2),
@@ -140,8 +144,9 @@ export function sourceState(i: SourceStateInput): SourceState {
   };
 }
 
-function topIssue(issue: Issue): TopIssue {
+function topIssue(issue: Issue, analysis: string | undefined): TopIssue {
   return {
+    ...(analysis ? { analysis: clip(analysis) } : {}),
     id: issue.id,
     title: clip(issue.title),
     impact: issue.impact,

@@ -50,6 +50,8 @@ export interface Topics {
   sourceSessions(slug: string): string;
   sourceMuteSet(slug: string): string;
   sourceAcknowledgeSet(slug: string): string;
+  /** AI analysis: PRESS on a source analyses its top issue; `{"issue":"<id>"}` (also on the bridge) one issue. */
+  sourceAnalyzeSet(slug: string): string;
   /** Every command topic, as subscriptions. */
   commandFilters: string[];
 }
@@ -70,7 +72,13 @@ export function topics(base: string): Topics {
     sourceSessions: (slug) => `${base}/${slug}/sessions`,
     sourceMuteSet: (slug) => `${base}/${slug}/mute/set`,
     sourceAcknowledgeSet: (slug) => `${base}/${slug}/acknowledge/set`,
-    commandFilters: [`${base}/+/mute/set`, `${base}/+/acknowledge/set`, `${base}/${BRIDGE}/test_notification/set`],
+    sourceAnalyzeSet: (slug) => `${base}/${slug}/analyze/set`,
+    commandFilters: [
+      `${base}/+/mute/set`,
+      `${base}/+/acknowledge/set`,
+      `${base}/${BRIDGE}/test_notification/set`,
+      `${base}/+/analyze/set`,
+    ],
   };
 }
 
