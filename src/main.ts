@@ -90,7 +90,12 @@ export class Service {
     this.state = new StateStore({ dir: config.dataDir, logger: logger.child('state'), clock });
     this.detector = new Detector(this.ctx, { state: this.state });
     this.stats = new SourceStatsTracker(clock);
-    this.notify = new NotifyDispatcher({ ctx: this.ctx, mute: this.detector.mutes, outbox: new Outbox(this.db) });
+    this.notify = new NotifyDispatcher({
+      ctx: this.ctx,
+      mute: this.detector.mutes,
+      outbox: new Outbox(this.db),
+      analysis: (id) => this.ai?.summary(id),
+    });
     const detector = this.detector;
     const bus = this.ctx.bus;
     this.ingestion = new Ingestion(this.ctx, {
