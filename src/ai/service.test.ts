@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type AiConfig, aiSchema } from '../config/ai.ts';
+import { EventBus } from '../core/bus.ts';
 import { ManualClock } from '../core/clock.ts';
+import type { ArrgusEvents } from '../core/events.ts';
 import { memoryLogger } from '../core/logger.ts';
 import type { Issue } from '../core/types.ts';
+import { StateStore } from '../store/state.ts';
 import { FakeProvider, goodAnswer } from './fake-provider.ts';
 import { AiService } from './service.ts';
 import { plainIssue } from './test-fixtures.ts';
@@ -204,5 +210,70 @@ test('the queue is bounded by ai.queueSize', async () => {
   ai.analyze('a'); // running
   ai.analyze('b'); // queued
   assert.throws(() => ai.analyze('c'), /already waiting/);
+  await ai.stop();
+});
+
+test('analyses and the day spend survive a restart through the state file: no repeat call after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arrgus-ai-state-'));
+  const fake = await new FakeProvider('ollama').start();
+  servers.push(fake);
+  const config = aiSchema.parse({ enabled: true, url: fake.url });
+  const clock = new ManualClock(Date.UTC(2026, 0, 1, 11));
+  const issues = { get: (id: string) => (id === 'a' ? plainIssue('a') : undefined), incidents: () => [] };
+  const boot = async () => {
+    const state = new StateStore({ dir, logger: memoryLogger(), clock });
+    await state.load();
+    const ai = new AiService({ config, salt: 't', clock, logger: memoryLogger(), issues, state });
+    ai.start();
+    return { ai, state };
+  };
+  const first = await boot();
+  fake.script({ kind: 'answer', text: goodAnswer(), inputTokens: 700, outputTokens: 80 });
+  first.ai.analyze('a');
+  await first.ai.idle();
+  await first.ai.stop();
+  await first.state.close();
+  const second = await boot();
+  assert.equal(second.ai.summary('a'), JSON.parse(goodAnswer()).summary);
+  assert.equal(second.ai.store.spentOn('2026-01-01'), 780);
+  second.ai.analyze('a');
+  await second.ai.idle();
+  assert.equal(fake.requests.length, 1, 'the cached analysis answered');
+  await second.ai.stop();
+});
+
+test('ai.autoImpact: issues reaching the impact are analysed on their own, once per opening', async () => {
+  const fake = await new FakeProvider('ollama').start();
+  servers.push(fake);
+  const logger = memoryLogger();
+  const bus = new EventBus<ArrgusEvents>(logger);
+  const low = { ...plainIssue('low'), impact: 20 };
+  const high = { ...plainIssue('high'), impact: 70 };
+  const byId = new Map([
+    ['low', low],
+    ['high', high],
+  ]);
+  const announced: string[] = [];
+  bus.on('analysis', 'test', (e) => {
+    announced.push(e.issueId);
+  });
+  const ai = new AiService({
+    config: aiSchema.parse({ enabled: true, url: fake.url, autoImpact: 50 }),
+    salt: 't',
+    clock: new ManualClock(Date.UTC(2026, 0, 1, 11)),
+    logger,
+    issues: { get: (id) => byId.get(id), incidents: () => [] },
+    bus,
+  });
+  ai.start();
+  fake.script({ kind: 'answer', text: goodAnswer() });
+  bus.emit('issue', { kind: 'opened', issue: low, at: 0 });
+  bus.emit('issue', { kind: 'opened', issue: high, at: 0 });
+  bus.emit('issue', { kind: 'updated', issue: high, at: 1 });
+  await ai.idle();
+  assert.equal(fake.requests.length, 1);
+  assert.equal(ai.view('high').status, 'done');
+  assert.equal(ai.view('low').status, 'none');
+  assert.deepEqual(announced, ['high']);
   await ai.stop();
 });
