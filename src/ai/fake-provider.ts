@@ -19,7 +19,7 @@ export interface Captured {
 export type Step =
   | { kind: 'answer'; text: string; inputTokens?: number; outputTokens?: number }
   | { kind: 'status'; status: number; retryAfter?: string; body?: string }
-  | { kind: 'garbage'; body: string }
+  | { kind: 'garbage'; body: string; contentType?: string }
   | { kind: 'hang' };
 
 export class FakeProvider {
@@ -74,7 +74,7 @@ export class FakeProvider {
         res.on('close', () => this.hanging.delete(res));
         return;
       case 'garbage':
-        res.writeHead(200, { 'content-type': 'application/json' }).end(step.body);
+        res.writeHead(200, { 'content-type': step.contentType ?? 'application/json' }).end(step.body);
         return;
       case 'status': {
         const h: Record<string, string> = { 'content-type': 'application/json' };

@@ -21,10 +21,12 @@ export class OpenAiProvider implements AiProvider {
   readonly name = 'openai';
   readonly url: string;
   private readonly opts: ProviderOptions;
+  private readonly official: boolean;
 
   constructor(opts: ProviderOptions) {
     this.opts = opts;
     this.url = joinUrl(opts.url, 'chat/completions');
+    this.official = hostOf(this.url) === 'api.openai.com';
   }
 
   /** The request body, exported for the preview and the tests. */
@@ -36,7 +38,8 @@ export class OpenAiProvider implements AiProvider {
         type: 'json_schema',
         json_schema: { name: 'issue_analysis', strict: true, schema: req.schema },
       },
-      max_tokens: req.maxOutputTokens,
+      // OpenAI's newer models refuse `max_tokens`; the compatible servers (LM Studio, llama.cpp, vLLM) know only it.
+      ...(this.official ? { max_completion_tokens: req.maxOutputTokens } : { max_tokens: req.maxOutputTokens }),
       temperature: 0.2,
       stream: req.stream,
       ...(req.stream ? { stream_options: { include_usage: true } } : {}),

@@ -153,6 +153,26 @@ for (const protocol of ['ollama', 'openai', 'anthropic', 'gemini'] as const) {
       });
     });
 
+    test('a stream that breaks off or carries a malformed event fails clearly', async () => {
+      const { fake, provider } = await setup(protocol);
+      const broken =
+        protocol === 'ollama'
+          ? '{"model":"m1","message":{"role":"assistant","content":"{\\"sum"},"done":false}\n'
+          : protocol === 'anthropic'
+            ? 'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":3}}}\n\nevent: content_block_delta\ndata: {not json\n\n'
+            : 'data: {"choices":[{"delta":{"content":"{"}}]}\n\ndata: {broken\n\n';
+      fake.script({
+        kind: 'garbage',
+        body: broken,
+        contentType: protocol === 'ollama' ? 'application/x-ndjson' : 'text/event-stream',
+      });
+      await assert.rejects(provider.chat(req(true)), (err: unknown) => {
+        assert.ok(err instanceof ProviderError, String(err));
+        assert.match(err.message, /malformed event|done|ended/i);
+        return true;
+      });
+    });
+
     test('a hanging server is abandoned when the signal fires', async () => {
       const { fake, provider } = await setup(protocol);
       fake.script({ kind: 'hang' });
