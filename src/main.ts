@@ -30,10 +30,12 @@ import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
 import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
+import { QueryError } from './store/log-reader.ts';
 import { Outbox } from './store/outbox.ts';
 import { StateStore } from './store/state.ts';
 import { analysisRoutes, describeAnalysisRoutes } from './web/api/analysis.ts';
 import { apiRoutes } from './web/api/index.ts';
+import { LiveTail } from './web/api/log-tail.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
@@ -103,8 +105,8 @@ export class Service {
       process: (record: LogRecord) => {
         // Apps log URLs with tokens in clear (Plex `X-Plex-Token=`, Jellyfin `api_key=`): mask before anything keeps it.
         redactRecord(record);
-        detector.process(record);
-        bus.emit('record', record);
+        // Ingestion puts the record on the bus; the issue id goes into the store with the line.
+        return detector.process(record);
       },
       stats: this.stats,
       ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),
@@ -190,8 +192,8 @@ export class Service {
               const view = ai?.view(id);
               return view && view.status !== 'none' ? view : undefined;
             },
-            context: (sample, before, after) => {
-              const around = ingestion.records.around(sample, before, after);
+            context: (id, sample, before, after) => {
+              const around = ingestion.records.around({ ...sample, issue: id }, before, after);
               const line = (r: (typeof around.before)[number]) => ({
                 id: r.id,
                 time: new Date(r.time).toISOString(),
@@ -210,8 +212,18 @@ export class Service {
             followed: () => ingestion.followed(),
             offsets: (source) => new Map(ingestion.records.checkpoints(source).map((c) => [c.path, c.offset])),
             storedCounts: () => ingestion.records.counts.storedCounts(),
+            droppedCounts: () => ingestion.writer.dropped(),
           },
-          stats: { clock, hourly: (q) => ingestion.records.counts.hourly(q) },
+          stats: {
+            clock,
+            hourly: (q) => ingestion.records.counts.hourly(q),
+            totals: () => ({ stored: ingestion.records.count(), dropped: ingestion.writer.droppedTotal }),
+          },
+          logs: {
+            search: (q) => ingestion.records.logs.search(q),
+            isQueryError: (err) => err instanceof QueryError,
+            tail: new LiveTail(this.ctx.bus),
+          },
           more: [
             (docs) => {
               describeAnalysisRoutes(docs);

@@ -27,7 +27,7 @@ const ck = (offset: number, path = '/l/sonarr.txt'): Checkpoint => ({
   offset,
 });
 
-test('records and checkpoints are stored together; extras keep the fields without a column', () => {
+test('records and checkpoints are stored together; lines read back as they were written', () => {
   const store = new RecordStore(openDatabase(':memory:'));
   store.migrate();
   store.migrate();
@@ -40,13 +40,10 @@ test('records and checkpoints are stored together; extras keep the fields withou
   assert.equal(store.count('tv'), 2);
   const [newest, oldest] = store.recent({ source: 'tv' });
   assert.equal(newest?.message, 'line 2');
-  assert.deepEqual(JSON.parse(newest?.extras ?? 'null'), {
-    timeExact: false,
-    thread: '7',
-    orphan: true,
-    correlation: { user: 'bob' },
-  });
-  assert.equal(oldest?.extras, null);
+  assert.equal(newest?.raw, 'raw 2');
+  assert.equal(oldest?.message, 'line 1');
+  assert.equal(oldest?.file, '/l/sonarr.txt');
+  assert.equal(oldest?.offset, 10);
   assert.deepEqual(
     store.checkpoints('tv').map((c) => [c.path, c.offset, c.savedAt]),
     [
@@ -79,4 +76,48 @@ test('sources are remembered as seen with their first start time', () => {
   store.markSeen('tv', 5);
   store.markSeen('tv', 9);
   assert.equal(store.seenAt('tv'), 5);
+});
+
+test('every kind of line reads back byte for byte: templates, time prefixes, tails, raw text unlike the message', () => {
+  const db = openDatabase(':memory:');
+  const store = new RecordStore(db);
+  store.migrate();
+  const t = Date.UTC(2024, 4, 1, 18, 0, 0, 123);
+  const lines: LogRecord[] = [
+    rec(1, {
+      time: t,
+      level: 'debug',
+      app: 'plex',
+      message: 'Request: [192.168.1.23:45231 (Subnet)] GET /library/metadata/8812 #a3f1',
+      raw: 'May 01, 2024 18:00:00.123 [0x7f70a5bfe700] DEBUG - Request: [192.168.1.23:45231 (Subnet)] GET /library/metadata/8812 #a3f1',
+    }),
+    rec(2, {
+      time: t + 1,
+      level: 'error',
+      logger: 'ImportApprovedEpisodes',
+      message: 'Couldn\u2019t import episode 42',
+      raw: '2024-05-01 18:00:00.1|Error|ImportApprovedEpisodes|Couldn\u2019t import episode 42\n   at X.Y() in /src/a.cs:line 12',
+      exception: { type: 'System.IO.IOException', message: 'Disk full (17)', stack: 'at X.Y()' },
+      lines: 2,
+    }),
+    rec(3, { message: 'Validation failed: title', raw: 'totally different text', timeExact: false, orphan: true }),
+    rec(4, { message: '', raw: '' }),
+    rec(5, { message: 'x\u0002y', raw: 'pre x\u0002y post' }),
+  ];
+  lines[1] = { ...(lines[1] as LogRecord), time: Date.UTC(2024, 4, 1, 18, 0, 0, 100) };
+  store.commit({ records: lines, checkpoints: [], forget: [], at: 1, issues: [null, 'fp1', null, null, null] });
+  const back = store.recent({ limit: 10 }).reverse();
+  assert.deepEqual(
+    back.map((l) => [l.message, l.raw, l.level, l.time]),
+    lines.map((l) => [l.message, l.raw, l.level, l.time]),
+  );
+  assert.equal(back[1]?.logger, 'ImportApprovedEpisodes');
+  assert.deepEqual(back[1]?.exception, { type: 'System.IO.IOException', message: 'Disk full (17)' });
+  assert.equal(back[1]?.issue, 'fp1');
+  // The `records` view reads like the table it replaced.
+  const view = db.prepare('SELECT message, level, source FROM records ORDER BY id').all() as Array<{ message: string }>;
+  assert.deepEqual(
+    view.map((v) => v.message),
+    lines.map((l) => l.message),
+  );
 });

@@ -9,6 +9,7 @@ import { RouteDocs } from './common.ts';
 import { configRoutes } from './config.ts';
 import { type IncidentRouteDeps, incidentRoutes } from './incidents.ts';
 import { type IssueRouteDeps, issueRoutes } from './issues.ts';
+import { type LogRouteDeps, logRoutes } from './logs.ts';
 import { openApiRoutes } from './openapi.ts';
 import { type SourceRouteDeps, sourceRoutes } from './sources.ts';
 import { type StatsRouteDeps, statsRoutes } from './stats.ts';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   alerts: AlertRouteDeps;
   sources: SourceRouteDeps;
   stats: StatsRouteDeps;
+  /** Log search and live tail (the log store). */
+  logs?: LogRouteDeps;
   /** Extra resources (the log search), each registering its docs. */
   more?: ReadonlyArray<(docs: RouteDocs) => Hono>;
 }
@@ -33,6 +36,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
   app.route('/', sourceRoutes(deps.sources, docs));
   app.route('/', configRoutes({ config: deps.config }, docs));
   app.route('/', statsRoutes(deps.stats, docs));
+  if (deps.logs) app.route('/', logRoutes(deps.logs, docs));
   for (const more of deps.more ?? []) app.route('/', more(docs));
   app.route('/', openApiRoutes(docs, deps.version));
   return app;

@@ -106,8 +106,13 @@ export interface IssueRouteDeps {
   clock: Clock;
   /** Status changes of an issue, oldest first. */
   timeline?(id: string): Array<{ at: number; kind: string; by: string | null }>;
-  /** Stored lines around a sample (same source). */
-  context?(sample: IssueSample, before: number, after: number): { before: ContextLine[]; after: ContextLine[] };
+  /** Stored lines around a sample of issue `id` (same source). */
+  context?(
+    id: string,
+    sample: IssueSample,
+    before: number,
+    after: number,
+  ): { before: ContextLine[]; after: ContextLine[] };
   /** An analysis of the issue (the AI room), when there is one. */
   analysis?(id: string): unknown;
 }
@@ -275,7 +280,7 @@ function detail(issue: Issue, deps: IssueRouteDeps): z.input<typeof issueDetailS
       raw: s.raw,
       ...(s.file !== undefined ? { file: s.file } : {}),
       ...(s.offset !== undefined ? { offset: s.offset } : {}),
-      ...(deps.context?.(s, CONTEXT_LINES, CONTEXT_LINES) ?? { before: [], after: [] }),
+      ...(deps.context?.(issue.id, s, CONTEXT_LINES, CONTEXT_LINES) ?? { before: [], after: [] }),
     })),
     histogram,
     entities: issue.entities ?? {},

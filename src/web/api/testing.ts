@@ -9,15 +9,17 @@ import { Detector } from '../../detect/detector.ts';
 import { SourceStatsTracker } from '../../sources/source-stats.ts';
 import { openDatabase } from '../../store/db.ts';
 import { History } from '../../store/history.ts';
+import { QueryError } from '../../store/log-reader.ts';
 import { RecordStore } from '../../store/records.ts';
 import { createWebApp } from '../app.ts';
 import { type ApiDeps, apiRoutes } from './index.ts';
+import { LiveTail, type TailOptions } from './log-tail.ts';
 
 export function rec(time: number, level: Level, message: string, extra: Partial<LogRecord> = {}): LogRecord {
   return { time, timeExact: true, level, app: 'radarr', source: 'radarr', message, raw: message, lines: 1, ...extra };
 }
 
-export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more'] = []) {
+export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more'] = [], tail: TailOptions = {}) {
   const { ctx, clock } = testContext(config);
   const db = openDatabase(':memory:');
   const records = new RecordStore(db);
@@ -41,8 +43,8 @@ export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more']
         return detector.setIssueMuted(id, false, at);
       },
       timeline: (id) => history.timeline(id),
-      context: (sample, before, after) => {
-        const around = records.around(sample, before, after);
+      context: (id, sample, before, after) => {
+        const around = records.around({ ...sample, issue: id }, before, after);
         const line = (r: (typeof around.before)[number]) => ({
           id: r.id,
           time: new Date(r.time).toISOString(),
@@ -63,6 +65,11 @@ export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more']
       storedCounts: () => records.counts.storedCounts(),
     },
     stats: { clock, hourly: (q) => records.counts.hourly(q) },
+    logs: {
+      search: (q) => records.logs.search(q),
+      isQueryError: (err) => err instanceof QueryError,
+      tail: new LiveTail(ctx.bus, tail),
+    },
     more,
   });
   const app = createWebApp(ctx, {
@@ -70,13 +77,14 @@ export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more']
     mounts: [{ path: '/', app: api }],
   });
   const feed = (list: LogRecord[]) => {
+    const issues: Array<string | null> = [];
     for (const r of list) {
       clock.advanceTo(Math.max(clock.now(), r.time));
-      detector.process(r);
+      issues.push(detector.process(r) ?? null);
       stats.register(r.source, r.app);
       stats.record(r);
     }
-    records.commit({ records: list, checkpoints: [], forget: [], at: clock.now() });
+    records.commit({ records: list, issues, checkpoints: [], forget: [], at: clock.now() });
   };
   const get = async (path: string, init?: RequestInit) => {
     const res = await app.request(path, init);

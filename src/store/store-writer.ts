@@ -1,0 +1,147 @@
+/**
+ * Batched writes off the hot path: ingestion hands each batch (records + the checkpoints that cover them) to
+ * `submit`, which returns at once; a worker thread (store-writer-worker.ts) commits batches in order, each with its
+ * checkpoints in the same transaction, so a restart — SIGKILL included — resumes exactly where the store ends.
+ *
+ * Back-pressure is bounded: when more than `maxQueued` records wait for a slow disk, new batches keep their
+ * checkpoints but their records are dropped, counted per source and logged (never silently): tailing and detection
+ * never wait for the disk, and memory stays bounded. An in-memory database (tests) is written inline instead.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../core/logger.ts';
+import type { Database } from './db.ts';
+import type { Batch, RecordStore } from './records.ts';
+
+export interface StoreWriterOptions {
+  db: Database;
+  store: RecordStore;
+  logger: Logger;
+  /** Records waiting for the disk past which new records are dropped (default 50,000). */
+  maxQueued?: number;
+}
+
+export class StoreWriter {
+  private readonly opts: StoreWriterOptions;
+  private worker: Worker | null = null;
+  private seq = 0;
+  /** Records submitted and not yet committed, by batch. */
+  private readonly pending = new Map<number, number>();
+  private queued = 0;
+  private readonly drops = new Map<string, number>();
+  private totalDropped = 0;
+  private waiters: Array<() => void> = [];
+  private failing = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(opts: StoreWriterOptions) {
+    this.opts = opts;
+  }
+
+  /** Records waiting for the disk now. */
+  get backlog(): number {
+    return this.queued;
+  }
+
+  /** Records dropped by back-pressure since start, per source. */
+  dropped(): Map<string, number> {
+    return new Map(this.drops);
+  }
+
+  /** Records dropped by back-pressure since start. */
+  get droppedTotal(): number {
+    return this.totalDropped;
+  }
+
+  async start(): Promise<void> {
+    const file = this.opts.db.location();
+    if (!file) return;
+    const worker = new Worker(new URL('./store-writer-worker.ts', import.meta.url), { workerData: { file } });
+    this.worker = worker;
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { ready?: boolean }) => {
+        if (!m.ready) return;
+        worker.off('error', reject);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    worker.on('message', (m: { done?: number[]; failed?: string; closed?: boolean }) => this.onMessage(m));
+    worker.on('error', (err) => this.opts.logger.error('The store writer thread failed.', { error: err }));
+    worker.unref();
+  }
+
+  /** Hands a batch to the writer. Throws only in inline mode (in-memory database), like a direct commit. */
+  submit(batch: Batch): void {
+    if (!batch.records.length && !batch.checkpoints.length && !batch.forget.length) return;
+    if (!this.worker) {
+      this.opts.store.commit(batch);
+      return;
+    }
+    const max = this.opts.maxQueued ?? 50_000;
+    let b = batch;
+    if (this.queued + batch.records.length > max && batch.records.length) {
+      for (const r of batch.records) this.drops.set(r.source, (this.drops.get(r.source) ?? 0) + 1);
+      const before = this.totalDropped;
+      this.totalDropped += batch.records.length;
+      if (before === 0 || Math.floor(before / 100_000) !== Math.floor(this.totalDropped / 100_000)) {
+        this.opts.logger.warn(
+          `The disk is not keeping up: ${this.totalDropped} records were not stored so that tailing does not wait (detection and alerts still saw them).`,
+          { backlog: this.queued },
+        );
+      }
+      b = { ...batch, records: [], issues: [] };
+    }
+    const seq = ++this.seq;
+    this.pending.set(seq, b.records.length);
+    this.queued += b.records.length;
+    this.worker.postMessage({ ...b, seq });
+  }
+
+  /** Resolves when every submitted batch is committed. */
+  async drain(): Promise<void> {
+    if (!this.pending.size) return;
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Commits what waits, then ends the thread. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.closing ??= (async () => {
+      await this.drain();
+      await new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage({ close: true });
+      });
+      this.worker = null;
+    })();
+    await this.closing;
+  }
+
+  private onMessage(m: { done?: number[]; failed?: string; closed?: boolean }): void {
+    if (m.closed) {
+      void this.worker?.terminate();
+      return;
+    }
+    if (m.failed !== undefined) {
+      if (!this.failing)
+        this.opts.logger.error('Storing records failed; they are kept and retried.', { error: m.failed });
+      this.failing = true;
+      return;
+    }
+    if (m.done) {
+      if (this.failing) this.opts.logger.info('Storing records works again.');
+      this.failing = false;
+      for (const seq of m.done) {
+        this.queued -= this.pending.get(seq) ?? 0;
+        this.pending.delete(seq);
+      }
+      if (!this.pending.size) {
+        const w = this.waiters;
+        this.waiters = [];
+        for (const fn of w) fn();
+      }
+    }
+  }
+}
