@@ -138,6 +138,12 @@ export class Service {
           apiStatus: () => apiPollers.status(),
           state: this.state,
           bus,
+          storedAround: (id, sample) => {
+            const around = this.ingestion.records.around({ ...sample, issue: id }, 4, 4);
+            // One line per record: its first line is what a reader scans for.
+            const line = (r: { raw: string }) => r.raw.split('\n', 1)[0] ?? '';
+            return { before: around.before.map(line), after: around.after.map(line) };
+          },
         })
       : undefined;
     this.ai = ai;

@@ -86,6 +86,8 @@ describe('AI analysis in the running service', () => {
     assert.equal(fake.requests.length, 1);
     assert.ok(!fake.requests[0]?.body.includes(PLEX_TOKEN));
     assert.match(fake.requests[0]?.body ?? '', /database is locked/);
+    // Neighbouring lines: the INFO line written before the error (before start: read from the file, not the store).
+    assert.match(fake.requests[0]?.body ?? '', /Lines around sample 1 in its log:[^"]*Plex Media Server v1\.41\.5/);
     const openapi = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     assert.ok(openapi.paths['/api/issues/{id}/analyze']);
   });

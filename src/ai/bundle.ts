@@ -111,19 +111,20 @@ export async function buildBundle(
   const blocks: Array<{ sample: string; neighbours: string }> = [];
   for (const [i, s] of chosen.entries()) {
     const n = await deps.neighbours(s);
-    const nText = n
-      ? cut(
-          [
-            ...n.before.map((l) => `  before| ${l}`),
-            '  ...the sample...',
-            ...n.after.map((l) => `  after | ${l}`),
-          ].join('\n'),
-          NEIGHBOUR_CHARS,
-        )
-      : '';
+    const nText =
+      n && (n.before.length || n.after.length)
+        ? cut(
+            [
+              ...n.before.map((l) => `  before| ${l}`),
+              '  ...the sample...',
+              ...n.after.map((l) => `  after | ${l}`),
+            ].join('\n'),
+            NEIGHBOUR_CHARS,
+          )
+        : '';
     blocks.push({
       sample: `Sample ${i + 1} of ${chosen.length} (${iso(s.time)}, ${s.level}, source ${s.source}):\n${cut(s.raw, SAMPLE_CHARS)}`,
-      neighbours: nText ? `Lines around sample ${i + 1} in the log file:\n${nText}` : '',
+      neighbours: nText ? `Lines around sample ${i + 1} in its log:\n${nText}` : '',
     });
   }
 

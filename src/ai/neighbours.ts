@@ -43,7 +43,8 @@ export async function readNeighbours(
   beforeLines.pop(); // the partial line the window started in the middle of, or the empty tail before the sample
   const afterLines = rest.split(/\r?\n/).slice(sampleLines);
   return {
-    before: beforeLines.slice(1).slice(-before),
+    // A window that starts mid-file starts mid-line: that first piece is not a line.
+    before: (start > 0 ? beforeLines.slice(1) : beforeLines).slice(-before),
     after: afterLines.slice(0, after).filter((l, i, a) => i < a.length - 1 || l !== ''),
   };
 }

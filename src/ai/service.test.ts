@@ -277,3 +277,22 @@ test('ai.autoImpact: issues reaching the impact are analysed on their own, once 
   assert.deepEqual(announced, ['high']);
   await ai.stop();
 });
+
+test('neighbouring lines come from the log store when it has them, redacted like the rest', async () => {
+  const issue = plainIssue('a');
+  const ai = new AiService({
+    config: aiSchema.parse({ enabled: true }),
+    salt: 't',
+    clock: new ManualClock(Date.UTC(2026, 0, 1, 11)),
+    logger: memoryLogger(),
+    issues: { get: (id) => (id === 'a' ? issue : undefined), incidents: () => [] },
+    storedAround: (id) =>
+      id === 'a' ? { before: ['Connecting to 81.2.69.142 as bob@example.com'], after: ['Retrying in 5 s'] } : undefined,
+  });
+  const p = await ai.preview('a');
+  assert.match(
+    p?.user ?? '',
+    /Lines around sample 1 in its log:\n {2}before\| Connecting to \[public-ip\] as \[email\]\n/,
+  );
+  assert.match(p?.user ?? '', /after \| Retrying in 5 s/);
+});

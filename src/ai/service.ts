@@ -11,7 +11,7 @@ import type { Component } from '../core/context.ts';
 import type { ArrgusEvents, IssueEvent } from '../core/events.ts';
 import type { Logger } from '../core/logger.ts';
 import type { IssueService, StatsService } from '../core/ports.ts';
-import type { Issue } from '../core/types.ts';
+import type { Issue, IssueSample } from '../core/types.ts';
 import type { PollerStatus } from '../sources/api-poller.ts';
 import type { StateStore } from '../store/state.ts';
 import { type Analysis, AnalysisStore } from './analyses.ts';
@@ -36,6 +36,11 @@ export interface AiServiceDeps {
   apiStatus?: () => PollerStatus[];
   state?: StateStore;
   bus?: EventBus<ArrgusEvents>;
+  /**
+   * Records stored around a sample (the log store): preferred to re-reading the file, which may have rotated. Falls
+   * back to the file when absent or when it has nothing.
+   */
+  storedAround?: (issueId: string, sample: IssueSample) => { before: string[]; after: string[] } | undefined;
   /** Tests: another provider or a recorded sleep. */
   provider?: AiProvider;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -195,7 +200,10 @@ export class AiService implements Component {
         },
         apiStatus: (source) => this.d.apiStatus?.().find((s) => s.source === source),
         stats: (source) => this.d.stats?.get(source),
-        neighbours: (s) => readNeighbours(s),
+        neighbours: async (s) => {
+          const stored = this.d.storedAround?.(issueId, s);
+          return stored && (stored.before.length || stored.after.length) ? stored : readNeighbours(s);
+        },
         now: () => this.d.clock.now(),
       },
       this.redactor,
