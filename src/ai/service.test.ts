@@ -296,3 +296,18 @@ test('neighbouring lines come from the log store when it has them, redacted like
   );
   assert.match(p?.user ?? '', /after \| Retrying in 5 s/);
 });
+
+test('an API key echoed by the provider in an error never reaches the job error, the API view or the log', async () => {
+  const key = 'sk-proj-Abc123Def456Ghi789';
+  const { fake, ai, logs } = await setup({ apiKey: key }, 'openai');
+  fake.script({ kind: 'status', status: 401, body: `{"error":{"message":"Incorrect API key provided: ${key}."}}` });
+  ai.analyze('a');
+  await ai.idle();
+  const v = ai.view('a');
+  assert.equal(v.status, 'failed');
+  assert.match(v.error ?? '', /HTTP 401: Incorrect API key provided: \[redacted\]/);
+  assert.ok(!JSON.stringify(v).includes(key));
+  assert.ok(!JSON.stringify(logs).includes(key));
+  assert.equal(fake.requests[0]?.headers.authorization, `Bearer ${key}`);
+  assert.ok(!fake.requests[0]?.body.includes(key));
+});
