@@ -32,6 +32,7 @@ import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
 import { QueryError } from './store/log-reader.ts';
 import { Outbox } from './store/outbox.ts';
+import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
 import { analysisRoutes, describeAnalysisRoutes } from './web/api/analysis.ts';
 import { apiRoutes } from './web/api/index.ts';
@@ -73,6 +74,8 @@ export class Service {
   readonly ai: AiService | undefined;
   /** Issue timelines and the alert log (SQLite). */
   readonly history: History;
+  /** Nightly deletion of old lines from the log store. */
+  readonly retention: Retention;
   private readonly started: Component[] = [];
   private readonly startedAt: number;
 
@@ -168,7 +171,9 @@ export class Service {
       ...(opts.supervisor === null ? { supervisor: null } : {}),
       ...(ai ? { ai: { summary: (id) => ai.summary(id), analyze: (id) => ai.command(id) } } : {}),
     });
-    this.history = new History(this.db);
+    const writer = this.ingestion.writer;
+    this.history = new History(this.db, (sql, args) => writer.exec(sql, args));
+    this.retention = new Retention(this.ctx, { db: this.db, writer: this.ingestion.writer });
     const ingestion = this.ingestion;
     const history = this.history;
     const stats = this.stats;
@@ -268,6 +273,7 @@ export class Service {
       },
       this.notify,
       this.ingestion,
+      this.retention,
       this.apiPollers,
       { name: 'webhooks', start: () => webhooks.start(), stop: () => webhooks.stop() },
       this.mqtt,

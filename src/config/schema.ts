@@ -10,6 +10,7 @@ import { ingestSchema } from './ingest.ts';
 import { homeassistantSchema, mqttSchema } from './mqtt.ts';
 import { notifySchema } from './notify.ts';
 import { sourceSchema } from './sources.ts';
+import { storeSchema } from './store.ts';
 import { webSchema } from './web.ts';
 
 export const configSchema = z
@@ -42,6 +43,7 @@ export const configSchema = z
         });
       }),
     ingest: ingestSchema.prefault({}),
+    store: storeSchema.prefault({}),
     web: webSchema.prefault({}),
     detect: detectSchema.prefault({}),
     alerts: alertsSchema.prefault({}),

@@ -40,6 +40,8 @@ export interface FileSourceOptions {
   logger: Logger;
   emit(record: LogRecord): void;
   afterChunk(): void;
+  /** Back-pressure from the store: see TailerOptions.room. */
+  room?: () => Promise<void> | undefined;
   /** The set of followed files changed. */
   onFiles(files: string[]): void;
 }
@@ -236,6 +238,7 @@ export class FileSource {
       logger: o.logger,
       emit: o.emit,
       afterChunk: o.afterChunk,
+      ...(o.room ? { room: o.room } : {}),
     });
   }
 

@@ -72,7 +72,12 @@ export class Ingestion implements Component {
     this.deps = deps;
     this.log = ctx.logger.child('ingest');
     this.store = new RecordStore(deps.db);
-    this.writer = new StoreWriter({ db: deps.db, store: this.store, logger: this.log });
+    this.writer = new StoreWriter({
+      db: deps.db,
+      store: this.store,
+      logger: this.log,
+      maxQueued: ctx.config.store.maxQueued,
+    });
   }
 
   /** The records store (the panel's log view reads it until the full-text store lands). */
@@ -111,6 +116,8 @@ export class Ingestion implements Component {
         logger: this.log.child(s.name),
         emit: (r) => this.accept(r),
         afterChunk: () => this.maybeCommit(),
+        // Files wait for the store (they keep their lines); only pushed lines, which cannot wait, are ever dropped.
+        room: () => this.writer.room(),
         onFiles: (files) => {
           this.deps.stats.setFiles(s.name, files);
           this.ctx.bus.emit('source', { source: s.name, at: this.ctx.clock.now(), kind: 'files' });

@@ -28,7 +28,6 @@ export interface HourCountRow {
 
 export class Counts {
   private readonly db: Database;
-  private stored: Map<string, number> | null = null;
 
   constructor(db: Database) {
     this.db = db;
@@ -58,11 +57,6 @@ export class Counts {
     this.changeStored(perSource, 1);
   }
 
-  /** Lowers the stored counts after retention deleted lines (inside the delete's transaction). */
-  removeStored(perSource: ReadonlyMap<string, number>): void {
-    this.changeStored(perSource, -1);
-  }
-
   hourly(q: { from: number; to: number; source?: string }): HourCountRow[] {
     const sql = `SELECT hour, source, level, n AS count FROM hourly_counts WHERE hour >= ? AND hour < ?${q.source !== undefined ? ' AND source = ?' : ''} ORDER BY hour`;
     const args: Array<string | number> = [q.from, q.to];
@@ -70,13 +64,10 @@ export class Counts {
     return this.db.prepare(sql).all(...args) as unknown as HourCountRow[];
   }
 
-  /** Records stored now per source (cached; kept in step by `add` and `removeStored`). */
+  /** Records stored now per source (read each time: the writer thread and retention change it). */
   storedCounts(): Map<string, number> {
-    if (!this.stored) {
-      const rows = this.db.prepare('SELECT source, n FROM stored_counts').all() as Array<{ source: string; n: number }>;
-      this.stored = new Map(rows.map((r) => [r.source, r.n]));
-    }
-    return new Map(this.stored);
+    const rows = this.db.prepare('SELECT source, n FROM stored_counts').all() as Array<{ source: string; n: number }>;
+    return new Map(rows.map((r) => [r.source, r.n]));
   }
 
   private changeStored(perSource: ReadonlyMap<string, number>, sign: 1 | -1): void {
@@ -84,7 +75,5 @@ export class Counts {
       'INSERT INTO stored_counts (source, n) VALUES (?, ?) ON CONFLICT DO UPDATE SET n = max(0, n + excluded.n)',
     );
     for (const [source, n] of perSource) up.run(source, sign * n);
-    // Re-read lazily: the transaction may still roll back.
-    this.stored = null;
   }
 }

@@ -29,6 +29,8 @@ const MIGRATIONS: readonly string[] = [
 
 /** Timeline entries kept per issue: the oldest go first past this (a flapping issue cannot grow without bound). */
 const MAX_EVENTS_PER_ISSUE = 200;
+/** Alerts kept in the log (newest first). */
+const MAX_ALERTS = 10_000;
 
 export interface TimelineEntry {
   at: number;
@@ -44,12 +46,21 @@ export interface AlertQuery {
   before?: { firedAt: number; id: string };
 }
 
+/** Runs a write statement: on the connection itself, or queued to the writer thread (see StoreWriter.exec). */
+export type WriteSql = (sql: string, args: ReadonlyArray<string | number | null>) => void;
+
 export class History {
   private readonly db: Database;
+  private readonly write: WriteSql;
   private unsubscribe: Array<() => void> = [];
 
-  constructor(db: Database) {
+  /**
+   * `write` defaults to this connection; the service passes the writer thread's queue, so a status change never waits
+   * on the thread's write lock.
+   */
+  constructor(db: Database, write?: WriteSql) {
     this.db = db;
+    this.write = write ?? ((sql, args) => void db.prepare(sql).run(...args));
   }
 
   migrate(): void {
@@ -77,15 +88,12 @@ export class History {
 
   /** Records one status change (the API records its own actions through the bus events they cause). */
   addIssueEvent(issue: string, at: number, kind: string, by: string | null): void {
-    this.db.prepare('INSERT INTO issue_events (issue, at, kind, by) VALUES (?, ?, ?, ?)').run(issue, at, kind, by);
-    const n = this.db.prepare('SELECT count(*) AS n FROM issue_events WHERE issue = ?').get(issue) as { n: number };
-    if (n.n > MAX_EVENTS_PER_ISSUE) {
-      this.db
-        .prepare(
-          'DELETE FROM issue_events WHERE id IN (SELECT id FROM issue_events WHERE issue = ? ORDER BY at, id LIMIT ?)',
-        )
-        .run(issue, n.n - MAX_EVENTS_PER_ISSUE);
-    }
+    this.write('INSERT INTO issue_events (issue, at, kind, by) VALUES (?, ?, ?, ?)', [issue, at, kind, by]);
+    // Only the newest entries of an issue are kept.
+    this.write(
+      'DELETE FROM issue_events WHERE issue = ? AND id NOT IN (SELECT id FROM issue_events WHERE issue = ? ORDER BY at DESC, id DESC LIMIT ?)',
+      [issue, issue, MAX_EVENTS_PER_ISSUE],
+    );
   }
 
   timeline(issue: string): TimelineEntry[] {
@@ -114,13 +122,6 @@ export class History {
     return rows.map((r) => JSON.parse(r.body) as Alert);
   }
 
-  /** Deletes alerts and timeline entries older than `before` (retention). Returns rows deleted. */
-  prune(before: number): number {
-    const a = this.db.prepare("DELETE FROM alert_log WHERE state = 'resolved' AND fired_at < ?").run(before);
-    const b = this.db.prepare('DELETE FROM issue_events WHERE at < ?').run(before);
-    return Number(a.changes) + Number(b.changes);
-  }
-
   private onIssue(e: IssueEvent): void {
     // `updated` fires on every tick an issue grows: the counts are in the issue itself, not worth a timeline row.
     if (e.kind === 'updated') return;
@@ -132,11 +133,14 @@ export class History {
   }
 
   private putAlert(a: Alert): void {
-    this.db
-      .prepare(
-        `INSERT INTO alert_log (id, fired_at, state, body) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body`,
-      )
-      .run(a.id, a.firedAt, a.state, JSON.stringify(a));
+    this.write(
+      `INSERT INTO alert_log (id, fired_at, state, body) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body`,
+      [a.id, a.firedAt, a.state, JSON.stringify(a)],
+    );
+    this.write(
+      'DELETE FROM alert_log WHERE id IN (SELECT id FROM alert_log ORDER BY fired_at DESC, id DESC LIMIT -1 OFFSET ?)',
+      [MAX_ALERTS],
+    );
   }
 }

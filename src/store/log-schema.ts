@@ -47,8 +47,12 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX logs_source ON logs (source, id);
    CREATE INDEX logs_issue ON logs (issue, time) WHERE issue IS NOT NULL;
-   CREATE VIRTUAL TABLE logs_fts USING fts5(message, exception, logger, content='', columnsize=0);
-   DROP TABLE IF EXISTS records;
+   CREATE VIRTUAL TABLE logs_fts USING fts5(message, exception, logger, content='', contentless_delete=1);`,
+];
+
+/** After the rows of the old `records` table moved into `logs` (see RecordStore.migrate): the view takes its name. */
+const VIEW_MIGRATIONS: readonly string[] = [
+  `DROP TABLE IF EXISTS records;
    CREATE VIEW records AS
      SELECT l.id, l.time,
        CASE l.level WHEN 0 THEN 'trace' WHEN 1 THEN 'debug' WHEN 2 THEN 'info' WHEN 3 THEN 'warn' WHEN 4 THEN 'error' ELSE 'fatal' END AS level,
@@ -62,6 +66,16 @@ const MIGRATIONS: readonly string[] = [
 
 export function migrateLogs(db: Database): void {
   migrate(db, 'logs', MIGRATIONS);
+}
+
+/** Whether the table of the first store (before FTS) is still there, with rows to move. */
+export function hasOldRecordsTable(db: Database): boolean {
+  const row = db.prepare("SELECT type FROM sqlite_master WHERE name = 'records'").get() as { type: string } | undefined;
+  return row?.type === 'table';
+}
+
+export function migrateLogsView(db: Database): void {
+  migrate(db, 'logs-view', VIEW_MIGRATIONS);
 }
 
 /** SQL functions the `records` view needs; openDatabase registers them on every connection. */

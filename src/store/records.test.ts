@@ -121,3 +121,40 @@ test('every kind of line reads back byte for byte: templates, time prefixes, tai
     lines.map((l) => l.message),
   );
 });
+
+test('rows of the first store (a records table) move into the log store once, then a view takes its name', () => {
+  const db = openDatabase(':memory:');
+  db.exec(`CREATE TABLE records (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, level TEXT NOT NULL, app TEXT NOT NULL,
+     source TEXT NOT NULL, logger TEXT, message TEXT NOT NULL, raw TEXT NOT NULL, file TEXT, offset INTEGER,
+     lines INTEGER NOT NULL, extras TEXT);
+   CREATE TABLE checkpoints (source TEXT NOT NULL, path TEXT NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL,
+     fp_len INTEGER NOT NULL, fp_hash TEXT NOT NULL, offset INTEGER NOT NULL, saved_at INTEGER NOT NULL,
+     PRIMARY KEY (source, path));
+   CREATE TABLE sources_seen (source TEXT PRIMARY KEY, first_seen INTEGER NOT NULL);
+   INSERT INTO _migrations (module, version) VALUES ('records', 1);`);
+  const old = db.prepare(
+    'INSERT INTO records (time, level, app, source, logger, message, raw, lines, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (let i = 0; i < 7000; i++) old.run(i, 'info', 'sonarr', 'tv', 'L', `old line ${i}`, `raw ${i}`, 1, null);
+  old.run(
+    9000,
+    'error',
+    'sonarr',
+    'tv',
+    null,
+    'boom',
+    'boom',
+    1,
+    JSON.stringify({ exception: { type: 'IOException', message: 'disk' } }),
+  );
+  const store = new RecordStore(db);
+  store.migrate();
+  assert.equal(store.count('tv'), 7001);
+  const [last] = store.recent({ limit: 1 });
+  assert.deepEqual(last?.exception, { type: 'IOException', message: 'disk' });
+  assert.equal(store.logs.search({ text: '"old line 6999"', limit: 5 }).length, 1);
+  const kind = db.prepare("SELECT type FROM sqlite_master WHERE name = 'records'").get() as { type: string };
+  assert.equal(kind.type, 'view');
+  store.migrate();
+  assert.equal(store.count('tv'), 7001);
+});

@@ -3,11 +3,12 @@
  * files. Both are written in ONE transaction per batch, so after a crash — SIGKILL included —
  * the checkpoint says exactly which records are stored: resuming there reads no line twice and loses none.
  */
-import type { LogRecord } from '../core/types.ts';
+import { LEVELS, type Level, type LogRecord } from '../core/types.ts';
 import { Counts } from './counts.ts';
 import { type Database, migrate, transaction } from './db.ts';
+import type { Dictionary } from './dictionary.ts';
 import { LogReader, type StoredLine } from './log-reader.ts';
-import { migrateLogs } from './log-schema.ts';
+import { hasOldRecordsTable, migrateLogs, migrateLogsView } from './log-schema.ts';
 import { LogWriter } from './log-writer.ts';
 
 const MIGRATIONS: readonly string[] = [
@@ -91,6 +92,23 @@ export class RecordStore {
     migrate(this.db, 'records', MIGRATIONS);
     this.counts.migrate();
     migrateLogs(this.db);
+    if (hasOldRecordsTable(this.db)) this.moveOldRecords();
+    migrateLogsView(this.db);
+  }
+
+  /** Moves the rows of the first store's `records` table into the log store (once, in chunks). */
+  private moveOldRecords(): void {
+    const page = this.db.prepare('SELECT * FROM records WHERE id > ? ORDER BY id LIMIT 5000');
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as unknown as OldRow[];
+      if (!rows.length) return;
+      after = rows[rows.length - 1]?.id ?? after;
+      const records = rows.map(fromOldRow);
+      transaction(this.db, () => {
+        this.writer.write(records);
+        this.db.prepare('DELETE FROM records WHERE id <= ?').run(after);
+      });
+    }
   }
 
   /** Writes records and checkpoints atomically: either the whole batch is stored or none of it. */
@@ -159,6 +177,11 @@ export class RecordStore {
     this.db.prepare('INSERT OR IGNORE INTO sources_seen (source, first_seen) VALUES (?, ?)').run(source, at);
   }
 
+  /** The string dictionary (retention maps source ids back to names). */
+  get dictionary(): Dictionary {
+    return this.writer.dict;
+  }
+
   /** Forgets cached dictionary ids (after a transaction around `commit` rolled back). */
   resetCaches(): void {
     this.writer.dict.reset();
@@ -188,4 +211,40 @@ export class RecordStore {
     for (const v of counts.values()) n += v;
     return n;
   }
+}
+
+interface OldRow {
+  id: number;
+  time: number;
+  level: string;
+  app: string;
+  source: string;
+  logger: string | null;
+  message: string;
+  raw: string;
+  file: string | null;
+  offset: number | null;
+  lines: number;
+  extras: string | null;
+}
+
+function fromOldRow(r: OldRow): LogRecord {
+  const x = r.extras ? (JSON.parse(r.extras) as Partial<LogRecord>) : {};
+  return {
+    time: r.time,
+    timeExact: x.timeExact ?? true,
+    level: (LEVELS as readonly string[]).includes(r.level) ? (r.level as Level) : 'info',
+    app: r.app,
+    source: r.source,
+    ...(r.logger !== null ? { logger: r.logger } : {}),
+    message: r.message,
+    raw: r.raw,
+    ...(r.file !== null ? { file: r.file } : {}),
+    ...(r.offset !== null ? { offset: r.offset } : {}),
+    lines: r.lines,
+    ...(x.exception ? { exception: x.exception } : {}),
+    ...(x.orphan ? { orphan: true } : {}),
+    ...(x.droppedLines ? { droppedLines: x.droppedLines } : {}),
+    ...(x.truncated ? { truncated: true } : {}),
+  };
 }
