@@ -18,6 +18,8 @@ Commands:
   check-config [FILE]              validate a configuration file (with environment and add-on options) and exit
   notify-test NAME [--config FILE] send a test notification to one target; prints success or the exact failure reason
   ha-cleanup [--config FILE]       remove every MQTT / Home Assistant entity this instance published
+  ai-preview ISSUE [--json] [--config FILE]
+                                   print the exact (redacted) text an AI analysis of ISSUE would send; sends nothing
 
 Environment: ARRGUS_<SECTION>__<KEY> overrides any setting (e.g. ARRGUS_WEB__PORT=8100).`;
 
@@ -34,6 +36,8 @@ export async function cli(argv: string[]): Promise<number> {
       return notifyTest(rest);
     case 'ha-cleanup':
       return haCleanupCommand(rest);
+    case 'ai-preview':
+      return aiPreview(rest);
     case '-h':
     case '--help':
     case 'help':
@@ -93,6 +97,19 @@ async function notifyTest(args: string[]): Promise<number> {
   const { notifyTestCommand } = await import('./notify/cli.ts');
   const { systemClock } = await import('./core/clock.ts');
   return notifyTestCommand(r.loaded.config, r.positionals[0], {
+    out: process.stdout,
+    err: process.stderr,
+    clock: systemClock,
+  });
+}
+
+async function aiPreview(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const r = loadFor(args.filter((a) => a !== '--json'));
+  if (typeof r === 'number') return r;
+  const { aiPreviewCommand } = await import('./ai/cli.ts');
+  const { systemClock } = await import('./core/clock.ts');
+  return aiPreviewCommand(r.loaded.config, r.positionals[0], json, {
     out: process.stdout,
     err: process.stderr,
     clock: systemClock,

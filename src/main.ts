@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
+import { AiService } from './ai/service.ts';
 import type { LoadedConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { EventBus } from './core/bus.ts';
@@ -33,6 +34,7 @@ import { QueryError } from './store/log-reader.ts';
 import { Outbox } from './store/outbox.ts';
 import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
+import { analysisRoutes, describeAnalysisRoutes } from './web/api/analysis.ts';
 import { apiRoutes } from './web/api/index.ts';
 import type { IssueRouteDeps } from './web/api/issues.ts';
 import { LiveTail } from './web/api/log-tail.ts';
@@ -73,6 +75,8 @@ export class Service {
   readonly apiPollers: ApiPollers;
   readonly webhooks: WebhookReceiver;
   readonly web: WebServer;
+  /** AI root-cause analysis; undefined unless `ai.enabled`. */
+  readonly ai: AiService | undefined;
   /** Issue timelines and the alert log (SQLite). */
   readonly history: History;
   /** Nightly deletion of old lines from the log store. */
@@ -96,7 +100,12 @@ export class Service {
     this.state = new StateStore({ dir: config.dataDir, logger: logger.child('state'), clock });
     this.detector = new Detector(this.ctx, { state: this.state });
     this.stats = new SourceStatsTracker(clock);
-    this.notify = new NotifyDispatcher({ ctx: this.ctx, mute: this.detector.mutes, outbox: new Outbox(this.db) });
+    this.notify = new NotifyDispatcher({
+      ctx: this.ctx,
+      mute: this.detector.mutes,
+      outbox: new Outbox(this.db),
+      analysis: (id) => this.ai?.summary(id),
+    });
     const detector = this.detector;
     const bus = this.ctx.bus;
     this.ingestion = new Ingestion(this.ctx, {
@@ -126,6 +135,26 @@ export class Service {
       poke: (source) => apiPollers.poke(source),
     });
     const notify = this.notify;
+    const ai = config.ai.enabled
+      ? new AiService({
+          config: config.ai,
+          salt: this.ctx.instanceId,
+          clock,
+          logger: logger.child('ai'),
+          issues: this.detector,
+          stats: this.stats,
+          apiStatus: () => apiPollers.status(),
+          state: this.state,
+          bus,
+          storedAround: (id, sample) => {
+            const around = this.ingestion.records.around({ ...sample, issue: id }, 4, 4);
+            // One line per record: its first line is what a reader scans for.
+            const line = (r: { raw: string }) => r.raw.split('\n', 1)[0] ?? '';
+            return { before: around.before.map(line), after: around.after.map(line) };
+          },
+        })
+      : undefined;
+    this.ai = ai;
     this.mqtt = new MqttBridge({
       ctx: this.ctx,
       issues: this.detector,
@@ -145,6 +174,7 @@ export class Service {
         for (const name of notify.targetNames()) await notify.test(name);
       },
       ...(opts.supervisor === null ? { supervisor: null } : {}),
+      ...(ai ? { ai: { summary: (id) => ai.summary(id), analyze: (id) => ai.command(id) } } : {}),
     });
     const writer = this.ingestion.writer;
     this.history = new History(this.db, (sql, args) => writer.exec(sql, args));
@@ -169,6 +199,10 @@ export class Service {
         return detector.setIssueMuted(id, false, at);
       },
       timeline: (id) => history.timeline(id),
+      analysis: (id) => {
+        const view = ai?.view(id);
+        return view && view.status !== 'none' ? view : undefined;
+      },
       context: (id, sample, before, after) => {
         const around = ingestion.records.around({ ...sample, issue: id }, before, after);
         const line = (r: (typeof around.before)[number]) => ({
@@ -186,6 +220,8 @@ export class Service {
       { path: '/', app: createNotifyRoutes(this.notify) },
       { path: '/', app: sessionRoutes({ tracker: this.sessions }) },
       { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
+      // Before the issue routes: their `POST /api/issues/:id/:action` refuses `analyze`.
+      { path: '/', app: analysisRoutes({ ai, issues: detector }) },
       {
         path: '/',
         app: apiRoutes({
@@ -210,6 +246,12 @@ export class Service {
             ...logSearch,
             tail: new LiveTail(this.ctx.bus),
           },
+          more: [
+            (docs) => {
+              describeAnalysisRoutes(docs);
+              return new Hono();
+            },
+          ],
         }),
       },
     ];
@@ -259,6 +301,7 @@ export class Service {
       { name: 'webhooks', start: () => webhooks.start(), stop: () => webhooks.stop() },
       this.mqtt,
     ];
+    if (this.ai) order.push(this.ai);
     if (this.ctx.config.web.enabled) order.push(this.web);
     try {
       for (const c of order) {

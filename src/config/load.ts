@@ -105,6 +105,7 @@ export function validateConfig(raw: unknown, origin?: string): Config {
 export function registerConfigSecrets(config: Config): void {
   registerSecret(config.web.token);
   registerSecret(config.mqtt.password);
+  registerSecret(config.ai.apiKey);
   for (const s of config.sources) {
     registerSecret(s.token);
     registerSecret(s.apiKey);

@@ -4,6 +4,7 @@
  * room, and are composed here.
  */
 import { z } from 'zod';
+import { aiSchema } from './ai.ts';
 import { alertsSchema, detectSchema } from './detect.ts';
 import { ingestSchema } from './ingest.ts';
 import { homeassistantSchema, mqttSchema } from './mqtt.ts';
@@ -49,6 +50,7 @@ export const configSchema = z
     mqtt: mqttSchema.prefault({}),
     homeassistant: homeassistantSchema.prefault({}),
     notify: notifySchema,
+    ai: aiSchema.prefault({}),
   })
   .describe('Arrgus configuration.');
 

@@ -36,6 +36,15 @@ export interface MuteEvent {
   at: number;
 }
 
+/** An AI analysis of an issue was stored (src/ai): notifications and MQTT show its summary from now on. */
+export interface AnalysisEvent {
+  issueId: string;
+  /** Sources of the issue: whose MQTT state shows it. */
+  sources: string[];
+  summary: string;
+  at: number;
+}
+
 export interface SourceHealthEvent {
   source: string;
   at: number;
@@ -54,4 +63,5 @@ export interface ArrgusEvents {
   source: SourceHealthEvent;
   /** A playback changed: started, paused, resumed, buffering, transcode_changed, stopped, failed. */
   session: SessionEvent;
+  analysis: AnalysisEvent;
 }

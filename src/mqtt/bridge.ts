@@ -42,6 +42,11 @@ export interface MqttBridgeDeps {
   /** Supervisor access; default: `SUPERVISOR_TOKEN` from the environment when set. `null` disables the lookup. */
   supervisor?: SupervisorAccess | null;
   random?: () => number;
+  /** AI analysis (src/ai), when enabled: the analyse button and command, and the top issue's `analysis` attribute. */
+  ai?: {
+    summary(issueId: string): string | undefined;
+    analyze(issueId: string): { ok: boolean; message: string };
+  };
 }
 
 export class MqttBridge implements Component {
@@ -72,6 +77,7 @@ export class MqttBridge implements Component {
       notifierNames: () => deps.notifierHealth?.().map((n) => n.name) ?? [],
       testNotification: deps.sendTestNotification !== undefined,
       sessions: deps.sessions !== undefined,
+      analyze: deps.ai !== undefined,
     });
   }
 
@@ -133,6 +139,15 @@ export class MqttBridge implements Component {
       isLoud: (level) => levelAtLeast(level, 'warn'),
       sessions: this.d.sessions !== undefined,
     });
+    const publisher = this.publisher;
+    const offAnalysis = this.d.ctx.bus.on('analysis', 'mqtt', (e) =>
+      publisher.markDirty(...e.sources.map((s) => `src:${s}`)),
+    );
+    const unwireEvents = this.unwire;
+    this.unwire = () => {
+      unwireEvents();
+      offAnalysis();
+    };
     this.tick = setInterval(() => this.refresh(), m.stateInterval);
     this.tick.unref();
     await connection.start();
@@ -201,6 +216,7 @@ export class MqttBridge implements Component {
         clock: this.d.ctx.clock,
         logger: this.log,
         ...(this.d.sendTestNotification ? { sendTestNotification: this.d.sendTestNotification } : {}),
+        ...(this.d.ai ? { analyze: this.d.ai.analyze } : {}),
         respond: (t, body) => this.connection?.publish(t, body, false),
         flush: (keys) => this.publisher?.flushNow(keys),
       },
@@ -236,6 +252,7 @@ export class MqttBridge implements Component {
       stats: this.d.stats,
       ...(this.d.notifierHealth ? { notifierHealth: this.d.notifierHealth } : {}),
       ...(this.d.sessions ? { sessions: this.d.sessions } : {}),
+      ...(this.d.ai ? { analysis: this.d.ai.summary } : {}),
       sources: this.sources,
       topics: this.t,
       version: this.d.ctx.version,

@@ -19,6 +19,7 @@ export interface CommandHandlerDeps {
   clock: Clock;
   logger: Logger;
   sendTestNotification?: () => Promise<void>;
+  analyze?: (issueId: string) => { ok: boolean; message: string };
   /** Publishes the answer (not retained). */
   respond(topic: string, payload: string): void;
   /** Republishes these state keys now. */
@@ -49,6 +50,7 @@ export function handleCommand(d: CommandHandlerDeps, topic: string, payload: str
     mutes: d.mutes,
     now: () => d.clock.now(),
     ...(d.sendTestNotification ? { sendTestNotification: d.sendTestNotification } : {}),
+    ...(d.analyze ? { analyze: d.analyze } : {}),
   }).then(
     (r) => {
       d.logger.info(`MQTT command: ${r.message}`, { topic });

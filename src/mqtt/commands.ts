@@ -12,7 +12,8 @@ export type Command =
   | { kind: 'mute'; source: string | null; muted: boolean }
   | { kind: 'acknowledge'; source: string | null; issueId?: string }
   | { kind: 'resolve'; source: string | null; issueId?: string }
-  | { kind: 'test-notification' };
+  | { kind: 'test-notification' }
+  | { kind: 'analyze'; source: string | null; issueId?: string };
 
 const toggle = z.union([
   z
@@ -73,6 +74,20 @@ export function parseCommand(
       }
       return { ok: true, command: { kind, source } };
     }
+    case 'analyze': {
+      // The bridge needs an issue id; a source's button analyses the source's top issue (or the one named).
+      if (json.ok) {
+        const r = acknowledgeJson.safeParse(json.value);
+        if (!r.success)
+          return { ok: false, error: `analyze expects PRESS or {"issue":"<id>"}, got ${preview(payload)}` };
+        return { ok: true, command: { kind: 'analyze', source, issueId: r.data.issue } };
+      }
+      if (source === null) return { ok: false, error: 'analyze on the bridge expects {"issue":"<id>"}' };
+      if (!press.safeParse(payload.trim()).success) {
+        return { ok: false, error: `analyze expects PRESS, got ${preview(payload)}` };
+      }
+      return { ok: true, command: { kind: 'analyze', source } };
+    }
     case 'test_notification':
       if (source !== null) return { ok: false, error: 'test_notification exists only on the bridge' };
       if (!press.safeParse(payload.trim()).success) {
@@ -88,6 +103,8 @@ export interface CommandDeps {
   issues: IssueService;
   mutes: MuteService;
   sendTestNotification?: () => Promise<void>;
+  /** Queues an AI analysis of an issue (absent when `ai.enabled` is false); returns what happened in a sentence. */
+  analyze?: (issueId: string) => { ok: boolean; message: string };
   now(): number;
 }
 
@@ -119,6 +136,17 @@ export async function runCommand(cmd: Command, deps: CommandDeps): Promise<Comma
         message: `${n} open issue${n === 1 ? '' : 's'} acknowledged${cmd.source ? ` in ${cmd.source}` : ''}.`,
         changed: [null, ...(cmd.source ? [cmd.source] : [])],
       };
+    }
+    case 'analyze': {
+      if (!deps.analyze) return { ok: false, message: 'AI analysis is off (ai.enabled).', changed: [] };
+      const id =
+        cmd.issueId ??
+        deps.issues
+          .list({ status: 'open', ...(cmd.source ? { source: cmd.source } : {}) })
+          .sort((a, b) => b.impact - a.impact)[0]?.id;
+      if (!id)
+        return { ok: false, message: `No open issue${cmd.source ? ` in ${cmd.source}` : ''} to analyse.`, changed: [] };
+      return { ...deps.analyze(id), changed: [] };
     }
     case 'resolve': {
       if (cmd.issueId) {

@@ -26,6 +26,8 @@ export interface DiscoverySyncDeps {
   testNotification: boolean;
   /** Playback summaries are published: media servers get session sensors. */
   sessions: boolean;
+  /** AI analysis is on: each source gets an analyse button. */
+  analyze?: boolean;
 }
 
 export class DiscoverySync {
@@ -57,6 +59,7 @@ export class DiscoverySync {
       notifiers: this.d.sources.notifierSlugs(this.d.notifierNames()),
       testNotification: this.d.testNotification,
       sessions: this.d.sessions,
+      ...(this.d.analyze ? { analyze: true } : {}),
     });
   }
 

@@ -30,6 +30,8 @@ export interface DiscoveryInput {
   testNotification: boolean;
   /** Whether playback summaries are published: media servers then get their session sensors. */
   sessions?: boolean;
+  /** Whether AI analysis is on: each source then gets an "Analyse top issue" button. */
+  analyze?: boolean;
 }
 
 export type Payload = Record<string, unknown>;
@@ -339,6 +341,14 @@ export function buildDiscovery(i: DiscoveryInput): DiscoveryMessage[] {
     const availability = [i.topics.status, i.topics.sourceAvailability(s.slug)];
     const specs = sourceEntities(i.topics, s.slug, s.app);
     if (i.sessions && isMediaServer(s.app)) specs.push(...sessionEntities(i.topics, s.slug));
+    if (i.analyze) {
+      specs.push({
+        component: 'button',
+        key: 'analyze',
+        name: 'Analyse top issue',
+        fields: { command_topic: i.topics.sourceAnalyzeSet(s.slug), payload_press: 'PRESS', icon: 'mdi:robot-outline' },
+      });
+    }
     for (const spec of specs) emit(spec, s.slug, device, availability);
   }
   return out;

@@ -27,6 +27,8 @@ export interface RenderDeps {
   stats: StatsService;
   notifierHealth?: () => NotifierHealth[];
   sessions?: SessionSummaries;
+  /** The AI analysis summary of an issue (top issues carry it as an attribute). */
+  analysis?: (issueId: string) => string | undefined;
   sources: SourceRegistry;
   topics: Topics;
   version: string;
@@ -69,6 +71,7 @@ export function renderStates(keys: ReadonlySet<string>, d: RenderDeps): Outbound
         muted: d.mutes.isMuted(s.name),
         maintenance,
         now: d.now,
+        ...(d.analysis ? { analysis: d.analysis } : {}),
       });
       out.push({ topic: d.topics.sourceState(s.slug), payload: JSON.stringify(state) });
     } else if (key.startsWith('sess:') && d.sessions) {

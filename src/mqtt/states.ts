@@ -30,6 +30,8 @@ export interface TopIssue {
   evidence?: string;
   /** Most frequent affected files, hosts, devices… (user names left out: recorder history is kept for long). */
   affected?: Partial<Record<EntityKind, string[]>>;
+  /** One-sentence AI analysis of the issue, when one exists. */
+  analysis?: string;
 }
 
 export interface SourceState {
@@ -117,6 +119,8 @@ export interface SourceStateInput {
   muted: boolean;
   maintenance: boolean;
   now: number;
+  /** The AI analysis summary of an issue, when there is one. */
+  analysis?: (issueId: string) => string | undefined;
 }
 
 export function sourceState(i: SourceStateInput): SourceState {
@@ -138,7 +142,7 @@ export function sourceState(i: SourceStateInput): SourceState {
     errors_1h: s?.errors1h ?? 0,
     warnings_1h: s?.warnings1h ?? 0,
     open_issues: i.issues?.open ?? 0,
-    top_issue: top ? topIssue(top) : null,
+    top_issue: top ? topIssue(top, i.analysis?.(top.id)) : null,
     last_error_at: iso(s?.lastErrorAt),
     last_record_at: iso(last),
     records_per_minute: round(s?.recordsPerMinute ?? 0, 2),
@@ -146,8 +150,9 @@ export function sourceState(i: SourceStateInput): SourceState {
   };
 }
 
-function topIssue(issue: Issue): TopIssue {
+function topIssue(issue: Issue, analysis: string | undefined): TopIssue {
   return {
+    ...(analysis ? { analysis: clip(analysis) } : {}),
     id: issue.id,
     title: clip(issue.title),
     impact: issue.impact,

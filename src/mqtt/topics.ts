@@ -53,6 +53,8 @@ export interface Topics {
   sourceMuteSet(slug: string): string;
   sourceAcknowledgeSet(slug: string): string;
   sourceResolveSet(slug: string): string;
+  /** AI analysis: PRESS on a source analyses its top issue; `{"issue":"<id>"}` (also on the bridge) one issue. */
+  sourceAnalyzeSet(slug: string): string;
   /** Every command topic, as subscriptions. */
   commandFilters: string[];
 }
@@ -75,11 +77,13 @@ export function topics(base: string): Topics {
     sourceMuteSet: (slug) => `${base}/${slug}/mute/set`,
     sourceAcknowledgeSet: (slug) => `${base}/${slug}/acknowledge/set`,
     sourceResolveSet: (slug) => `${base}/${slug}/resolve/set`,
+    sourceAnalyzeSet: (slug) => `${base}/${slug}/analyze/set`,
     commandFilters: [
       `${base}/+/mute/set`,
       `${base}/+/acknowledge/set`,
       `${base}/+/resolve/set`,
       `${base}/${BRIDGE}/test_notification/set`,
+      `${base}/+/analyze/set`,
     ],
   };
 }

@@ -178,6 +178,30 @@ export function buildContent(ev: NotifyEvent, panelUrl: string): Content {
 }
 
 /** The digest sent when a mute or quiet period ends: how many were held, by kind, and the most severe titles. */
+/** The issue a notification is about, when it is about one. */
+export function subjectIssueId(ev: NotifyEvent): string | undefined {
+  const s = ev.subject;
+  if (s.type === 'issue') return s.issue.id;
+  if (s.type === 'alert') return s.alert.fingerprint ?? s.issue?.id;
+  return undefined;
+}
+
+/**
+ * Adds the AI analysis summary of the issue (when one exists) as a fact and in the details. Not on resolutions: the
+ * problem is over.
+ */
+export function withAnalysis(c: Content, ev: NotifyEvent, summary: (issueId: string) => string | undefined): Content {
+  const id = subjectIssueId(ev);
+  const text = id && ev.kind !== 'resolved' ? summary(id) : undefined;
+  if (!text) return c;
+  const line = redact(text.replace(/\s+/g, ' ').trim()).slice(0, 300);
+  return {
+    ...c,
+    facts: [...c.facts, { label: 'AI analysis', value: line }],
+    details: { ...c.details, analysis: line },
+  };
+}
+
 export function buildSummary(held: Content[], reason: string, from: number, to: number, panelUrl: string): Content {
   const rank: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
   const worst = held.reduce<Severity>((w, c) => (rank[c.severity] > rank[w] ? c.severity : w), 'info');

@@ -19,6 +19,7 @@ import {
   fromIncidentEvent,
   fromIssueEvent,
   type NotifyEvent,
+  withAnalysis,
 } from './content.ts';
 import { type AttemptLog, type TargetHealth, TargetQueue, type TestResult } from './delivery.ts';
 import { createNotifier } from './index.ts';
@@ -35,6 +36,8 @@ export interface NotifyDeps {
   random?: () => number;
   /** How often quiet-hours ends are checked and old rows pruned. */
   housekeepingMs?: number;
+  /** The AI analysis summary of an issue (src/ai), added to notifications sent after it exists. */
+  analysis?: (issueId: string) => string | undefined;
 }
 
 const QUIET = 'quiet';
@@ -130,7 +133,9 @@ export class NotifyDispatcher implements Component {
     for (const t of this.targets.values()) {
       const decision = route(ev, t, now);
       if (decision === 'skip') continue;
-      base ??= buildContent(ev, panelUrl(ctx));
+      base ??= this.deps.analysis
+        ? withAnalysis(buildContent(ev, panelUrl(ctx)), ev, this.deps.analysis)
+        : buildContent(ev, panelUrl(ctx));
       const content = applyTemplate(base, t.template);
       const held = muteScope ?? (decision === 'quiet' ? QUIET : undefined);
       requests.push({
