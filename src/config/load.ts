@@ -29,6 +29,8 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Path of the add-on options; default `/data/options.json`. */
   addonOptionsPath?: string;
+  /** The add-on's config folder (`app_config`, `/config` in the container), searched for `arrgus.yaml`. */
+  addonConfigDir?: string;
 }
 
 export interface LoadedConfig {
@@ -55,6 +57,14 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     merged = deepMerge({ dataDir: '/data' }, merged);
     merged = deepMerge(merged, addon);
     layers.push(addonPath);
+    // Settings the options form cannot express (routing, rules, TLS ...) live in the add-on's config folder; the file
+    // wins over the form, key by key, so it can refine what the form sets.
+    const dir = opts.addonConfigDir ?? env.ARRGUS_ADDON_CONFIG_DIR ?? '/config';
+    const extra = opts.file ? undefined : findDefaultFile(dir);
+    if (extra) {
+      merged = deepMerge(merged, readConfigFile(extra));
+      layers.push(extra);
+    }
   }
 
   const fromEnv = envLayer(env);
@@ -258,7 +268,7 @@ export function envLayer(env: Record<string, string | undefined>): {
   const extraSources: Json[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined) continue;
-    if (name.startsWith('ARRGUS_') && name !== 'ARRGUS_ADDON_OPTIONS') {
+    if (name.startsWith('ARRGUS_') && name !== 'ARRGUS_ADDON_OPTIONS' && name !== 'ARRGUS_ADDON_CONFIG_DIR') {
       const path = name
         .slice(7)
         .split('__')
