@@ -18,6 +18,7 @@ import type { LogRecord } from './core/types.ts';
 import { Detector } from './detect/detector.ts';
 import { MqttBridge } from './mqtt/bridge.ts';
 import { BrokerConfigError } from './mqtt/broker.ts';
+import type { SupervisorAccess } from './mqtt/supervisor.ts';
 import { NotifyDispatcher } from './notify/dispatcher.ts';
 import { SessionTracker } from './sessions/tracker.ts';
 import type { SessionSummary } from './sessions/types.ts';
@@ -45,8 +46,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Default-location roots for discovery (tests). */
   defaultRoots?: LocationRoots;
-  /** `null` disables the Supervisor lookup (tests); default: from `SUPERVISOR_TOKEN`. */
-  supervisor?: null;
+  /** The Home Assistant Supervisor (tests point it at a fake); `null` disables it; default: from `SUPERVISOR_TOKEN`. */
+  supervisor?: SupervisorAccess | null;
 }
 
 /** Everything `arrgus run` builds, in start order. */
@@ -130,7 +131,7 @@ export class Service {
       sendTestNotification: async () => {
         for (const name of notify.targetNames()) await notify.test(name);
       },
-      ...(opts.supervisor === null ? { supervisor: null } : {}),
+      ...(opts.supervisor !== undefined ? { supervisor: opts.supervisor } : {}),
     });
     const mounts: Array<{ path: string; app: Hono }> = [
       { path: '/', app: createNotifyRoutes(this.notify) },

@@ -102,7 +102,7 @@ export class MqttBridge implements Component {
       return;
     }
     this.startedAt = clock.now();
-    const { connection, broker } = await openBrokerConnection({
+    const { connection, broker, panelUrl } = await openBrokerConnection({
       ctx: this.d.ctx,
       logger: this.log,
       statusTopic: this.t.status,
@@ -111,6 +111,7 @@ export class MqttBridge implements Component {
     });
     this.broker = broker;
     this.connection = connection;
+    if (panelUrl) this.discovery.panelUrl = panelUrl;
     this.publisher = new Publisher({
       send: (topic, payload, retain) => connection.publish(topic, payload, retain),
       render: (keys) => this.render(keys),

@@ -15,6 +15,9 @@ import { isMediaServer } from './session-states.ts';
 import type { SourceRegistry } from './source-registry.ts';
 import { BRIDGE, type Topics } from './topics.ts';
 
+/** `origin.support_url` of every discovery config. */
+export const SUPPORT_URL = 'https://github.com/arrgus/arrgus';
+
 export interface DiscoverySyncDeps {
   ctx: CoreContext;
   topics: Topics;
@@ -31,6 +34,8 @@ export interface DiscoverySyncDeps {
 export class DiscoverySync {
   private readonly d: DiscoverySyncDeps;
   private readonly published = new Set<string>();
+  /** Set in the add-on: the panel through Home Assistant's ingress (`homeassistant://hassio/ingress/<slug>`). */
+  panelUrl: string | undefined;
 
   constructor(deps: DiscoverySyncDeps) {
     this.d = deps;
@@ -46,12 +51,13 @@ export class DiscoverySync {
     const { config, instanceId, version } = this.d.ctx;
     const web = config.web;
     const host = web.host === '0.0.0.0' || web.host === '::' ? hostname() : web.host;
-    const panelUrl = web.publicUrl ?? (web.enabled ? `http://${host}:${web.port}` : undefined);
+    const panelUrl = web.publicUrl ?? this.panelUrl ?? (web.enabled ? `http://${host}:${web.port}` : undefined);
     return buildDiscovery({
       prefix: config.homeassistant.discoveryPrefix,
       topics: this.d.topics,
       instanceId,
       version,
+      supportUrl: SUPPORT_URL,
       ...(panelUrl ? { panelUrl } : {}),
       sources: this.d.sources.list(),
       notifiers: this.d.sources.notifierSlugs(this.d.notifierNames()),
