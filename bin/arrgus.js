@@ -6,6 +6,13 @@
 // ~30 MB of memory and most of the start-up time. It is enabled before the first .ts module loads.
 import module from 'node:module';
 
+// Older Node cannot load the TypeScript sources; say so in one line instead of ERR_UNKNOWN_FILE_EXTENSION.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  process.stderr.write(
+    `arrgus needs Node.js 24 or newer, this is ${process.version}: install Node 24 LTS (https://nodejs.org/en/download), or run it from the project with \`npm install && npm start\`, which brings Node 24 along.\n`,
+  );
+  process.exit(1);
+}
 module.enableCompileCache?.();
 const { cli } = await import('../src/cli.ts');
 cli(process.argv.slice(2)).then(
