@@ -1,0 +1,74 @@
+/** The newcomer's first commands: help, per-command help, version, the replay summary, and the bin on an old Node. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { CORPUS_DIR } from './corpus.ts';
+
+const BIN = new URL('../bin/arrgus.js', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function arrgus(
+  args: string[],
+  node = process.execPath,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('arrgus CLI', () => {
+  test('--version prints the package version', async () => {
+    const r = await arrgus(['--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `arrgus ${pkg.version}\n`);
+  });
+
+  test('--help lists every command; <command> --help and help <command> explain one', async () => {
+    const r = await arrgus(['--help']);
+    assert.equal(r.code, 0);
+    for (const c of ['run', 'replay', 'check-config', 'notify-test', 'ha-cleanup'])
+      assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['run', 'replay', 'check-config', 'notify-test', 'ha-cleanup']) {
+      const one = await arrgus([c, '--help']);
+      assert.equal(one.code, 0, c);
+      assert.match(one.stdout, new RegExp(`^Usage: arrgus ${c}\\b`), c);
+      assert.equal((await arrgus(['help', c])).stdout, one.stdout);
+    }
+  });
+
+  test('the replay summary lists the top issues with their titles', async () => {
+    const r = await arrgus(['replay', '--format', 'summary', `${CORPUS_DIR}plex/pms-database-locked-2019.log`]);
+    assert.equal(r.code, 0, r.stderr);
+    const [, top = ''] = r.stdout.split('Top issues:\n');
+    const rows = top.trimEnd().split('\n');
+    assert.ok(rows.length >= 1 && rows.length <= 10, r.stdout);
+    for (const row of rows)
+      assert.match(row, /^ {2}(critical|high|medium|low|info) +\S.* \([a-z-]+, (once|[\d,]+ times)\)$/);
+  });
+});
+
+const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+  const r = spawnSync(p, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' });
+  return r.status === 0 && Number(r.stdout.trim()) < 24;
+});
+
+test('on Node older than 24 the bin says in one line what to install', {
+  skip: oldNode ? false : 'no Node older than 24 on this machine',
+}, async () => {
+  const r = await arrgus(['--help'], oldNode);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^arrgus needs Node\.js 24 or newer, this is v\d+\.\d+\.\d+: install Node 24 LTS .*\n$/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
