@@ -4,7 +4,7 @@
  * everything slow (notifications, MQTT, the web) listens on the bus.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Hono } from 'hono';
 import type { LoadedConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
@@ -150,7 +150,9 @@ export class Service {
   /** Starts every component in order; on failure stops what started and rethrows. */
   async start(): Promise<void> {
     const log = this.ctx.logger;
-    log.info(`Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${this.ctx.config.dataDir}).`);
+    log.info(
+      `Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${resolve(this.ctx.config.dataDir)}).`,
+    );
     await this.state.load();
     const webhooks = this.webhooks;
     const order: Component[] = [

@@ -1,9 +1,12 @@
 /** The newcomer's first commands: help, per-command help, version, the replay summary, and the bin on an old Node. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CORPUS_DIR } from './corpus.ts';
+import { freePort } from './helpers/mosquitto.ts';
 
 const BIN = new URL('../bin/arrgus.js', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -11,9 +14,14 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 function arrgus(
   args: string[],
   node = process.execPath,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, [BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: mkdtempSync(join(tmpdir(), 'arrgus-cli-')),
+      env: { ...process.env, ARRGUS_ADDON_OPTIONS: '/nonexistent/options.json', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -45,6 +53,23 @@ describe('arrgus CLI', () => {
       assert.match(one.stdout, new RegExp(`^Usage: arrgus ${c}\\b`), c);
       assert.equal((await arrgus(['help', c])).stdout, one.stdout);
     }
+  });
+
+  test('ha-cleanup says one clear thing when the broker cannot be reached', async () => {
+    const port = await freePort();
+    const r = await arrgus(['ha-cleanup'], process.execPath, {
+      ARRGUS_DATA_DIR: mkdtempSync(join(tmpdir(), 'arrgus-cli-data-')),
+      ARRGUS_MQTT__URL: `mqtt://127.0.0.1:${port}`,
+    });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^arrgus ha-cleanup: cannot reach the MQTT broker at mqtt://127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`,
+      ),
+    );
   });
 
   test('the replay summary lists the top issues with their titles', async () => {

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { redact, registerSecret } from '../core/redact.ts';
 import { type Config, configSchema } from './schema.ts';
@@ -48,7 +49,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const file = opts.file ?? findDefaultFile(cwd);
   if (file) {
     merged = deepMerge(merged, readConfigFile(file));
-    layers.push(file);
+    layers.push(resolve(file));
   }
 
   const addonPath = opts.addonOptionsPath ?? env.ARRGUS_ADDON_OPTIONS ?? '/data/options.json';
