@@ -14,7 +14,7 @@ import { handleCommand } from './command-handler.ts';
 import { DiscoverySync } from './discovery-sync.ts';
 import { type OutboundMessage, Publisher } from './publisher.ts';
 import { BRIDGE_KEY, NOTIFIERS_KEY, renderStates, sourceKeys } from './render-states.ts';
-import type { SessionSummaries } from './session-states.ts';
+import { hasSessionSource, type SessionSummaries } from './session-states.ts';
 import { SourceRegistry } from './source-registry.ts';
 import type { SupervisorAccess } from './supervisor.ts';
 import { parseCommandTopic, type Topics, topics } from './topics.ts';
@@ -58,6 +58,8 @@ export class MqttBridge implements Component {
   private birthTimer: NodeJS.Timeout | null = null;
   private unwire: (() => void) | null = null;
   private readonly discovery: DiscoverySync;
+  /** Media servers whose playbacks something reported (a webhook without a secret counts once it delivers). */
+  private readonly sessionsSeen = new Set<string>();
 
   constructor(deps: MqttBridgeDeps) {
     this.d = deps;
@@ -237,6 +239,10 @@ export class MqttBridge implements Component {
       stats: this.d.stats,
       ...(this.d.notifierHealth ? { notifierHealth: this.d.notifierHealth } : {}),
       ...(this.d.sessions ? { sessions: this.d.sessions } : {}),
+      sessionsTracked: (name, summary) => {
+        if (summary.active > 0 || summary.failedLastHour > 0) this.sessionsSeen.add(name);
+        return this.sessionsSeen.has(name) || hasSessionSource(this.d.ctx.config.sources, name);
+      },
       sources: this.sources,
       topics: this.t,
       version: this.d.ctx.version,

@@ -37,6 +37,8 @@ export interface TroubleItem {
 
 export interface SessionsState {
   source: string;
+  /** Something reports this server's playbacks (API, webhook, Tautulli); false: the sensors are unavailable. */
+  tracked: boolean;
   /** Playing, paused or buffering right now. */
   active: number;
   playing: number;
@@ -56,9 +58,10 @@ export interface SessionsState {
   trouble: TroubleItem[];
 }
 
-export function sessionsState(source: string, s: SessionSummary): SessionsState {
+export function sessionsState(source: string, s: SessionSummary, tracked = true): SessionsState {
   return {
     source,
+    tracked,
     active: s.active,
     playing: s.playing,
     paused: s.paused,
@@ -104,4 +107,27 @@ export function playbackFailedEvent(session: Session, at: number, muted: boolean
   if (client) event.client = client;
   if (session.issueIds?.length) event.issue_ids = session.issueIds.slice(0, 20);
   return event;
+}
+
+/** The configuration of a source as far as playback reporting goes. */
+export interface SessionSourceConfig {
+  name: string;
+  app: string;
+  enabled: boolean;
+  url?: string | undefined;
+  webhookSecret?: string | undefined;
+  server?: string | undefined;
+}
+
+/**
+ * Whether anything is configured to report the playbacks of media server `name`: its API (`url`), its webhook (a
+ * `webhookSecret`), or a Tautulli source standing in for a Plex server (its `server`, else the first Plex source).
+ */
+export function hasSessionSource(sources: readonly SessionSourceConfig[], name: string): boolean {
+  const s = sources.find((x) => x.name === name);
+  if (!s || !isMediaServer(s.app)) return false;
+  if (s.enabled && (s.url || s.webhookSecret)) return true;
+  if (s.app !== 'plex') return false;
+  const firstPlex = sources.find((x) => x.app === 'plex' && x.enabled)?.name;
+  return sources.some((t) => t.app === 'tautulli' && t.enabled && t.url && (t.server ?? firstPlex) === name);
 }
