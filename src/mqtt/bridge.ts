@@ -7,6 +7,7 @@
 import type { Component, CoreContext } from '../core/context.ts';
 import type { IssueService, MuteService, StatsService } from '../core/ports.ts';
 import { levelAtLeast } from '../core/types.ts';
+import { PublishedTopics } from '../store/published-topics.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import { openBrokerConnection } from './broker-connection.ts';
 import type { MqttConnection } from './client.ts';
@@ -74,6 +75,7 @@ export class MqttBridge implements Component {
       notifierNames: () => deps.notifierHealth?.().map((n) => n.name) ?? [],
       testNotification: deps.sendTestNotification !== undefined,
       sessions: deps.sessions !== undefined,
+      persist: new PublishedTopics(deps.ctx.config.dataDir),
     });
   }
 

@@ -29,6 +29,8 @@ export interface DiscoverySyncDeps {
   testNotification: boolean;
   /** Playback summaries are published: media servers get session sensors. */
   sessions: boolean;
+  /** Where the list of published retained topics is kept between runs (dataDir). */
+  persist?: { load(): string[]; save(topics: Iterable<string>): void };
 }
 
 export class DiscoverySync {
@@ -69,9 +71,35 @@ export class DiscoverySync {
   /** Publishes every config (all of them when `all`, else only the ones not yet sent). Off: nothing. */
   publish(c: MqttConnection, all: boolean): void {
     if (!this.enabled) return;
-    for (const msg of this.messages()) {
+    const messages = this.messages();
+    for (const msg of messages) {
       if (!all && this.published.has(msg.topic)) continue;
       if (c.publish(msg.topic, JSON.stringify(msg.payload), true)) this.published.add(msg.topic);
+    }
+    this.remember(messages);
+  }
+
+  /** The retained topics this configuration publishes: discovery configs and the sources' states. */
+  private retainedTopics(messages: DiscoveryMessage[]): string[] {
+    const t = this.d.topics;
+    const sources = this.d.sources.list();
+    return [
+      ...(this.enabled ? messages.map((m) => m.topic) : []),
+      ...sources.flatMap((s) => [t.sourceState(s.slug), t.sourceAvailability(s.slug)]),
+      ...(this.d.sessions ? sources.filter((s) => isMediaServer(s.app)).map((s) => t.sourceSessions(s.slug)) : []),
+    ];
+  }
+
+  private remember(messages: DiscoveryMessage[]): void {
+    try {
+      this.d.persist?.save(this.retainedTopics(messages));
+    } catch (err) {
+      this.d.logger.warn(
+        'Could not record the published MQTT topics in dataDir; stale entities may survive a restart.',
+        {
+          error: err,
+        },
+      );
     }
   }
 
@@ -119,6 +147,23 @@ export class DiscoverySync {
     // With discovery off, Home Assistant may still hold entities from a broker that has since forgotten its retained
     // configs (the embedded one forgets on restart): empty configs for everything we would publish remove them.
     if (!this.enabled) for (const m of expected) if (!found.has(m.topic)) p.clear(m.topic);
+    // What the last run published and this configuration no longer does, whether or not the broker still holds it.
+    const current = new Set(this.retainedTopics(expected));
+    for (const topic of this.loadPrevious()) {
+      if (current.has(topic) || found.has(topic)) continue;
+      p.clear(topic);
+      removed++;
+    }
+    this.remember(expected);
     if (removed) this.d.logger.info(`Removed ${removed} retained MQTT topics left over from an earlier configuration.`);
+  }
+
+  private loadPrevious(): string[] {
+    try {
+      return this.d.persist?.load() ?? [];
+    } catch (err) {
+      this.d.logger.warn('Could not read the MQTT topics published by the last run.', { error: err });
+      return [];
+    }
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * Stale entities are removed at start whatever the broker remembers: the topics published by the last run are kept in
+ * dataDir, so a source removed from the configuration loses its entities even on a broker that forgot every retained
+ * message (the embedded broker after a restart, a reinstalled Mosquitto).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { ConfigInput } from '../config/schema.ts';
+import { silentLogger } from '../core/logger.ts';
+import { testContext } from '../core/testing.ts';
+import { MqttBridge } from './bridge.ts';
+import { EmbeddedBroker } from './broker.ts';
+import { FakeIssues, FakeMutes, FakeStats } from './fakes.ts';
+import { Recorder } from './recorder.ts';
+
+const stops: Array<() => Promise<unknown>> = [];
+after(async () => {
+  for (const s of stops.reverse()) await s();
+});
+
+/** A broker that has never seen Arrgus (nothing retained). */
+async function freshBroker(): Promise<string> {
+  const b = new EmbeddedBroker({ host: '127.0.0.1', port: 0, allowAnonymous: false }, silentLogger);
+  await b.start();
+  stops.push(() => b.stop());
+  return `mqtt://127.0.0.1:${b.port}`;
+}
+
+async function run(url: string, dataDir: string, sources: ConfigInput['sources']): Promise<MqttBridge> {
+  const { ctx } = testContext({ dataDir, sources, mqtt: { url, minStateInterval: '20ms', stateInterval: '1h' } });
+  ctx.instanceId = 'stale';
+  const bridge = new MqttBridge({
+    ctx,
+    issues: new FakeIssues(ctx.bus),
+    mutes: new FakeMutes(ctx.bus),
+    stats: new FakeStats(),
+    supervisor: null,
+    random: () => 0,
+  });
+  await bridge.start();
+  stops.push(() => bridge.stop());
+  return bridge;
+}
+
+test('a removed source loses its entities at the next start even on a broker that forgot them', async () => {
+  const { ctx } = testContext();
+  const dataDir = ctx.config.dataDir;
+  const both = [
+    { name: 'plex', app: 'plex' as const, path: '/logs/plex' },
+    { name: 'sonarr', app: 'sonarr' as const, path: '/logs/sonarr' },
+  ];
+  const first = await run(await freshBroker(), dataDir, both);
+  // The first run recorded what it published.
+  const deadline = Date.now() + 10_000;
+  let listed: string[] = [];
+  while (!listed.some((t) => t.includes('sonarr_')) && Date.now() < deadline) {
+    try {
+      listed = (JSON.parse(readFileSync(join(dataDir, 'mqtt-published.json'), 'utf8')) as { topics: string[] }).topics;
+    } catch {
+      // Not written yet: the bridge writes it once connected.
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const sonarrConfigs = listed.filter((t) => t.startsWith('homeassistant/') && t.includes('/sonarr_'));
+  assert.ok(sonarrConfigs.length > 5, listed.join('\n'));
+  assert.ok(listed.includes('arrgus/sonarr/state'));
+  await first.stop();
+
+  // A broker with no memory, Home Assistant (the recorder) listening, and the configuration without sonarr.
+  const url = await freshBroker();
+  const ha = await new Recorder(url, ['homeassistant/#', 'arrgus/#']).start();
+  stops.push(() => ha.stop());
+  ha.publish('arrgus/probe', 'x', false);
+  await ha.waitFor((m) => m.topic === 'arrgus/probe');
+  await run(url, dataDir, [both[0] as (typeof both)[number]]);
+  for (const topic of [...sonarrConfigs, 'arrgus/sonarr/state', 'arrgus/sonarr/availability'])
+    await ha.waitFor((m) => m.topic === topic && m.payload === '', 5000);
+  // plex stays, and the list now names only what this configuration publishes.
+  assert.ok(!ha.messages.some((m) => m.topic.includes('/plex_') && m.payload === ''));
+  const now = (JSON.parse(readFileSync(join(dataDir, 'mqtt-published.json'), 'utf8')) as { topics: string[] }).topics;
+  assert.ok(!now.some((t) => t.includes('sonarr')));
+  assert.ok(now.some((t) => t.includes('/plex_')));
+});
