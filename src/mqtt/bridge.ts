@@ -137,6 +137,7 @@ export class MqttBridge implements Component {
       onNewSource: () => this.publishDiscovery(),
       isLoud: (level) => levelAtLeast(level, 'warn'),
       sessions: this.d.sessions !== undefined,
+      privacy: config.homeassistant.privacy,
     });
     this.tick = setInterval(() => this.refresh(), m.stateInterval);
     this.tick.unref();
@@ -246,6 +247,7 @@ export class MqttBridge implements Component {
         return this.sessionsSeen.has(name) || hasSessionSource(this.d.ctx.config.sources, name);
       },
       sources: this.sources,
+      privacy: this.d.ctx.config.homeassistant.privacy,
       topics: this.t,
       version: this.d.ctx.version,
       instanceId: this.d.ctx.instanceId,

@@ -30,6 +30,8 @@ export interface RenderDeps {
   sessions?: SessionSummaries;
   /** Whether a media server's playbacks are reported at all (default: yes). */
   sessionsTracked?: (source: string, summary: SessionSummary) => boolean;
+  /** `homeassistant.privacy`: no user names in published attributes (default on). */
+  privacy?: boolean;
   sources: SourceRegistry;
   topics: Topics;
   version: string;
@@ -78,7 +80,7 @@ export function renderStates(keys: ReadonlySet<string>, d: RenderDeps): Outbound
       const s = d.sources.get(key.slice(5));
       if (!s || !isMediaServer(s.app)) continue;
       const summary = d.sessions.summary(s.name);
-      const state = sessionsState(s.name, summary, d.sessionsTracked?.(s.name, summary) ?? true);
+      const state = sessionsState(s.name, summary, d.sessionsTracked?.(s.name, summary) ?? true, d.privacy ?? true);
       out.push({ topic: d.topics.sourceSessions(s.slug), payload: JSON.stringify(state) });
     } else if (key.startsWith('avail:')) {
       const s = d.sources.get(key.slice(6));

@@ -86,6 +86,7 @@ describe('session states', () => {
       { ...failed, failReason: 'GET /video?X-Plex-Token=s3cr3t-token-value failed' },
       Date.UTC(2026, 0, 1, 20, 5),
       false,
+      false,
     );
     assert.equal(e.event_type, 'playback_failed');
     assert.equal(e.subject, 'session');
@@ -118,6 +119,25 @@ test('a media server has a session source only with an API url, a webhook secret
   assert.equal(hasSessionSource([plex, { ...tautulli, url: undefined }], 'plex'), false);
   assert.equal(hasSessionSource([{ name: 'sonarr', app: 'sonarr', enabled: true, url: 'http://s' }], 'sonarr'), false);
   assert.equal(hasSessionSource([], 'plex'), false, 'found in a default location: logs only');
+});
+
+test('privacy (the default) keeps user names out of trouble attributes and failed-playback events', () => {
+  const trouble = [
+    {
+      key: 'plex/a/1',
+      server: 'plex',
+      user: 'alice',
+      title: 'Arrival',
+      reason: 'buffering' as const,
+      detail: 'buffering',
+    },
+  ];
+  assert.equal(sessionsState('plex', summary({ trouble })).trouble[0]?.user, null);
+  assert.equal(sessionsState('plex', summary({ trouble }), true, false).trouble[0]?.user, 'alice');
+  const e = playbackFailedEvent(failed, Date.UTC(2026, 0, 1), false);
+  assert.equal(e.user, undefined);
+  assert.ok(!JSON.stringify(e).includes('alice'), JSON.stringify(e));
+  assert.equal(playbackFailedEvent(failed, Date.UTC(2026, 0, 1), false, false).user, 'alice');
 });
 
 test('the sessions state says whether anything reports the playbacks', () => {

@@ -58,7 +58,8 @@ export interface SessionsState {
   trouble: TroubleItem[];
 }
 
-export function sessionsState(source: string, s: SessionSummary, tracked = true): SessionsState {
+/** `privacy` (the default): no user names, since Home Assistant's recorder keeps every attribute. */
+export function sessionsState(source: string, s: SessionSummary, tracked = true, privacy = true): SessionsState {
   return {
     source,
     tracked,
@@ -76,7 +77,7 @@ export function sessionsState(source: string, s: SessionSummary, tracked = true)
     failed_1h: s.failedLastHour,
     trouble: s.trouble.slice(0, MAX_TROUBLE_LISTED).map((t) => ({
       session: t.key,
-      user: t.user ?? null,
+      user: privacy ? null : (t.user ?? null),
       title: clip(t.title),
       reason: t.reason,
       detail: clip(redact(t.detail)),
@@ -85,8 +86,8 @@ export function sessionsState(source: string, s: SessionSummary, tracked = true)
 }
 
 /** A playback that ended in failure: what users want an automation for ("tell me when a stream dies"). */
-export function playbackFailedEvent(session: Session, at: number, muted: boolean): EventPayload {
-  const who = session.user ? ` for ${session.user}` : '';
+export function playbackFailedEvent(session: Session, at: number, muted: boolean, privacy = true): EventPayload {
+  const who = session.user && !privacy ? ` for ${session.user}` : '';
   // Failure texts can come from a server's error message or a webhook body: mask any secret they carry.
   const reason = redact(session.failReason ?? 'playback failed');
   const event: EventPayload = {
@@ -102,7 +103,7 @@ export function playbackFailedEvent(session: Session, at: number, muted: boolean
     reason: clip(reason),
     muted,
   };
-  if (session.user) event.user = session.user;
+  if (session.user && !privacy) event.user = session.user;
   const client = session.client ?? session.device;
   if (client) event.client = client;
   if (session.issueIds?.length) event.issue_ids = session.issueIds.slice(0, 20);
