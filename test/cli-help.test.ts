@@ -1,7 +1,7 @@
 /** The newcomer's first commands: help, per-command help, version, the replay summary, and the bin on an old Node. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -96,4 +96,24 @@ test('on Node older than 24 the bin says in one line what to install', {
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^arrgus needs Node\.js 24 or newer, this is v\d+\.\d+\.\d+: install Node 24 LTS .*\n$/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
+});
+
+test('started as root with ARRGUS_DROP_TO (the image), the bin hands the data dir over and runs unprivileged', {
+  skip: process.getuid?.() === 0 ? false : 'needs to start as root',
+}, async () => {
+  const data = mkdtempSync(join(tmpdir(), 'arrgus-drop-'));
+  writeFileSync(join(data, 'instance-id'), 'abc\n');
+  const probe = spawnSync(process.execPath, [BIN, '--version'], {
+    env: { ...process.env, ARRGUS_DROP_TO: '65534:65534', ARRGUS_DATA_DIR: data },
+    encoding: 'utf8',
+  });
+  assert.equal(probe.status, 0, probe.stderr);
+  assert.equal(statSync(data).uid, 65534);
+  assert.equal(statSync(join(data, 'instance-id')).uid, 65534);
+  const bad = spawnSync(process.execPath, [BIN, '--version'], {
+    env: { ...process.env, ARRGUS_DROP_TO: 'node' },
+    encoding: 'utf8',
+  });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /ARRGUS_DROP_TO must be uid:gid/);
 });
