@@ -32,6 +32,7 @@ import { loadInstanceId } from './store/instance-id.ts';
 import { Outbox } from './store/outbox.ts';
 import { StateStore } from './store/state.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
+import { lokiRoutes } from './web/loki-routes.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
 import { sessionRoutes } from './web/session-routes.ts';
@@ -139,6 +140,10 @@ export class Service {
       { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
     ];
     const ingestion = this.ingestion;
+    mounts.push({
+      path: '/',
+      app: lokiRoutes(this.ctx, { pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines) }),
+    });
     const app = createWebApp(this.ctx, {
       health: () => this.health(),
       pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines),
