@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { redactRecord } from './core/redact.ts';
 import type { LogRecord } from './core/types.ts';
 import { Detector } from './detect/detector.ts';
+import { MetricsCollector } from './metrics/collector.ts';
 import { MqttBridge } from './mqtt/bridge.ts';
 import { BrokerConfigError } from './mqtt/broker.ts';
 import type { SupervisorAccess } from './mqtt/supervisor.ts';
@@ -29,10 +30,11 @@ import { SourceStatsTracker } from './sources/source-stats.ts';
 import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
 import { loadInstanceId } from './store/instance-id.ts';
-import { Outbox } from './store/outbox.ts';
+import { Outbox, type OutboxStatus } from './store/outbox.ts';
 import { StateStore } from './store/state.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { lokiRoutes } from './web/loki-routes.ts';
+import { metricsRoutes } from './web/metrics-routes.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
 import { sessionRoutes } from './web/session-routes.ts';
@@ -65,6 +67,7 @@ export class Service {
   readonly apiPollers: ApiPollers;
   readonly webhooks: WebhookReceiver;
   readonly web: WebServer;
+  readonly metrics: MetricsCollector;
   private readonly started: Component[] = [];
   private readonly startedAt: number;
 
@@ -84,7 +87,8 @@ export class Service {
     this.state = new StateStore({ dir: config.dataDir, logger: logger.child('state'), clock });
     this.detector = new Detector(this.ctx, { state: this.state });
     this.stats = new SourceStatsTracker(clock);
-    this.notify = new NotifyDispatcher({ ctx: this.ctx, mute: this.detector.mutes, outbox: new Outbox(this.db) });
+    const outbox = new Outbox(this.db);
+    this.notify = new NotifyDispatcher({ ctx: this.ctx, mute: this.detector.mutes, outbox });
     const detector = this.detector;
     const bus = this.ctx.bus;
     this.ingestion = new Ingestion(this.ctx, {
@@ -140,6 +144,20 @@ export class Service {
       { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
     ];
     const ingestion = this.ingestion;
+    const dbPath = join(config.dataDir, 'arrgus.db');
+    this.metrics = new MetricsCollector(this.ctx, {
+      stats: () => this.stats.all(),
+      openIssues: () => this.detector.list({ status: ['open', 'acknowledged'] }),
+      activeAlerts: () => this.detector.activeAlerts().length,
+      notifiers: () => this.notify.health(),
+      deliveries: (target, status) => outbox.count(target, status as OutboxStatus),
+      storeFiles: () => [dbPath, `${dbPath}-wal`],
+      tailLag: () => this.ingestion.tailLag(),
+      mqttConnected: () => (config.mqtt.enabled ? (this.mqtt.mqtt?.connected ?? false) : null),
+      startedAt: this.startedAt,
+    });
+    const metrics = this.metrics;
+    mounts.push({ path: '/', app: metricsRoutes(() => metrics.collect()) });
     mounts.push({
       path: '/',
       app: lokiRoutes(this.ctx, { pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines) }),
@@ -161,6 +179,7 @@ export class Service {
     await this.state.load();
     const webhooks = this.webhooks;
     const order: Component[] = [
+      this.metrics,
       this.detector,
       this.notify,
       this.ingestion,

@@ -73,6 +73,11 @@ export class Ingestion implements Component {
   }
 
   /** Source names and the files each follows. */
+  /** Unread bytes of the followed files, per source (for `/metrics`). */
+  tailLag(): Array<{ source: string; bytes: number }> {
+    return this.sources.map((s) => ({ source: s.name, bytes: s.lag() }));
+  }
+
   followed(): Array<{ source: string; files: string[] }> {
     return this.sources.map((s) => ({ source: s.name, files: s.files }));
   }
