@@ -156,7 +156,10 @@ describe('the add-on start path', { skip: mosquittoSkip }, () => {
     assert.ok(!sup.calls.some((c) => c.path === '/discovery'), 'nothing to announce');
     assert.ok(logs.lines.some((l) => l.includes('MQTT broker of Home Assistant')));
     // The startup log says where it looked for logs, with absolute paths.
-    assert.ok(logs.lines.some((l) => l.includes(`looked in ${files.dir}/`)), logs.lines.join('\n'));
+    assert.ok(
+      logs.lines.some((l) => l.includes(`looked in ${files.dir}/`)),
+      logs.lines.join('\n'),
+    );
     assert.ok(logs.lines.some((l) => l.includes(`data in ${config.dataDir}`)));
     assert.doesNotMatch(logs.lines.join('\n'), /secret-from-supervisor/);
   });
