@@ -17,7 +17,7 @@ function runCheck(dir: string): { status: number | null; out: string } {
 }
 
 function available(): string | false {
-  if (!supervisorCheck()) return missingTool('shared/ha/supervisor-check/check.py', 'set ARRGUS_SUPERVISOR_CHECK');
+  if (!supervisorCheck()) return missingTool('shared/ha/supervisor-check/check.py', 'set SUPERVISOR_CHECK_PY');
   const r = spawnSync(PY, ['-c', 'import voluptuous, yaml, awesomeversion'], { stdio: 'ignore' });
   return r.status === 0 ? false : missingTool('the Supervisor checker’s Python modules', APT);
 }

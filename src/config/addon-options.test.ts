@@ -248,3 +248,14 @@ test('the add-on, the package and the image carry one version', () => {
   const changelog = readFileSync(new URL('CHANGELOG.md', root), 'utf8');
   assert.match(changelog, new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
 });
+
+test('the image and add-on variables are not settings (ARRGUS_DROP_TO, ARRGUS_ADDON_*)', () => {
+  const env = {
+    ARRGUS_DROP_TO: '1000:1000',
+    ARRGUS_ADDON_OPTIONS: '/nonexistent/options.json',
+    ARRGUS_ADDON_CONFIG_DIR: '/nonexistent',
+    ARRGUS_WEB__PORT: '8100',
+  };
+  const { config } = loadConfig({ cwd: tmp(), env });
+  assert.equal(config.web.port, 8100);
+});

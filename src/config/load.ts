@@ -258,6 +258,9 @@ function minutes(v: string): Json {
   return /^\d+(?:\.\d+)?$/.test(v.trim()) ? `${v.trim()}m` : v;
 }
 
+/** `ARRGUS_` variables that are not settings: where the add-on files are, and the image's unprivileged user. */
+const NOT_SETTINGS = new Set(['ARRGUS_ADDON_OPTIONS', 'ARRGUS_ADDON_CONFIG_DIR', 'ARRGUS_DROP_TO']);
+
 /** `ARRGUS_WEB__PORT=8100` → `{web: {port: 8100}}`; `__` separates levels, SNAKE_CASE becomes camelCase. */
 export function envLayer(env: Record<string, string | undefined>): {
   values: JsonObject;
@@ -269,7 +272,7 @@ export function envLayer(env: Record<string, string | undefined>): {
   const extraSources: Json[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined) continue;
-    if (name.startsWith('ARRGUS_') && name !== 'ARRGUS_ADDON_OPTIONS' && name !== 'ARRGUS_ADDON_CONFIG_DIR') {
+    if (name.startsWith('ARRGUS_') && !NOT_SETTINGS.has(name)) {
       const path = name
         .slice(7)
         .split('__')

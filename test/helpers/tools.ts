@@ -1,6 +1,6 @@
 /**
  * External checkers some tests run (the Supervisor's validation code, promtool). `.ci/run` installs them and sets
- * `ARRGUS_REQUIRE_TOOLS=1`, so in CI a missing tool fails the test; on a developer machine the test is skipped and
+ * `REQUIRE_TEST_TOOLS=1`, so in CI a missing tool fails the test; on a developer machine the test is skipped and
  * says what to install.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const requireTools = process.env.ARRGUS_REQUIRE_TOOLS === '1';
+export const requireTools = process.env.REQUIRE_TEST_TOOLS === '1';
 
-/** The Supervisor checker (shared/ha/supervisor-check/check.py beside the repository, or `ARRGUS_SUPERVISOR_CHECK`). */
+/** The Supervisor checker (shared/ha/supervisor-check/check.py beside the repository, or `SUPERVISOR_CHECK_PY`). */
 export function supervisorCheck(): string | null {
   const candidates = [
-    process.env.ARRGUS_SUPERVISOR_CHECK,
+    process.env.SUPERVISOR_CHECK_PY,
     `${repoRoot}../shared/ha/supervisor-check/check.py`,
     '/work/shared/ha/supervisor-check/check.py',
   ];
