@@ -4,7 +4,7 @@
 // The `arrgus` bin. Node runs the TypeScript sources directly (type stripping), so there is no build step. The compile
 // cache keeps the stripped and compiled modules on disk: later starts skip the type stripper entirely, which saves
 // ~30 MB of memory and most of the start-up time. It is enabled before the first .ts module loads.
-import { chownSync, lstatSync, readdirSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 
@@ -48,7 +48,9 @@ function dropPrivileges(spec) {
     if (st.uid !== uid || st.gid !== gid) chownSync(path, uid, gid);
     if (st.isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name));
   };
-  chownTree(process.env.ARRGUS_DATA_DIR ?? '/data');
+  const dataDir = process.env.ARRGUS_DATA_DIR ?? '/data';
+  mkdirSync(dataDir, { recursive: true });
+  chownTree(dataDir);
   process.setgroups?.([]);
   process.setgid(gid);
   process.setuid(uid);

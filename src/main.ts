@@ -97,7 +97,7 @@ export class Service {
         // Apps log URLs with tokens in clear (Plex `X-Plex-Token=`, Jellyfin `api_key=`): mask before anything keeps it.
         redactRecord(record);
         detector.process(record);
-        bus.emit('record', record);
+        // No bus.emit('record') here: Ingestion emits every record it accepts, once.
       },
       stats: this.stats,
       ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),

@@ -84,6 +84,8 @@ describe('/metrics', () => {
       return (samples(t).get('arrgus_records_total{source="plex",level="error"}') ?? 0) >= 3 ? t : undefined;
     });
     const m = samples(text);
+    // Each record is counted once (the bus carries it once).
+    assert.equal(m.get('arrgus_records_total{source="plex",level="error"}'), 3);
     assert.ok((m.get('arrgus_lines_read_total{source="plex",level="error"}') ?? 0) >= 3);
     assert.equal(m.get('arrgus_source_files{source="plex",app="plex"}'), 1);
     assert.ok(
