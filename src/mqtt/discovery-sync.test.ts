@@ -28,8 +28,13 @@ async function freshBroker(): Promise<string> {
   return `mqtt://127.0.0.1:${b.port}`;
 }
 
-async function run(url: string, dataDir: string, sources: ConfigInput['sources']): Promise<MqttBridge> {
-  const { ctx } = testContext({ dataDir, sources, mqtt: { url, minStateInterval: '20ms', stateInterval: '1h' } });
+/** One run of the bridge; `logs` is its live log. */
+async function run(
+  url: string,
+  dataDir: string,
+  sources: ConfigInput['sources'],
+): Promise<{ bridge: MqttBridge; logs: string[] }> {
+  const { ctx, logs } = testContext({ dataDir, sources, mqtt: { url, minStateInterval: '20ms', stateInterval: '1h' } });
   ctx.instanceId = 'stale';
   const bridge = new MqttBridge({
     ctx,
@@ -41,7 +46,7 @@ async function run(url: string, dataDir: string, sources: ConfigInput['sources']
   });
   await bridge.start();
   stops.push(() => bridge.stop());
-  return bridge;
+  return { bridge, logs };
 }
 
 test('a removed source loses its entities at the next start even on a broker that forgot them', async () => {
@@ -51,7 +56,7 @@ test('a removed source loses its entities at the next start even on a broker tha
     { name: 'plex', app: 'plex' as const, path: '/logs/plex' },
     { name: 'sonarr', app: 'sonarr' as const, path: '/logs/sonarr' },
   ];
-  const first = await run(await freshBroker(), dataDir, both);
+  const { bridge: first } = await run(await freshBroker(), dataDir, both);
   // The first run recorded what it published.
   const deadline = Date.now() + 10_000;
   let listed: string[] = [];
@@ -82,4 +87,24 @@ test('a removed source loses its entities at the next start even on a broker tha
   const now = (JSON.parse(readFileSync(join(dataDir, 'mqtt-published.json'), 'utf8')) as { topics: string[] }).topics;
   assert.ok(!now.some((t) => t.includes('sonarr')));
   assert.ok(now.some((t) => t.includes('/plex_')));
+});
+
+test('another instance on the same base topic: its states are left alone and the log says what to change', async () => {
+  const { ctx } = testContext();
+  const url = await freshBroker();
+  const other = await new Recorder(url, ['arrgus/#']).start();
+  stops.push(() => other.stop());
+  other.publish('arrgus/bridge/state', JSON.stringify({ instance_id: 'someoneelse', version: '0.1.0' }), true);
+  other.publish('arrgus/radarr/state', JSON.stringify({ source: 'radarr' }), true);
+  await other.waitFor((m) => m.topic === 'arrgus/radarr/state');
+  const { logs } = await run(url, ctx.config.dataDir, [{ name: 'plex', app: 'plex', path: '/logs/plex' }]);
+  const deadline = Date.now() + 5000;
+  while (!logs.some((l) => l.includes('Another Arrgus instance (someoneelse)')) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  assert.ok(
+    logs.some((l) => l.includes('give each instance its own mqtt.baseTopic')),
+    logs.join('\n'),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!other.messages.some((m) => m.topic === 'arrgus/radarr/state' && m.payload === ''));
 });

@@ -130,9 +130,16 @@ export class DiscoverySync {
             .map((s) => s.slug)
         : [],
     );
+    // Another instance on this base topic: its states look like ours but are not; leave them and say what to change.
+    const other = foreignInstance(found.get(t.bridgeState), instanceId);
+    if (other)
+      this.d.logger.warn(
+        `Another Arrgus instance (${other}) publishes under the MQTT base topic "${t.base}": give each instance its own mqtt.baseTopic, or their states overwrite each other. Its topics are left alone.`,
+      );
     let removed = 0;
     for (const [topic, payload] of found) {
       const isConfig = topic.startsWith(`${prefix}/`);
+      if (other && !isConfig) continue;
       const [slug = '', leaf] = topic.slice(t.base.length + 1).split('/');
       const stale = isConfig
         ? !keep.has(topic) && isOwnConfig(topic, payload, prefix, instanceId)
@@ -150,7 +157,7 @@ export class DiscoverySync {
     // What the last run published and this configuration no longer does, whether or not the broker still holds it.
     const current = new Set(this.retainedTopics(expected));
     for (const topic of this.loadPrevious()) {
-      if (current.has(topic) || found.has(topic)) continue;
+      if (current.has(topic) || found.has(topic) || (other && !topic.startsWith(`${prefix}/`))) continue;
       p.clear(topic);
       removed++;
     }
@@ -165,5 +172,17 @@ export class DiscoverySync {
       this.d.logger.warn('Could not read the MQTT topics published by the last run.', { error: err });
       return [];
     }
+  }
+}
+
+/** The instance id in a retained bridge state when it is not ours (two instances sharing a base topic). */
+function foreignInstance(payload: string | undefined, ours: string): string | null {
+  if (!payload) return null;
+  try {
+    const id = (JSON.parse(payload) as { instance_id?: unknown }).instance_id;
+    return typeof id === 'string' && id !== ours ? id : null;
+  } catch {
+    // Not JSON: not an Arrgus bridge state at all, nothing to compare.
+    return null;
   }
 }
