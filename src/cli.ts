@@ -3,13 +3,14 @@
  * The `arrgus` command: run | replay | check-config | (later rooms add theirs here).
  * Exit codes: 0 ok, 1 runtime failure, 2 invalid configuration or usage.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, type LoadedConfig, loadConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { APPS } from './core/types.ts';
 import { isValidZone } from './parsers/time.ts';
 
-const USAGE = `Usage: arrgus <command> [options]
+const USAGE = `Usage: arrgus <command> [options]     (arrgus <command> --help for details, arrgus --version)
 
 Commands:
   run [--config FILE]              follow the configured logs (default command)
@@ -23,8 +24,55 @@ Commands:
 
 Environment: ARRGUS_<SECTION>__<KEY> overrides any setting (e.g. ARRGUS_WEB__PORT=8100).`;
 
+/** One help text per command (`arrgus <command> --help`). */
+const COMMAND_HELP: Record<string, string> = {
+  run: `Usage: arrgus run [--config FILE]
+
+Follows the configured logs and APIs, detects issues, sends alerts and notifications, publishes to MQTT / Home
+Assistant and serves the HTTP API. Stops cleanly on SIGINT / SIGTERM.
+
+Options:
+  -c, --config FILE   YAML or JSON configuration (default: ./arrgus.yaml when present)`,
+  replay: `Usage: arrgus replay [--app APP|auto] [--tz ZONE] [--events] [--format ndjson|summary] [--config FILE] FILE... | -
+
+Runs the pipeline offline over log files (or stdin) and prints one JSON record per line, or a summary with the top
+issues and their titles. Rotated and compressed files are read in order.
+
+Options:
+  --app APP           the app that wrote the logs (default auto: detected from the content)
+  --tz ZONE           IANA zone or offset for logs without one (default: the process zone)
+  --events            also print detection events (issues opened, alerts)
+  --format FORMAT     ndjson (default) or summary
+  -c, --config FILE   use the rules and thresholds of this configuration`,
+  'check-config': `Usage: arrgus check-config [FILE]
+
+Validates the configuration (the file, the add-on options and ARRGUS_* environment variables, merged as 'run' does)
+and lists every bad key. Exit 0 when valid, 2 when not.`,
+  'notify-test': `Usage: arrgus notify-test NAME [--config FILE]
+
+Sends a test notification to the target NAME and prints success or the exact failure reason.`,
+  'ha-cleanup': `Usage: arrgus ha-cleanup [--config FILE]
+
+Connects to the configured MQTT broker and removes every retained topic and Home Assistant entity this instance
+published (run it before uninstalling).`,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export async function cli(argv: string[]): Promise<number> {
   const [command = 'run', ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`arrgus ${version()}\n`);
+    return 0;
+  }
+  const help = COMMAND_HELP[command];
+  if (help && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
   switch (command) {
     case 'run':
       return run(rest);
@@ -40,9 +88,11 @@ export async function cli(argv: string[]): Promise<number> {
       return aiPreview(rest);
     case '-h':
     case '--help':
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
+    case 'help': {
+      const topic = rest[0] ? COMMAND_HELP[rest[0]] : undefined;
+      process.stdout.write(`${topic ?? USAGE}\n`);
       return 0;
+    }
     default:
       process.stderr.write(`arrgus: unknown command "${command}"\n\n${USAGE}\n`);
       return 2;

@@ -4,7 +4,7 @@
  * everything slow (notifications, MQTT, the web) listens on the bus.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import { AiService } from './ai/service.ts';
 import type { LoadedConfig } from './config/load.ts';
@@ -17,8 +17,10 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { redactRecord } from './core/redact.ts';
 import type { LogRecord } from './core/types.ts';
 import { Detector } from './detect/detector.ts';
+import { MetricsCollector } from './metrics/collector.ts';
 import { MqttBridge } from './mqtt/bridge.ts';
 import { BrokerConfigError } from './mqtt/broker.ts';
+import type { SupervisorAccess } from './mqtt/supervisor.ts';
 import { NotifyDispatcher } from './notify/dispatcher.ts';
 import { SessionTracker } from './sessions/tracker.ts';
 import type { SessionSummary } from './sessions/types.ts';
@@ -31,7 +33,7 @@ import { type Database, openDatabase } from './store/db.ts';
 import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
 import { QueryError } from './store/log-reader.ts';
-import { Outbox } from './store/outbox.ts';
+import { Outbox, type OutboxStatus } from './store/outbox.ts';
 import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
 import { analysisRoutes, describeAnalysisRoutes } from './web/api/analysis.ts';
@@ -41,6 +43,8 @@ import { LiveTail } from './web/api/log-tail.ts';
 import type { LogRouteDeps } from './web/api/logs.ts';
 import type { StatsRouteDeps } from './web/api/stats.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
+import { lokiRoutes } from './web/loki-routes.ts';
+import { metricsRoutes } from './web/metrics-routes.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
 import { sessionRoutes } from './web/session-routes.ts';
@@ -55,8 +59,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Default-location roots for discovery (tests). */
   defaultRoots?: LocationRoots;
-  /** `null` disables the Supervisor lookup (tests); default: from `SUPERVISOR_TOKEN`. */
-  supervisor?: null;
+  /** The Home Assistant Supervisor (tests point it at a fake); `null` disables it; default: from `SUPERVISOR_TOKEN`. */
+  supervisor?: SupervisorAccess | null;
   /** Where each configuration value came from (the panel's settings page); from `loadConfig`. */
   origins?: Readonly<Record<string, string>>;
 }
@@ -81,6 +85,7 @@ export class Service {
   readonly history: History;
   /** Nightly deletion of old lines from the log store. */
   readonly retention: Retention;
+  readonly metrics: MetricsCollector;
   private readonly started: Component[] = [];
   private readonly startedAt: number;
 
@@ -100,10 +105,11 @@ export class Service {
     this.state = new StateStore({ dir: config.dataDir, logger: logger.child('state'), clock });
     this.detector = new Detector(this.ctx, { state: this.state });
     this.stats = new SourceStatsTracker(clock);
+    const outbox = new Outbox(this.db);
     this.notify = new NotifyDispatcher({
       ctx: this.ctx,
       mute: this.detector.mutes,
-      outbox: new Outbox(this.db),
+      outbox,
       analysis: (id) => this.ai?.summary(id),
     });
     const detector = this.detector;
@@ -173,7 +179,7 @@ export class Service {
       sendTestNotification: async () => {
         for (const name of notify.targetNames()) await notify.test(name);
       },
-      ...(opts.supervisor === null ? { supervisor: null } : {}),
+      ...(opts.supervisor !== undefined ? { supervisor: opts.supervisor } : {}),
       ...(ai ? { ai: { summary: (id) => ai.summary(id), analyze: (id) => ai.command(id) } } : {}),
     });
     const writer = this.ingestion.writer;
@@ -255,6 +261,24 @@ export class Service {
         }),
       },
     ];
+    const dbPath = join(config.dataDir, 'arrgus.db');
+    this.metrics = new MetricsCollector(this.ctx, {
+      stats: () => this.stats.all(),
+      openIssues: () => this.detector.list({ status: ['open', 'acknowledged'] }),
+      activeAlerts: () => this.detector.activeAlerts().length,
+      notifiers: () => this.notify.health(),
+      deliveries: (target, status) => outbox.count(target, status as OutboxStatus),
+      storeFiles: () => [dbPath, `${dbPath}-wal`],
+      tailLag: () => this.ingestion.tailLag(),
+      mqttConnected: () => (config.mqtt.enabled ? (this.mqtt.mqtt?.connected ?? false) : null),
+      startedAt: this.startedAt,
+    });
+    const metrics = this.metrics;
+    mounts.push({ path: '/', app: metricsRoutes(() => metrics.collect()) });
+    mounts.push({
+      path: '/',
+      app: lokiRoutes(this.ctx, { pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines) }),
+    });
     const app = createWebApp(this.ctx, {
       health: () => this.health(),
       pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines),
@@ -278,12 +302,15 @@ export class Service {
   /** Starts every component in order; on failure stops what started and rethrows. */
   async start(): Promise<void> {
     const log = this.ctx.logger;
-    log.info(`Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${this.ctx.config.dataDir}).`);
+    log.info(
+      `Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${resolve(this.ctx.config.dataDir)}).`,
+    );
     await this.state.load();
     const webhooks = this.webhooks;
     const history = this.history;
     const detector = this.detector;
     const order: Component[] = [
+      this.metrics,
       this.detector,
       {
         name: 'history',

@@ -127,7 +127,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     // Peak resident memory of this process so far (replays stream: it must not grow with the file size).
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
   };
-  out.write(opts.format === 'summary' ? humanSummary(summary) : JSON.stringify(summary));
+  out.write(opts.format === 'summary' ? humanSummary(summary, topIssues(extra?.lines ?? [])) : JSON.stringify(summary));
   await out.end();
   return summary;
 }
@@ -145,7 +145,23 @@ function formatsFor(configured: string, file: string): { app: string; parsers: F
 
 const LEVEL_ORDER: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
-function humanSummary(s: ReplaySummary): string {
+interface IssueLine {
+  title: string;
+  severity: string;
+  category: string;
+  count: number;
+  impact: number;
+}
+
+/** The issues a reader should look at first: highest impact, then most occurrences. */
+function topIssues(lines: Record<string, unknown>[], max = 10): IssueLine[] {
+  return lines
+    .filter((l): l is Record<string, unknown> & IssueLine => l.type === 'issue' && typeof l.title === 'string')
+    .sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || b.count - a.count)
+    .slice(0, max);
+}
+
+function humanSummary(s: ReplaySummary, top: IssueLine[] = []): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const extra = Object.entries(s)
     .filter(
@@ -156,6 +172,15 @@ function humanSummary(s: ReplaySummary): string {
     `Replayed ${n(s.lines)} lines into ${n(s.records)} records in ${s.seconds.toFixed(3)} s (${n(s.linesPerSecond)} lines/s, peak memory ${s.peakRssMB} MB).`,
     `By level: ${LEVEL_ORDER.map((l) => `${l} ${n(s.byLevel[l])}`).join(', ')}.`,
     ...(extra.length ? [`Detection: ${extra.join(', ')}.`] : []),
+    ...(top.length
+      ? [
+          `Top issues:`,
+          ...top.map(
+            (i) =>
+              `  ${i.severity.padEnd(8)} ${i.title} (${i.category}, ${i.count === 1 ? 'once' : `${n(i.count)} times`})`,
+          ),
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { redact, registerSecret } from '../core/redact.ts';
 import { type Config, configSchema } from './schema.ts';
@@ -29,6 +30,8 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Path of the add-on options; default `/data/options.json`. */
   addonOptionsPath?: string;
+  /** The add-on's config folder (`app_config`, `/config` in the container), searched for `arrgus.yaml`. */
+  addonConfigDir?: string;
 }
 
 export interface LoadedConfig {
@@ -50,7 +53,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   if (file) {
     const fromFile = readConfigFile(file);
     merged = deepMerge(merged, fromFile);
-    layers.push(file);
+    layers.push(resolve(file));
     markOrigins(fromFile, 'file', origins);
   }
 
@@ -61,6 +64,16 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     merged = deepMerge(merged, addon);
     layers.push(addonPath);
     markOrigins(addon, 'add-on option', origins);
+    // Settings the options form cannot express (routing, rules, TLS ...) live in the add-on's config folder; the file
+    // wins over the form, key by key, so it can refine what the form sets.
+    const dir = opts.addonConfigDir ?? env.ARRGUS_ADDON_CONFIG_DIR ?? '/config';
+    const extra = opts.file ? undefined : findDefaultFile(dir);
+    if (extra) {
+      const fromExtra = readConfigFile(extra);
+      merged = deepMerge(merged, fromExtra);
+      layers.push(extra);
+      markOrigins(fromExtra, 'file', origins);
+    }
   }
 
   const fromEnv = envLayer(env);
@@ -268,6 +281,9 @@ function minutes(v: string): Json {
   return /^\d+(?:\.\d+)?$/.test(v.trim()) ? `${v.trim()}m` : v;
 }
 
+/** `ARRGUS_` variables that are not settings: where the add-on files are, and the image's unprivileged user. */
+const NOT_SETTINGS = new Set(['ARRGUS_ADDON_OPTIONS', 'ARRGUS_ADDON_CONFIG_DIR', 'ARRGUS_DROP_TO']);
+
 /** `ARRGUS_WEB__PORT=8100` → `{web: {port: 8100}}`; `__` separates levels, SNAKE_CASE becomes camelCase. */
 export function envLayer(env: Record<string, string | undefined>): {
   values: JsonObject;
@@ -279,7 +295,7 @@ export function envLayer(env: Record<string, string | undefined>): {
   const extraSources: Json[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined) continue;
-    if (name.startsWith('ARRGUS_') && name !== 'ARRGUS_ADDON_OPTIONS') {
+    if (name.startsWith('ARRGUS_') && !NOT_SETTINGS.has(name)) {
       const path = name
         .slice(7)
         .split('__')

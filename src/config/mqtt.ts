@@ -93,6 +93,12 @@ export const homeassistantSchema = z
       .min(1)
       .optional()
       .describe("Home Assistant's birth topic; default `<discoveryPrefix>/status`."),
+    privacy: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Keep viewers' user names out of what Home Assistant records (playback trouble attributes, failed-playback events); false publishes them.",
+      ),
     birthDelay: duration('5s').describe(
       'After Home Assistant announces itself, wait a random time up to this long before republishing (spreads load).',
     ),

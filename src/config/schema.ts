@@ -34,12 +34,16 @@ export const configSchema = z
       .describe('Log sources. Empty: look in the default log locations of every app.')
       .superRefine((list, ctx) => {
         const seen = new Set<string>();
+        const ids = new Set<string>();
         list.forEach((s, i) => {
           const key = s.name.toLowerCase();
           if (seen.has(key)) {
             ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'expected a name no other source has' });
           }
           seen.add(key);
+          if (s.id && ids.has(s.id))
+            ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'expected an id no other source has' });
+          if (s.id) ids.add(s.id);
         });
       }),
     ingest: ingestSchema.prefault({}),

@@ -29,6 +29,14 @@ export const sourceSchema = z
       .max(64)
       .regex(/^[A-Za-z0-9][\w .-]*$/, 'expected letters, digits, space, dot, dash or underscore')
       .describe('Unique name of the source, shown everywhere (e.g. `plex`, `sonarr-4k`).'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected 1-32 lowercase letters, digits, dash or underscore')
+      .refine((v) => v !== 'bridge', 'expected an id other than `bridge` (the service itself)')
+      .optional()
+      .describe(
+        'Stable id in MQTT topics and Home Assistant ids; default: derived from the name. Set it before renaming a source to keep its entities and history.',
+      ),
     app: z.enum(APPS).describe('Which app writes these logs; `auto` detects it from the content.'),
     path: z
       .string()

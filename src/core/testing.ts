@@ -1,4 +1,7 @@
 /** Helpers for tests: a small context with a manual clock and an in-memory logger. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateConfig } from '../config/load.ts';
 import type { ConfigInput } from '../config/schema.ts';
 import { EventBus } from './bus.ts';
@@ -11,7 +14,8 @@ export function testContext(config: ConfigInput = {}, start = Date.UTC(2026, 0, 
   const logger = memoryLogger();
   const clock = new ManualClock(start);
   const ctx: CoreContext = {
-    config: validateConfig(config),
+    // A fresh dataDir per context: state files (published MQTT topics, credentials) never leak between tests.
+    config: validateConfig({ dataDir: mkdtempSync(join(tmpdir(), 'arrgus-test-')), ...config }),
     logger,
     bus: new EventBus<ArrgusEvents>(logger),
     clock,

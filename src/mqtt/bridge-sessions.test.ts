@@ -48,7 +48,8 @@ function build(mqtt: ConfigInput['mqtt'], wired = true) {
       { name: 'sonarr', app: 'sonarr', path: '/logs/sonarr' },
     ],
     mqtt: { minStateInterval: '50ms', stateInterval: '1h', reconnectMin: '50ms', reconnectMax: '200ms', ...mqtt },
-    homeassistant: { birthDelay: '30ms' },
+    // User names are published here (privacy: false) so the tests can tell sessions apart by who watches.
+    homeassistant: { birthDelay: '30ms', privacy: false },
   });
   const linked = new FakeIssueService();
   const tracker = new SessionTracker({

@@ -211,7 +211,8 @@ describe('with an external broker', () => {
     await rec.waitFor((m) => m.topic.endsWith('/sonarr_problem/config') && m.payload !== '');
     rec.publish('homeassistant/sensor/arrgus_test_2/plex_x/config', '{"unique_id":"arrgus_test_2_plex_x"}', true);
     await first.bridge.stop();
-    assert.equal(rec.last('arrgus/status'), 'offline');
+    // The goodbye reaches the recorder a moment after stop() returns: wait for it rather than race it.
+    await rec.waitFor((m) => m.topic === 'arrgus/status' && m.payload === 'offline');
 
     const second = build({ mqtt: { url }, sources: [SOURCES[0]] });
     await second.bridge.start();

@@ -7,6 +7,7 @@
 import type { Component, CoreContext } from '../core/context.ts';
 import type { IssueService, MuteService, StatsService } from '../core/ports.ts';
 import { levelAtLeast } from '../core/types.ts';
+import { PublishedTopics } from '../store/published-topics.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import { openBrokerConnection } from './broker-connection.ts';
 import type { MqttConnection } from './client.ts';
@@ -14,7 +15,7 @@ import { handleCommand } from './command-handler.ts';
 import { DiscoverySync } from './discovery-sync.ts';
 import { type OutboundMessage, Publisher } from './publisher.ts';
 import { BRIDGE_KEY, NOTIFIERS_KEY, renderStates, sourceKeys } from './render-states.ts';
-import type { SessionSummaries } from './session-states.ts';
+import { hasSessionSource, type SessionSummaries } from './session-states.ts';
 import { SourceRegistry } from './source-registry.ts';
 import type { SupervisorAccess } from './supervisor.ts';
 import { parseCommandTopic, type Topics, topics } from './topics.ts';
@@ -63,6 +64,8 @@ export class MqttBridge implements Component {
   private birthTimer: NodeJS.Timeout | null = null;
   private unwire: (() => void) | null = null;
   private readonly discovery: DiscoverySync;
+  /** Media servers whose playbacks something reported (a webhook without a secret counts once it delivers). */
+  private readonly sessionsSeen = new Set<string>();
 
   constructor(deps: MqttBridgeDeps) {
     this.d = deps;
@@ -78,6 +81,7 @@ export class MqttBridge implements Component {
       testNotification: deps.sendTestNotification !== undefined,
       sessions: deps.sessions !== undefined,
       analyze: deps.ai !== undefined,
+      persist: new PublishedTopics(deps.ctx.config.dataDir),
     });
   }
 
@@ -108,7 +112,7 @@ export class MqttBridge implements Component {
       return;
     }
     this.startedAt = clock.now();
-    const { connection, broker } = await openBrokerConnection({
+    const { connection, broker, panelUrl } = await openBrokerConnection({
       ctx: this.d.ctx,
       logger: this.log,
       statusTopic: this.t.status,
@@ -117,6 +121,7 @@ export class MqttBridge implements Component {
     });
     this.broker = broker;
     this.connection = connection;
+    if (panelUrl) this.discovery.panelUrl = panelUrl;
     this.publisher = new Publisher({
       send: (topic, payload, retain) => connection.publish(topic, payload, retain),
       render: (keys) => this.render(keys),
@@ -138,6 +143,7 @@ export class MqttBridge implements Component {
       onNewSource: () => this.publishDiscovery(),
       isLoud: (level) => levelAtLeast(level, 'warn'),
       sessions: this.d.sessions !== undefined,
+      privacy: config.homeassistant.privacy,
     });
     const publisher = this.publisher;
     const offAnalysis = this.d.ctx.bus.on('analysis', 'mqtt', (e) =>
@@ -253,7 +259,12 @@ export class MqttBridge implements Component {
       ...(this.d.notifierHealth ? { notifierHealth: this.d.notifierHealth } : {}),
       ...(this.d.sessions ? { sessions: this.d.sessions } : {}),
       ...(this.d.ai ? { analysis: this.d.ai.summary } : {}),
+      sessionsTracked: (name, summary) => {
+        if (summary.active > 0 || summary.failedLastHour > 0) this.sessionsSeen.add(name);
+        return this.sessionsSeen.has(name) || hasSessionSource(this.d.ctx.config.sources, name);
+      },
       sources: this.sources,
+      privacy: this.d.ctx.config.homeassistant.privacy,
       topics: this.t,
       version: this.d.ctx.version,
       instanceId: this.d.ctx.instanceId,

@@ -6,9 +6,18 @@
 import type { Config } from '../config/schema.ts';
 import type { CoreContext } from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
+import { registerSecret } from '../core/redact.ts';
+import { loadBrokerCredentials } from '../store/broker-credentials.ts';
 import { BrokerConfigError, EmbeddedBroker } from './broker.ts';
 import { MqttConnection } from './client.ts';
-import { chooseBroker, fetchSupervisorMqtt, type SupervisorAccess } from './supervisor.ts';
+import {
+  announceMqtt,
+  chooseBroker,
+  fetchAddonSelf,
+  fetchSupervisorMqtt,
+  ingressPanelUrl,
+  type SupervisorAccess,
+} from './supervisor.ts';
 
 export interface BrokerConnectionOptions {
   ctx: CoreContext;
@@ -24,6 +33,8 @@ export interface BrokerConnection {
   connection: MqttConnection;
   /** The embedded broker when this run started one; the caller stops it after the connection. */
   broker: EmbeddedBroker | null;
+  /** In the add-on: the panel through Home Assistant's ingress, for `configuration_url`. */
+  panelUrl?: string;
 }
 
 /** Picks the broker, starts the embedded one if that is the choice, and builds the connection to it. */
@@ -41,7 +52,27 @@ export async function openBrokerConnection(o: BrokerConnectionOptions): Promise<
   let url: string;
   let creds: { username?: string; password?: string } = {};
   let broker: EmbeddedBroker | null = null;
-  if (choice.kind === 'embedded') {
+  const self = access ? await fetchAddonSelf(access, o.logger) : null;
+  if (choice.kind === 'embedded' && access && self) {
+    // The add-on without the Mosquitto add-on: Home Assistant runs in another container, so the embedded broker
+    // listens on the Supervisor network with credentials and is announced to Home Assistant.
+    const c =
+      m.username && m.password
+        ? { username: m.username, password: m.password }
+        : loadBrokerCredentials(o.ctx.config.dataDir);
+    registerSecret(c.password);
+    const embedded = await startEmbedded(o.ctx, o.logger, { host: '0.0.0.0', ...c });
+    url = embedded.url;
+    broker = embedded.broker;
+    creds = c;
+    if (broker) {
+      const announced = await announceMqtt(access, { host: self.hostname, port: broker.port, ...c }, o.logger);
+      if (announced)
+        o.logger.info(
+          `No Mosquitto add-on: Home Assistant was offered Arrgus's own broker (${self.hostname}:${broker.port}); accept it under Settings → Devices & services.`,
+        );
+    }
+  } else if (choice.kind === 'embedded') {
     const embedded = await startEmbedded(o.ctx, o.logger);
     url = embedded.url;
     broker = embedded.broker;
@@ -68,26 +99,30 @@ export async function openBrokerConnection(o: BrokerConnectionOptions): Promise<
     },
     o.logger,
   );
-  return { connection, broker };
+  return { connection, broker, ...(self ? { panelUrl: ingressPanelUrl(self.slug) } : {}) };
 }
 
 async function startEmbedded(
   ctx: CoreContext,
   logger: Logger,
+  override?: { host: string; username: string; password: string },
 ): Promise<{ url: string; broker: EmbeddedBroker | null }> {
   const { mqtt: m } = ctx.config;
+  const listen = override?.host ?? m.embedded.host;
+  const username = override?.username ?? m.username;
+  const password = override?.password ?? m.password;
   const broker = new EmbeddedBroker(
     {
-      host: m.embedded.host,
+      host: listen,
       port: m.embedded.port,
-      allowAnonymous: m.embedded.allowAnonymous,
-      ...(m.username ? { username: m.username } : {}),
-      ...(m.password ? { password: m.password } : {}),
+      allowAnonymous: override ? false : m.embedded.allowAnonymous,
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
     },
     logger.child('broker'),
   );
-  const wildcard = m.embedded.host === '0.0.0.0' || m.embedded.host === '::';
-  const host = wildcard ? '127.0.0.1' : m.embedded.host.includes(':') ? `[${m.embedded.host}]` : m.embedded.host;
+  const wildcard = listen === '0.0.0.0' || listen === '::';
+  const host = wildcard ? '127.0.0.1' : listen.includes(':') ? `[${listen}]` : listen;
   try {
     await broker.start();
     return { url: `mqtt://${host}:${broker.port}`, broker };
@@ -95,7 +130,7 @@ async function startEmbedded(
     if (err instanceof BrokerConfigError) throw err;
     // A port already taken is often another broker (Mosquitto): connect to it rather than give up.
     logger.warn('The embedded MQTT broker could not listen; connecting to whatever listens on its port.', {
-      host: m.embedded.host,
+      host: listen,
       port: m.embedded.port,
       error: err,
     });

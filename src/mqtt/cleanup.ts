@@ -37,6 +37,7 @@ export interface CleanupResult {
 export async function haCleanup(o: CleanupOptions): Promise<CleanupResult> {
   const m = o.config.mqtt;
   const ha = o.config.homeassistant;
+  const timeoutMs = o.connectTimeoutMs ?? 10_000;
   const log = o.logger.child('mqtt:cleanup');
   const access =
     o.supervisor === undefined
@@ -49,6 +50,19 @@ export async function haCleanup(o: CleanupOptions): Promise<CleanupResult> {
   const url = choice.kind === 'external' ? choice.url : `mqtt://${host}:${m.embedded.port}`;
   const username = choice.kind === 'external' ? choice.username : m.username;
   const password = choice.kind === 'external' ? choice.password : m.password;
+  // The connection's own retry warnings ("Arrgus keeps running and retries") mean nothing to a one-shot command: the
+  // first failure ends it, with one sentence saying what to do.
+  let fail: (reason: string) => void = () => {};
+  const failed = new Promise<string>((resolve) => {
+    fail = resolve;
+  });
+  const quiet: Logger = {
+    debug: () => {},
+    info: (msg, fields) => log.debug(msg, fields),
+    warn: (_msg, fields) => fail(String(fields?.error ?? _msg)),
+    error: (msg, fields) => fail(`${msg.replace(/\.$/, '')} (${String(fields?.error ?? '')})`),
+    child: () => quiet,
+  };
   const connection = new MqttConnection(
     {
       url,
@@ -60,18 +74,22 @@ export async function haCleanup(o: CleanupOptions): Promise<CleanupResult> {
       reconnectMin: 1000,
       reconnectMax: 2000,
     },
-    log,
+    quiet,
   );
+  const connected = new Promise<null>((resolve) => connection.onConnect(() => resolve(null)));
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer after ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+  });
   await connection.start();
   try {
-    try {
-      await connection.waitConnected(o.connectTimeoutMs ?? 10_000);
-    } catch {
-      // The connection error itself was logged by the connection; what the person needs is what to do next.
+    const problem = await Promise.race([connected, failed, timedOut]);
+    clearTimeout(timer);
+    if (problem !== null) {
       throw new Error(
         choice.kind === 'embedded'
-          ? `cannot reach the embedded broker at ${safeUrl(url)}: it only runs inside Arrgus. Run ha-cleanup while Arrgus runs, or set homeassistant.discovery: false and restart Arrgus, which removes its entities itself`
-          : `cannot reach the MQTT broker at ${safeUrl(url)}`,
+          ? `cannot reach the embedded broker at ${safeUrl(url)} (${problem}): it only runs inside Arrgus. Run ha-cleanup while Arrgus runs, or set homeassistant.discovery: false and restart Arrgus, which removes its entities itself`
+          : `cannot reach the MQTT broker at ${safeUrl(url)}: ${problem}. Check mqtt.url, mqtt.username and mqtt.password, and that the broker runs`,
       );
     }
     const base = topics(m.baseTopic);
@@ -108,6 +126,7 @@ export async function haCleanup(o: CleanupOptions): Promise<CleanupResult> {
     log.info(`Removed ${removed.length} retained topics of this Arrgus instance from ${safeUrl(url)}.`, { emptied });
     return { removed: removed.sort(), emptied, broker: safeUrl(url) };
   } finally {
+    clearTimeout(timer);
     await connection.stop();
   }
 }

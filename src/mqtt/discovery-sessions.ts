@@ -9,11 +9,17 @@ import type { Topics } from './topics.ts';
 
 export function sessionEntities(t: Topics, slug: string): EntitySpec[] {
   const state = t.sourceSessions(slug);
+  // A media server with nothing reporting its playbacks (no API url, no webhook, no Tautulli) has no numbers: its
+  // sensors are unavailable rather than a misleading zero.
+  const tracked = [
+    { topic: state, value_template: "{{ 'online' if value_json.tracked | default(true) else 'offline' }}" },
+  ];
   const count = (key: string, name: string, field: string, icon: string): EntitySpec => ({
     component: 'sensor',
     key,
     name,
     fields: { state_topic: state, value_template: `{{ value_json.${field} }}`, state_class: 'measurement', icon },
+    availability: tracked,
   });
   const attributes = (fields: readonly string[]): Record<string, string> => ({
     json_attributes_topic: state,
@@ -42,6 +48,7 @@ export function sessionEntities(t: Topics, slug: string): EntitySpec[] {
         state_class: 'measurement',
         suggested_display_precision: 0,
       },
+      availability: tracked,
     },
     trouble,
     count('failed_playbacks_1h', 'Failed playbacks (1 h)', 'failed_1h', 'mdi:close-octagon-outline'),

@@ -15,6 +15,9 @@ import { isMediaServer } from './session-states.ts';
 import type { SourceRegistry } from './source-registry.ts';
 import { BRIDGE, type Topics } from './topics.ts';
 
+/** `origin.support_url` of every discovery config. */
+export const SUPPORT_URL = 'https://github.com/arrgus/arrgus';
+
 export interface DiscoverySyncDeps {
   ctx: CoreContext;
   topics: Topics;
@@ -28,11 +31,15 @@ export interface DiscoverySyncDeps {
   sessions: boolean;
   /** AI analysis is on: each source gets an analyse button. */
   analyze?: boolean;
+  /** Where the list of published retained topics is kept between runs (dataDir). */
+  persist?: { load(): string[]; save(topics: Iterable<string>): void };
 }
 
 export class DiscoverySync {
   private readonly d: DiscoverySyncDeps;
   private readonly published = new Set<string>();
+  /** Set in the add-on: the panel through Home Assistant's ingress (`homeassistant://hassio/ingress/<slug>`). */
+  panelUrl: string | undefined;
 
   constructor(deps: DiscoverySyncDeps) {
     this.d = deps;
@@ -48,12 +55,13 @@ export class DiscoverySync {
     const { config, instanceId, version } = this.d.ctx;
     const web = config.web;
     const host = web.host === '0.0.0.0' || web.host === '::' ? hostname() : web.host;
-    const panelUrl = web.publicUrl ?? (web.enabled ? `http://${host}:${web.port}` : undefined);
+    const panelUrl = web.publicUrl ?? this.panelUrl ?? (web.enabled ? `http://${host}:${web.port}` : undefined);
     return buildDiscovery({
       prefix: config.homeassistant.discoveryPrefix,
       topics: this.d.topics,
       instanceId,
       version,
+      supportUrl: SUPPORT_URL,
       ...(panelUrl ? { panelUrl } : {}),
       sources: this.d.sources.list(),
       notifiers: this.d.sources.notifierSlugs(this.d.notifierNames()),
@@ -66,9 +74,35 @@ export class DiscoverySync {
   /** Publishes every config (all of them when `all`, else only the ones not yet sent). Off: nothing. */
   publish(c: MqttConnection, all: boolean): void {
     if (!this.enabled) return;
-    for (const msg of this.messages()) {
+    const messages = this.messages();
+    for (const msg of messages) {
       if (!all && this.published.has(msg.topic)) continue;
       if (c.publish(msg.topic, JSON.stringify(msg.payload), true)) this.published.add(msg.topic);
+    }
+    this.remember(messages);
+  }
+
+  /** The retained topics this configuration publishes: discovery configs and the sources' states. */
+  private retainedTopics(messages: DiscoveryMessage[]): string[] {
+    const t = this.d.topics;
+    const sources = this.d.sources.list();
+    return [
+      ...(this.enabled ? messages.map((m) => m.topic) : []),
+      ...sources.flatMap((s) => [t.sourceState(s.slug), t.sourceAvailability(s.slug)]),
+      ...(this.d.sessions ? sources.filter((s) => isMediaServer(s.app)).map((s) => t.sourceSessions(s.slug)) : []),
+    ];
+  }
+
+  private remember(messages: DiscoveryMessage[]): void {
+    try {
+      this.d.persist?.save(this.retainedTopics(messages));
+    } catch (err) {
+      this.d.logger.warn(
+        'Could not record the published MQTT topics in dataDir; stale entities may survive a restart.',
+        {
+          error: err,
+        },
+      );
     }
   }
 
@@ -99,9 +133,16 @@ export class DiscoverySync {
             .map((s) => s.slug)
         : [],
     );
+    // Another instance on this base topic: its states look like ours but are not; leave them and say what to change.
+    const other = foreignInstance(found.get(t.bridgeState), instanceId);
+    if (other)
+      this.d.logger.warn(
+        `Another Arrgus instance (${other}) publishes under the MQTT base topic "${t.base}": give each instance its own mqtt.baseTopic, or their states overwrite each other. Its topics are left alone.`,
+      );
     let removed = 0;
     for (const [topic, payload] of found) {
       const isConfig = topic.startsWith(`${prefix}/`);
+      if (other && !isConfig) continue;
       const [slug = '', leaf] = topic.slice(t.base.length + 1).split('/');
       const stale = isConfig
         ? !keep.has(topic) && isOwnConfig(topic, payload, prefix, instanceId)
@@ -116,6 +157,35 @@ export class DiscoverySync {
     // With discovery off, Home Assistant may still hold entities from a broker that has since forgotten its retained
     // configs (the embedded one forgets on restart): empty configs for everything we would publish remove them.
     if (!this.enabled) for (const m of expected) if (!found.has(m.topic)) p.clear(m.topic);
+    // What the last run published and this configuration no longer does, whether or not the broker still holds it.
+    const current = new Set(this.retainedTopics(expected));
+    for (const topic of this.loadPrevious()) {
+      if (current.has(topic) || found.has(topic) || (other && !topic.startsWith(`${prefix}/`))) continue;
+      p.clear(topic);
+      removed++;
+    }
+    this.remember(expected);
     if (removed) this.d.logger.info(`Removed ${removed} retained MQTT topics left over from an earlier configuration.`);
+  }
+
+  private loadPrevious(): string[] {
+    try {
+      return this.d.persist?.load() ?? [];
+    } catch (err) {
+      this.d.logger.warn('Could not read the MQTT topics published by the last run.', { error: err });
+      return [];
+    }
+  }
+}
+
+/** The instance id in a retained bridge state when it is not ours (two instances sharing a base topic). */
+function foreignInstance(payload: string | undefined, ours: string): string | null {
+  if (!payload) return null;
+  try {
+    const id = (JSON.parse(payload) as { instance_id?: unknown }).instance_id;
+    return typeof id === 'string' && id !== ours ? id : null;
+  } catch {
+    // Not JSON: not an Arrgus bridge state at all, nothing to compare.
+    return null;
   }
 }

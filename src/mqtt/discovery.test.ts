@@ -110,7 +110,15 @@ describe('discovery payloads', () => {
     assert.equal(bw?.state_class, 'measurement');
     for (const k of sessionKeys) {
       assert.equal(byKey(k)?.state_topic, 'arrgus/plex/sessions', k);
-      assert.deepEqual(byKey(k)?.availability, [{ topic: 'arrgus/status' }, { topic: 'arrgus/plex/availability' }]);
+      // Unavailable, rather than zeros, while nothing reports the server's playbacks (`tracked: false`).
+      assert.deepEqual(byKey(k)?.availability, [
+        { topic: 'arrgus/status' },
+        { topic: 'arrgus/plex/availability' },
+        {
+          topic: 'arrgus/plex/sessions',
+          value_template: "{{ 'online' if value_json.tracked | default(true) else 'offline' }}",
+        },
+      ]);
     }
     const unwired = buildDiscovery({ ...referenceInput(), sessions: false });
     assert.equal(unwired.length, messages.length - sessionKeys.length);

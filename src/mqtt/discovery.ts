@@ -58,6 +58,8 @@ export interface EntitySpec {
   category?: 'diagnostic' | 'config';
   /** Entities that must stay readable while Arrgus is offline (the connection sensor) carry no availability. */
   noAvailability?: boolean;
+  /** More availability conditions beside the service's and the source's (all must hold). */
+  availability?: Payload[];
 }
 
 const onOff = (field: string): string => `{{ 'ON' if value_json.${field} else 'OFF' }}`;
@@ -319,7 +321,10 @@ export function buildDiscovery(i: DiscoveryInput): DiscoveryMessage[] {
       ...(spec.disabled ? { enabled_by_default: false } : {}),
       ...(spec.noAvailability
         ? {}
-        : { availability: availability.map((topic) => ({ topic })), availability_mode: 'all' }),
+        : {
+            availability: [...availability.map((topic) => ({ topic })), ...(spec.availability ?? [])],
+            availability_mode: 'all',
+          }),
       qos: 1,
       device,
       origin,

@@ -4,6 +4,7 @@
  * are; playback summaries need no scan at all, so a burst of session changes stays cheap.
  */
 import type { IssueService, MuteService, StatsService } from '../core/ports.ts';
+import type { SessionSummary } from '../sessions/types.ts';
 import type { NotifierHealth } from './bridge.ts';
 import type { OutboundMessage } from './publisher.ts';
 import { isMediaServer, type SessionSummaries, sessionsState } from './session-states.ts';
@@ -29,6 +30,10 @@ export interface RenderDeps {
   sessions?: SessionSummaries;
   /** The AI analysis summary of an issue (top issues carry it as an attribute). */
   analysis?: (issueId: string) => string | undefined;
+  /** Whether a media server's playbacks are reported at all (default: yes). */
+  sessionsTracked?: (source: string, summary: SessionSummary) => boolean;
+  /** `homeassistant.privacy`: no user names in published attributes (default on). */
+  privacy?: boolean;
   sources: SourceRegistry;
   topics: Topics;
   version: string;
@@ -77,7 +82,8 @@ export function renderStates(keys: ReadonlySet<string>, d: RenderDeps): Outbound
     } else if (key.startsWith('sess:') && d.sessions) {
       const s = d.sources.get(key.slice(5));
       if (!s || !isMediaServer(s.app)) continue;
-      const state = sessionsState(s.name, d.sessions.summary(s.name));
+      const summary = d.sessions.summary(s.name);
+      const state = sessionsState(s.name, summary, d.sessionsTracked?.(s.name, summary) ?? true, d.privacy ?? true);
       out.push({ topic: d.topics.sourceSessions(s.slug), payload: JSON.stringify(state) });
     } else if (key.startsWith('avail:')) {
       const s = d.sources.get(key.slice(6));

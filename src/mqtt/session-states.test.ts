@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { clearSecrets, registerSecret } from '../core/redact.ts';
 import type { Session, SessionSummary } from '../sessions/types.ts';
-import { eventTypesFor, MAX_TROUBLE_LISTED, playbackFailedEvent, sessionsState } from './session-states.ts';
+import {
+  eventTypesFor,
+  hasSessionSource,
+  MAX_TROUBLE_LISTED,
+  playbackFailedEvent,
+  sessionsState,
+} from './session-states.ts';
 import { EVENT_TYPES } from './states.ts';
 
 function summary(over: Partial<SessionSummary> = {}): SessionSummary {
@@ -80,6 +86,7 @@ describe('session states', () => {
       { ...failed, failReason: 'GET /video?X-Plex-Token=s3cr3t-token-value failed' },
       Date.UTC(2026, 0, 1, 20, 5),
       false,
+      false,
     );
     assert.equal(e.event_type, 'playback_failed');
     assert.equal(e.subject, 'session');
@@ -98,4 +105,42 @@ describe('session states', () => {
     assert.ok(eventTypesFor('emby').includes('playback_failed'));
     assert.deepEqual(eventTypesFor('radarr'), [...EVENT_TYPES]);
   });
+});
+
+test('a media server has a session source only with an API url, a webhook secret or a Tautulli standing in', () => {
+  const plex = { name: 'plex', app: 'plex', enabled: true };
+  const tautulli = { name: 'tautulli', app: 'tautulli', enabled: true, url: 'http://t:8181' };
+  assert.equal(hasSessionSource([plex], 'plex'), false);
+  assert.equal(hasSessionSource([{ ...plex, url: 'http://p:32400' }], 'plex'), true);
+  assert.equal(hasSessionSource([{ ...plex, url: 'http://p:32400', enabled: false }], 'plex'), false);
+  assert.equal(hasSessionSource([{ name: 'emby', app: 'emby', enabled: true, webhookSecret: 's3cret' }], 'emby'), true);
+  assert.equal(hasSessionSource([plex, tautulli], 'plex'), true);
+  assert.equal(hasSessionSource([plex, { ...plex, name: 'plex2' }, { ...tautulli, server: 'plex2' }], 'plex'), false);
+  assert.equal(hasSessionSource([plex, { ...tautulli, url: undefined }], 'plex'), false);
+  assert.equal(hasSessionSource([{ name: 'sonarr', app: 'sonarr', enabled: true, url: 'http://s' }], 'sonarr'), false);
+  assert.equal(hasSessionSource([], 'plex'), false, 'found in a default location: logs only');
+});
+
+test('privacy (the default) keeps user names out of trouble attributes and failed-playback events', () => {
+  const trouble = [
+    {
+      key: 'plex/a/1',
+      server: 'plex',
+      user: 'alice',
+      title: 'Arrival',
+      reason: 'buffering' as const,
+      detail: 'buffering',
+    },
+  ];
+  assert.equal(sessionsState('plex', summary({ trouble })).trouble[0]?.user, null);
+  assert.equal(sessionsState('plex', summary({ trouble }), true, false).trouble[0]?.user, 'alice');
+  const e = playbackFailedEvent(failed, Date.UTC(2026, 0, 1), false);
+  assert.equal(e.user, undefined);
+  assert.ok(!JSON.stringify(e).includes('alice'), JSON.stringify(e));
+  assert.equal(playbackFailedEvent(failed, Date.UTC(2026, 0, 1), false, false).user, 'alice');
+});
+
+test('the sessions state says whether anything reports the playbacks', () => {
+  assert.equal(sessionsState('plex', summary()).tracked, true);
+  assert.equal(sessionsState('plex', summary(), false).tracked, false);
 });

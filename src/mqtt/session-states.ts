@@ -37,6 +37,8 @@ export interface TroubleItem {
 
 export interface SessionsState {
   source: string;
+  /** Something reports this server's playbacks (API, webhook, Tautulli); false: the sensors are unavailable. */
+  tracked: boolean;
   /** Playing, paused or buffering right now. */
   active: number;
   playing: number;
@@ -56,9 +58,11 @@ export interface SessionsState {
   trouble: TroubleItem[];
 }
 
-export function sessionsState(source: string, s: SessionSummary): SessionsState {
+/** `privacy` (the default): no user names, since Home Assistant's recorder keeps every attribute. */
+export function sessionsState(source: string, s: SessionSummary, tracked = true, privacy = true): SessionsState {
   return {
     source,
+    tracked,
     active: s.active,
     playing: s.playing,
     paused: s.paused,
@@ -73,7 +77,7 @@ export function sessionsState(source: string, s: SessionSummary): SessionsState 
     failed_1h: s.failedLastHour,
     trouble: s.trouble.slice(0, MAX_TROUBLE_LISTED).map((t) => ({
       session: t.key,
-      user: t.user ?? null,
+      user: privacy ? null : (t.user ?? null),
       title: clip(t.title),
       reason: t.reason,
       detail: clip(redact(t.detail)),
@@ -82,8 +86,8 @@ export function sessionsState(source: string, s: SessionSummary): SessionsState 
 }
 
 /** A playback that ended in failure: what users want an automation for ("tell me when a stream dies"). */
-export function playbackFailedEvent(session: Session, at: number, muted: boolean): EventPayload {
-  const who = session.user ? ` for ${session.user}` : '';
+export function playbackFailedEvent(session: Session, at: number, muted: boolean, privacy = true): EventPayload {
+  const who = session.user && !privacy ? ` for ${session.user}` : '';
   // Failure texts can come from a server's error message or a webhook body: mask any secret they carry.
   const reason = redact(session.failReason ?? 'playback failed');
   const event: EventPayload = {
@@ -99,9 +103,32 @@ export function playbackFailedEvent(session: Session, at: number, muted: boolean
     reason: clip(reason),
     muted,
   };
-  if (session.user) event.user = session.user;
+  if (session.user && !privacy) event.user = session.user;
   const client = session.client ?? session.device;
   if (client) event.client = client;
   if (session.issueIds?.length) event.issue_ids = session.issueIds.slice(0, 20);
   return event;
+}
+
+/** The configuration of a source as far as playback reporting goes. */
+export interface SessionSourceConfig {
+  name: string;
+  app: string;
+  enabled: boolean;
+  url?: string | undefined;
+  webhookSecret?: string | undefined;
+  server?: string | undefined;
+}
+
+/**
+ * Whether anything is configured to report the playbacks of media server `name`: its API (`url`), its webhook (a
+ * `webhookSecret`), or a Tautulli source standing in for a Plex server (its `server`, else the first Plex source).
+ */
+export function hasSessionSource(sources: readonly SessionSourceConfig[], name: string): boolean {
+  const s = sources.find((x) => x.name === name);
+  if (!s || !isMediaServer(s.app)) return false;
+  if (s.enabled && (s.url || s.webhookSecret)) return true;
+  if (s.app !== 'plex') return false;
+  const firstPlex = sources.find((x) => x.app === 'plex' && x.enabled)?.name;
+  return sources.some((t) => t.app === 'tautulli' && t.enabled && t.url && (t.server ?? firstPlex) === name);
 }

@@ -22,10 +22,14 @@ export class SourceRegistry {
   private readonly byName = new Map<string, KnownSource>();
   private readonly slugs = new Set<string>();
 
-  constructor(configured: ReadonlyArray<{ name: string; app: string; enabled: boolean }>) {
-    const slugs = sourceSlugs(configured.map((s) => s.name));
+  constructor(configured: ReadonlyArray<{ name: string; app: string; enabled: boolean; id?: string | undefined }>) {
+    // A configured `id` is the slug (renaming the source keeps its entities); the others derive theirs from the name
+    // and step aside (with a hash) when that equals someone's id.
+    const ids = new Set(configured.flatMap((s) => (s.id ? [s.id] : [])));
+    const slugs = sourceSlugs(configured.filter((s) => !s.id).map((s) => s.name));
     for (const s of configured) {
-      const slug = slugs.get(s.name) ?? slugify(s.name);
+      let slug = s.id ?? slugs.get(s.name) ?? slugify(s.name);
+      if (!s.id && ids.has(slug)) slug = `${slug}_${createHash('sha256').update(s.name).digest('hex').slice(0, 6)}`;
       this.byName.set(s.name, { name: s.name, slug, app: s.app, enabled: s.enabled });
       this.slugs.add(slug);
     }

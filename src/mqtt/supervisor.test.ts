@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { after, test } from 'node:test';
 import { mqttSchema } from '../config/mqtt.ts';
 import { memoryLogger } from '../core/logger.ts';
-import { chooseBroker, fetchSupervisorMqtt } from './supervisor.ts';
+import { announceMqtt, chooseBroker, fetchAddonSelf, fetchSupervisorMqtt, ingressPanelUrl } from './supervisor.ts';
 
 let answer: { status: number; body: unknown } = { status: 200, body: {} };
 let auth = '';
@@ -77,4 +77,30 @@ test('user options win over the Supervisor', () => {
     url: 'ws://broker:9001',
     origin: 'config',
   });
+});
+
+test('the add-on knows its slug and host name; without the Supervisor, from the container host name', async () => {
+  answer = { status: 200, body: { result: 'ok', data: { slug: '1a2b3c4d_arrgus', hostname: '1a2b3c4d-arrgus' } } };
+  assert.deepEqual(await fetchAddonSelf({ token: 't', baseUrl }, memoryLogger()), {
+    slug: '1a2b3c4d_arrgus',
+    hostname: '1a2b3c4d-arrgus',
+  });
+  const log = memoryLogger();
+  const unreachable = { token: 't', baseUrl: 'http://127.0.0.1:1', timeoutMs: 500 };
+  assert.deepEqual(await fetchAddonSelf(unreachable, log, 'local-arrgus'), {
+    slug: 'local_arrgus',
+    hostname: 'local-arrgus',
+  });
+  assert.ok(log.lines.some((l) => l.includes('Could not reach the Home Assistant Supervisor')));
+  assert.equal(ingressPanelUrl('local_arrgus'), 'homeassistant://hassio/ingress/local_arrgus');
+});
+
+test('announcing the broker: true when the Supervisor accepts, false (and a warning) when it refuses', async () => {
+  const service = { host: 'h', port: 1883, username: 'arrgus', password: 'announced-secret' };
+  answer = { status: 200, body: { result: 'ok', data: { uuid: 'u' } } };
+  assert.equal(await announceMqtt({ token: 't', baseUrl }, service, memoryLogger()), true);
+  answer = { status: 403, body: { result: 'error', message: 'discovery not declared' } };
+  const log = memoryLogger();
+  assert.equal(await announceMqtt({ token: 't', baseUrl }, service, log), false);
+  assert.ok(log.lines.some((l) => l.includes('refused POST /discovery') && l.includes('discovery not declared')));
 });

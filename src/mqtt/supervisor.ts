@@ -3,6 +3,7 @@
  * the `SUPERVISOR_TOKEN`); options the user set always win over what it answers. Elsewhere: `mqtt.url`, else the
  * embedded broker.
  */
+import { hostname } from 'node:os';
 import type { MqttConfig } from '../config/mqtt.ts';
 import type { Logger } from '../core/logger.ts';
 import { registerSecret } from '../core/redact.ts';
@@ -84,4 +85,84 @@ export function chooseBroker(mqtt: MqttConfig, supervisor: SupervisorMqtt | null
     return { kind: 'external', url, origin: 'supervisor', ...creds(supervisor) };
   }
   return { kind: 'embedded' };
+}
+
+/** What the add-on needs to know about itself: its slug (ingress link) and host name on the Supervisor network. */
+export interface AddonSelf {
+  slug: string;
+  hostname: string;
+}
+
+/**
+ * `GET /addons/self/info`. A repository add-on's slug carries the repository hash (`1a2b3c4d_arrgus`); its host name
+ * is the slug with `-` (`1a2b3c4d-arrgus`), which is also the container's own host name, the fallback when the
+ * Supervisor cannot be asked.
+ */
+export async function fetchAddonSelf(access: SupervisorAccess, logger: Logger, host = hostname()): Promise<AddonSelf> {
+  const fallback = { slug: host.replace('-', '_'), hostname: host };
+  const res = await call(access, 'GET', '/addons/self/info', undefined, logger);
+  const d = (res as { data?: { slug?: unknown; hostname?: unknown } } | null)?.data;
+  if (!d || typeof d.slug !== 'string') return fallback;
+  return { slug: d.slug, hostname: typeof d.hostname === 'string' && d.hostname ? d.hostname : fallback.hostname };
+}
+
+export interface MqttService {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+}
+
+/**
+ * Announces the embedded broker to Home Assistant (`POST /discovery`, needs `discovery: [mqtt]` in the manifest): Home
+ * Assistant then offers to set up its MQTT integration with this host and these credentials in one click. The
+ * Supervisor keeps the announcement while the add-on runs.
+ */
+export async function announceMqtt(access: SupervisorAccess, service: MqttService, logger: Logger): Promise<boolean> {
+  const res = await call(
+    access,
+    'POST',
+    '/discovery',
+    { service: 'mqtt', config: { ...service, protocol: '3.1.1', ssl: false } },
+    logger,
+  );
+  return res !== null;
+}
+
+/** The panel inside Home Assistant (the `homeassistant://` scheme opens a Home Assistant page). */
+export function ingressPanelUrl(slug: string): string {
+  return `homeassistant://hassio/ingress/${slug}`;
+}
+
+async function call(
+  access: SupervisorAccess,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  logger: Logger,
+): Promise<unknown> {
+  const url = `${access.baseUrl ?? 'http://supervisor'}${path}`;
+  try {
+    const res = await (access.fetch ?? fetch)(url, {
+      method,
+      headers: {
+        Authorization: `Bearer ${access.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(access.timeoutMs ?? 5000),
+    });
+    const json = (await res.json().catch(() => null)) as { result?: string; message?: string } | null;
+    if (!res.ok || json?.result === 'error') {
+      logger.warn(`The Home Assistant Supervisor refused ${method} ${path}.`, {
+        status: res.status,
+        ...(json?.message ? { reason: json.message } : {}),
+      });
+      return null;
+    }
+    return json;
+  } catch (err) {
+    logger.warn(`Could not reach the Home Assistant Supervisor for ${method} ${path}.`, { error: err });
+    return null;
+  }
 }

@@ -24,6 +24,8 @@ export interface WireDeps {
   isLoud(level: Level): boolean;
   /** Whether playback summaries are published (`sess:<name>` keys). */
   sessions: boolean;
+  /** `homeassistant.privacy`: no user names in events (default on). */
+  privacy?: boolean;
 }
 
 const ISSUE_EVENT: Partial<Record<string, EventType>> = {
@@ -77,7 +79,11 @@ export function wireEvents(d: WireDeps): () => void {
       if (!isMediaServer(s.app)) return;
       if (d.sessions) p.markDirty(`sess:${s.name}`);
       if (e.kind === 'failed') {
-        p.publishEvent(s.name, t.sourceEvent(s.slug), playbackFailedEvent(e.session, e.at, held(s.name)));
+        p.publishEvent(
+          s.name,
+          t.sourceEvent(s.slug),
+          playbackFailedEvent(e.session, e.at, held(s.name), d.privacy ?? true),
+        );
       }
     }),
     bus.on('record', 'mqtt', (r) => {

@@ -6,6 +6,7 @@
  * after it, before the live files are read. Which files to follow is file-selection.ts; which file is which after a
  * rotation is file-identity.ts; this class owns only the lifecycle (start, rescans, drains, stop) around them.
  */
+import { statSync } from 'node:fs';
 import { type FSWatcher, watch } from 'chokidar';
 import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
@@ -136,6 +137,17 @@ export class FileSource {
     if (w) await w.close();
     while (this.scanning) await this.scanning;
     await Promise.all([...this.tailers.values()].map((t) => t.stop()));
+  }
+
+  /** Bytes written to the followed files beyond what was read (live files only; for `/metrics`). No side effects. */
+  lag(): number {
+    let bytes = 0;
+    for (const t of this.tailers.values()) {
+      const c = t.checkpoint();
+      const st = c ? statSync(t.path, { throwIfNoEntry: false }) : undefined;
+      if (c && st && st.ino === c.ino && st.size > c.offset) bytes += st.size - c.offset;
+    }
+    return bytes;
   }
 
   /** Current positions, for the next commit. */

@@ -9,6 +9,7 @@
  * Wiring (main.ts): `new Ingestion(ctx, { db, process: (r) => detector.process(r), stats })`, where `db` comes from
  * `openDatabase(join(dataDir, 'arrgus.db'))` and `stats` is a `SourceStatsTracker` (the `StatsService` for the API).
  */
+import { resolve as resolvePath } from 'node:path';
 import type { SourceConfig } from '../config/sources.ts';
 import type { Component, CoreContext } from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
@@ -86,6 +87,11 @@ export class Ingestion implements Component {
   }
 
   /** Source names and the files each follows. */
+  /** Unread bytes of the followed files, per source (for `/metrics`). */
+  tailLag(): Array<{ source: string; bytes: number }> {
+    return this.sources.map((s) => ({ source: s.name, bytes: s.lag() }));
+  }
+
   followed(): Array<{ source: string; files: string[] }> {
     return this.sources.map((s) => ({ source: s.name, files: s.files }));
   }
@@ -127,6 +133,7 @@ export class Ingestion implements Component {
       this.sources.push(source);
       try {
         await source.start();
+        this.log.info(`Source ${s.name} (${s.app}) follows ${resolvePath(s.path)}.`);
       } catch (err) {
         this.log.error(`Source ${s.name} could not start; the other sources carry on.`, { path: s.path, error: err });
         await source.stop();
@@ -305,15 +312,16 @@ export class Ingestion implements Component {
 
   private logDiscovery(d: Discovery): void {
     if (!d.found.length) {
-      this.log.warn('No source is configured and no app log was found in the default locations.', {
-        looked: d.missing.map((m) => m.app),
-      });
+      this.log.warn(
+        `No source is configured and no app log was found in the default locations; looked in ${d.missing.flatMap((m) => m.tried).join(', ')}.`,
+        { apps: d.missing.map((m) => m.app) },
+      );
       return;
     }
     for (const s of d.found) this.log.info(`No source configured: found ${s.app} logs in ${s.path}.`);
-    this.log.info('Apps whose logs were not found in their default locations.', {
-      apps: d.missing.map((m) => m.app),
-    });
+    this.log.info(
+      `Apps whose logs were not found in their default locations: ${d.missing.map((m) => `${m.app} (${m.tried.join(', ')})`).join('; ')}.`,
+    );
   }
 }
 
