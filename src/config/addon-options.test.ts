@@ -161,7 +161,8 @@ test('the default add-on options load to the schema defaults', () => {
   const options = join(dir, 'options.json');
   writeFileSync(options, JSON.stringify(manifest.options));
   const fromAddon = loadConfig({ cwd: dir, env: {}, addonOptionsPath: options, addonConfigDir: join(dir, 'none') });
-  const defaults = configSchema.parse({ dataDir: '/data' });
+  // In the add-on the state lives in /data and the web port answers the Supervisor only (ingress): both on purpose.
+  const defaults = configSchema.parse({ dataDir: '/data', web: { ingressOnly: true } });
   assert.deepEqual(fromAddon.config, defaults);
 });
 
