@@ -94,6 +94,8 @@ export interface LogRecord {
   droppedLines?: number;
   /** Set when a line was longer than the line cap and was cut. */
   truncated?: boolean;
+  /** The issue the record joined (set by ingestion once detection has seen it; live tails link to it). */
+  issue?: string;
 }
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';

@@ -274,6 +274,7 @@ export class Ingestion implements Component {
       }
     }
     this.deps.stats.record(r);
+    if (issue !== null) r.issue = issue;
     this.ctx.bus.emit('record', r);
     this.batch.push(r);
     this.batchIssues.push(issue);

@@ -163,7 +163,7 @@ describe('api: /api/logs/stream (SSE over a socket)', () => {
       if (ev.length === 1 && ev[0]?.event === 'ready') {
         harness.ctx.bus.emit('record', rec(T0, 'info', 'database is locked'));
         harness.ctx.bus.emit('record', rec(T0, 'error', 'nothing to see'));
-        harness.ctx.bus.emit('record', rec(T0, 'error', 'database is locked again'));
+        harness.ctx.bus.emit('record', { ...rec(T0, 'error', 'database is locked again'), issue: 'fp-locked' });
       }
       return ev.some((e) => e.event === 'record');
     });
@@ -173,6 +173,7 @@ describe('api: /api/logs/stream (SSE over a socket)', () => {
       records.map((r) => r.message),
       ['database is locked again'],
     );
+    assert.equal(records[0]?.issue, 'fp-locked', 'a live line links to the issue it joined');
     // The client went away: its listener is gone.
     await waitFor(() => harness.ctx.bus.listenerCount('record') === 0);
   });

@@ -111,7 +111,7 @@ function presentLive(r: LogRecord): LogLine {
     logger: r.logger ?? null,
     message: redact(r.message),
     raw: redact(r.raw),
-    issue: null,
+    issue: r.issue ?? null,
     exception: r.exception ? { type: r.exception.type, message: redact(r.exception.message) } : null,
   };
 }
