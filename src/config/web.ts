@@ -5,7 +5,13 @@ export const webSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Serve the HTTP API.'),
     port: z.number().int().min(0).max(65_535).default(8099).describe('Port of the HTTP API and panel.'),
-    host: z.string().default('0.0.0.0').describe('Address to listen on.'),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe(
+        'Address to listen on. Default: this machine only (the add-on listens on every address for ingress); set `0.0.0.0` with a `token` to open it to the network.',
+      ),
     token: z
       .string()
       .min(8)
