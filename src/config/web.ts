@@ -1,5 +1,7 @@
 /** The `web` section: the HTTP API (and later the panel). */
+
 import { z } from 'zod';
+import { MIN_OWN_SECRET_LENGTH, secretString } from './secret.ts';
 
 export const webSchema = z
   .strictObject({
@@ -12,9 +14,7 @@ export const webSchema = z
       .describe(
         'Address to listen on. Default: this machine only (the add-on listens on every address for ingress); set `0.0.0.0` with a `token` to open it to the network.',
       ),
-    token: z
-      .string()
-      .min(8)
+    token: secretString(MIN_OWN_SECRET_LENGTH)
       .optional()
       .describe('When set, every route but /api/health requires `Authorization: Bearer <token>`. Secret.'),
     maxBodyBytes: z

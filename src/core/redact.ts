@@ -182,7 +182,7 @@ export const SHAPES: readonly SecretShape[] = [
   {
     name: 'name=value, name: value and "name": "value" for secret names (query strings, forms, headers, JSON, YAML, MediaBrowser Token="…" in any position), also URL-encoded (%3D, %26)',
     re: new RegExp(
-      `((?<![A-Za-z0-9_-])\\\\?["']?${SECRET_NAME}\\\\?["']?\\s*(?:=|%3D|:)\\s*)(?!\\[redacted\\]|\\(removed\\)|\\\\?"\\[redacted\\]|'\\[redacted\\]|//)(\\\\"(?:[^"\\\\]|\\\\(?!"))*\\\\"|"(?:[^"\\\\]|\\\\.)*"|'[^']*'|(?:(?!%26)[^&\\s"'<>;,}\\]\\\\])+)`,
+      `((?<![A-Za-z0-9_-])\\\\?["']?${SECRET_NAME}\\\\?["']?\\s*(?:=|%3D|:(?:(?<!(?:auth|sid|pass|pw):)|(?=\\s|\\\\?["'])))\\s*)(?!\\[redacted\\]|\\(removed\\)|\\\\?"\\[redacted\\]|'\\[redacted\\]|//)(\\\\"(?:[^"\\\\]|\\\\(?!"))*\\\\"|"(?:[^"\\\\]|\\\\.)*"|'[^']*'|(?:(?!%26)[^&\\s"'<>;,}\\]\\\\])+)`,
       'gi',
     ),
     replace: maskValue,
