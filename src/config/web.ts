@@ -17,6 +17,27 @@ export const webSchema = z
     token: secretString(MIN_OWN_SECRET_LENGTH)
       .optional()
       .describe('When set, every route but /api/health requires `Authorization: Bearer <token>`. Secret.'),
+    ingestNewSources: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(0)
+      .describe(
+        'How many source names that are not configured `/api/ingest` may create (each becomes a device with stats); 0: only configured sources and `http`.',
+      ),
+    testNotificationsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('Test notifications the API sends per minute, over all targets; more get 429.'),
+    ingestRequestsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .default(600)
+      .describe('`/api/ingest` requests accepted per minute; more get 429.'),
     maxBodyBytes: z
       .number()
       .int()

@@ -9,6 +9,7 @@ import type { CoreContext } from '../core/context.ts';
 import { isLoopback } from '../core/net.ts';
 import { redact, redactDeep } from '../core/redact.ts';
 import { type IngestDeps, ingestRoutes } from './ingest-routes.ts';
+import { rateLimit } from './rate-limit.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -83,7 +84,21 @@ export function createWebApp(ctx: CoreContext, deps: WebDeps): Hono {
     });
   }
 
-  app.route('/', ingestRoutes(ctx, deps));
+  const clock = ctx.clock;
+  app.use(
+    '/api/notifiers/*',
+    rateLimit({
+      perMinute: ctx.config.web.testNotificationsPerMinute,
+      clock,
+      what: 'test notifications',
+      methods: ['POST'],
+    }),
+  );
+  app.use(
+    '/api/ingest',
+    rateLimit({ perMinute: ctx.config.web.ingestRequestsPerMinute, clock, what: 'ingest requests' }),
+  );
+  app.route('/', ingestRoutes(ctx, { ...deps, acceptSource: sourceGate(ctx) }));
   for (const m of deps.mounts ?? []) app.route(m.path, m.app);
   return app;
 }
@@ -95,4 +110,18 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   const given = Buffer.from(m[2] as string);
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Configured sources and `http` always; new names first come, first served, up to `web.ingestNewSources`. */
+function sourceGate(ctx: CoreContext): (source: string) => boolean {
+  const configured = new Set(ctx.config.sources.map((s) => s.name.toLowerCase()));
+  configured.add('http');
+  const created = new Set<string>();
+  return (source) => {
+    const name = source.toLowerCase();
+    if (configured.has(name) || created.has(name)) return true;
+    if (created.size >= ctx.config.web.ingestNewSources) return false;
+    created.add(name);
+    return true;
+  };
 }
