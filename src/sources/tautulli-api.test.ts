@@ -162,13 +162,13 @@ describe('TautulliApi', () => {
 describe('tautulliSessionsFor', () => {
   const sources = (extra: SourceInput[]) =>
     validateConfig({
-      sources: [{ name: 'tautulli', app: 'tautulli', url: 'http://tautulli:8181', apiKey: 'k' }, ...extra],
+      sources: [{ name: 'tautulli', app: 'tautulli', url: 'http://tautulli:8181', apiKey: 'k1234567' }, ...extra],
     }).sources;
 
   it('the first Plex source without its own poller, else the Tautulli source; none when Plex is polled', () => {
     let all = sources([{ name: 'plex', app: 'plex', path: '/logs/plex' }]);
     assert.deepEqual(tautulliSessionsFor(all, all[0] as (typeof all)[0]), { name: 'plex', app: 'plex' });
-    all = sources([{ name: 'plex', app: 'plex', url: 'http://plex:32400', token: 't' }]);
+    all = sources([{ name: 'plex', app: 'plex', url: 'http://plex:32400', token: 't1234567' }]);
     assert.equal(tautulliSessionsFor(all, all[0] as (typeof all)[0]), undefined);
     all = sources([]);
     assert.deepEqual(tautulliSessionsFor(all, all[0] as (typeof all)[0]), { name: 'tautulli', app: 'tautulli' });
