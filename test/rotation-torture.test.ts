@@ -27,7 +27,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../src/store/db.ts';
 
-const ALL_SCHEMES = ['rename', 'copy', 'copy0', 'copydated', 'delete', 'daily'] as const;
+const ALL_SCHEMES = ['rename', 'copy', 'copydated', 'delete', 'daily'] as const;
 type Scheme = (typeof ALL_SCHEMES)[number];
 /** `ARRGUS_TORTURE_SCHEMES=rename,copy0` narrows a run to some schemes (when hunting one). */
 const SCHEMES: readonly Scheme[] = process.env.ARRGUS_TORTURE_SCHEMES
@@ -46,7 +46,6 @@ test('every line is stored exactly once through rotations in every scheme and re
   const live: Record<Scheme, () => string> = {
     rename: () => join(root, 'rename', 'sonarr.txt'),
     copy: () => join(root, 'copy', 'sonarr.txt'),
-    copy0: () => join(root, 'copy0', 'sonarr.txt'),
     copydated: () => join(root, 'copydated', 'sonarr.txt'),
     delete: () => join(root, 'delete', 'sonarr.txt'),
     daily: () => join(root, 'daily', `log_202601${String(day).padStart(2, '0')}.log`),
@@ -59,7 +58,6 @@ test('every line is stored exactly once through rotations in every scheme and re
       [
         { name: 'rename', app: 'sonarr', path: join(root, 'rename'), backfill: 'all' },
         { name: 'copy', app: 'sonarr', path: live.copy(), backfill: 'all' },
-        { name: 'copy0', app: 'sonarr', path: live.copy0(), backfill: 'all' },
         { name: 'copydated', app: 'sonarr', path: live.copydated(), backfill: 'all' },
         { name: 'delete', app: 'sonarr', path: live.delete(), backfill: 'all' },
         { name: 'daily', app: 'jellyfin', path: join(root, 'daily'), backfill: 'all' },
@@ -69,7 +67,7 @@ test('every line is stored exactly once through rotations in every scheme and re
   const configFile = join(root, 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
 
-  const written: Record<Scheme, number> = { rename: 0, copy: 0, copy0: 0, copydated: 0, delete: 0, daily: 0 };
+  const written: Record<Scheme, number> = { rename: 0, copy: 0, copydated: 0, delete: 0, daily: 0 };
   /** A line's second half still to write (the first half is on disk). */
   const half: Partial<Record<Scheme, string>> = {};
   const text = (s: Scheme, n: number) =>
@@ -88,7 +86,7 @@ test('every line is stored exactly once through rotations in every scheme and re
     }
     appendFileSync(live[s](), out);
   };
-  const rotated: Record<Scheme, number> = { rename: 0, copy: 0, copy0: 0, copydated: 0, delete: 0, daily: 0 };
+  const rotated: Record<Scheme, number> = { rename: 0, copy: 0, copydated: 0, delete: 0, daily: 0 };
   const rotate = (s: Scheme) => {
     rotated[s]++;
     const f = live[s]();
@@ -105,15 +103,6 @@ test('every line is stored exactly once through rotations in every scheme and re
     } else if (s === 'copy') {
       for (let i = 60; i >= 1; i--) if (existsSync(`${f}.${i}`)) renameSync(`${f}.${i}`, `${f}.${i + 1}`);
       copyFileSync(f, `${f}.1`);
-      truncateSync(f, 0);
-    } else if (s === 'copy0') {
-      // NLog-style numbering inside the name: sonarr.txt is copied to sonarr.0.txt, older copies shift up.
-      const dir = join(root, 'copy0');
-      for (let i = 60; i >= 0; i--) {
-        const from = join(dir, `sonarr.${i}.txt`);
-        if (existsSync(from)) renameSync(from, join(dir, `sonarr.${i + 1}.txt`));
-      }
-      copyFileSync(f, join(dir, 'sonarr.0.txt'));
       truncateSync(f, 0);
     } else if (s === 'copydated') {
       // logrotate `dateext`: every copy keeps its own name, nothing shifts.
@@ -175,7 +164,7 @@ test('every line is stored exactly once through rotations in every scheme and re
   // The writer: appends every 20 ms; each scheme rotates every 0.6–1.4 s.
   let writing = true;
   let deleteGate = 0;
-  const nextRotation: Record<Scheme, number> = { rename: 0, copy: 0, copy0: 0, copydated: 0, delete: 0, daily: 0 };
+  const nextRotation: Record<Scheme, number> = { rename: 0, copy: 0, copydated: 0, delete: 0, daily: 0 };
   for (const s of SCHEMES) nextRotation[s] = Date.now() + rand(600, 1400);
   const writer = (async () => {
     while (writing) {

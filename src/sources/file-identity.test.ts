@@ -127,11 +127,10 @@ test('rotated names share a lineage with their live file, other logs do not', ()
   assert.ok(!sameLineage('/l/Plex Media Server.log', '/l/Plex Media Scanner.log'));
 });
 
-test('copytruncate copies: logrotate suffixes, dated copies and numbers inside the name; never another day', () => {
+test('copytruncate copies: logrotate suffixes and dated copies; never another day nor an NLog generation', () => {
   assert.ok(isCopyName('/l/sonarr.txt.1', '/l/sonarr.txt'));
   assert.ok(isCopyName('/l/sonarr.txt-20260101', '/l/sonarr.txt'));
-  assert.ok(isCopyName('/l/sonarr.0.txt', '/l/sonarr.txt'));
-  assert.ok(isCopyName('/l/sonarr.12.txt', '/l/sonarr.txt'));
+  assert.ok(!isCopyName('/l/sonarr.0.txt', '/l/sonarr.txt'));
   assert.ok(!isCopyName('/l/sonarr.txt', '/l/sonarr.txt'));
   assert.ok(!isCopyName('/l/log_20260102.log', '/l/log_20260101.log'));
   assert.ok(!isCopyName('/l/sonarr.debug.txt', '/l/sonarr.txt'));

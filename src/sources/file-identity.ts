@@ -124,19 +124,14 @@ export function sameLineage(a: string, b: string): boolean {
 }
 
 /**
- * logrotate names a copytruncate copy after the live file plus a suffix (`X.log.1`, `X.log-20260101`); apps and
- * scripts that copy in NLog's style put the number inside the name (`sonarr.txt` → `sonarr.0.txt`).
+ * logrotate names a copytruncate copy after the live file plus a suffix: `X.log.1`, `X.log-20260101`. Copies numbered
+ * inside the name (`sonarr.0.txt`) are not recognised: those names are NLog's own rename rotation, and treating them as
+ * copies made the rename scheme of the torture test read generations twice under load.
  */
 export function isCopyName(candidate: string, live: string): boolean {
   const c = basename(candidate);
   const l = basename(live);
-  if (c === l) return false;
-  if (c.startsWith(l)) return true;
-  const dot = l.lastIndexOf('.');
-  if (dot <= 0) return false;
-  const stem = l.slice(0, dot);
-  const ext = l.slice(dot);
-  return c.startsWith(`${stem}.`) && c.endsWith(ext) && /^\d+$/.test(c.slice(stem.length + 1, c.length - ext.length));
+  return c !== l && c.startsWith(l);
 }
 
 /** Regular files in the directory of `path` (itself included). */
