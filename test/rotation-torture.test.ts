@@ -29,7 +29,7 @@ import { openDatabase } from '../src/store/db.ts';
 
 const ALL_SCHEMES = ['rename', 'copy', 'copydated', 'delete', 'daily'] as const;
 type Scheme = (typeof ALL_SCHEMES)[number];
-/** `ARRGUS_TORTURE_SCHEMES=rename,copy0` narrows a run to some schemes (when hunting one). */
+/** `ARRGUS_TORTURE_SCHEMES=rename,copydated` narrows a run to some schemes (when hunting one). */
 const SCHEMES: readonly Scheme[] = process.env.ARRGUS_TORTURE_SCHEMES
   ? ALL_SCHEMES.filter((s) => (process.env.ARRGUS_TORTURE_SCHEMES as string).split(',').includes(s))
   : ALL_SCHEMES;
