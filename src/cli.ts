@@ -13,7 +13,7 @@ const USAGE = `Usage: arrgus <command> [options]
 
 Commands:
   run [--config FILE]              follow the configured logs (default command)
-  replay [--app APP|auto] [--tz ZONE] [--events] [--format ndjson|summary] [--config FILE] FILE... | -
+  replay [--app APP|auto] [--tz ZONE] [--events] [--format ndjson|summary] [--explain] [--config FILE] FILE... | -
                                    run the pipeline offline over files (or stdin) and print NDJSON
   check-config [FILE]              validate a configuration file (with environment and add-on options) and exit
   notify-test NAME [--config FILE] send a test notification to one target; prints success or the exact failure reason
@@ -153,7 +153,8 @@ async function replayCommand(args: string[]): Promise<number> {
     );
     return 2;
   }
-  const format = values.format ?? 'ndjson';
+  // --explain prints, per issue, the evidence behind its category and title: a person reads it, so summary format.
+  const format = values.format ?? (values.explain ? 'summary' : 'ndjson');
   if (format !== 'ndjson' && format !== 'summary') {
     process.stderr.write(`arrgus replay: --format: got "${format}", expected ndjson or summary\n`);
     return 2;
@@ -167,7 +168,11 @@ async function replayCommand(args: string[]): Promise<number> {
     }
   }
   const { attachDetection } = await import('./replay-detect.ts');
-  const detection = attachDetection({ ...(values.tz ? { tz: values.tz } : {}), ...(config ? { config } : {}) });
+  const detection = attachDetection({
+    ...(values.tz ? { tz: values.tz } : {}),
+    ...(config ? { config } : {}),
+    explain: values.explain ?? false,
+  });
   try {
     await replay({
       app,
@@ -193,6 +198,7 @@ function parseReplayArgs(args: string[]) {
       app: { type: 'string' },
       tz: { type: 'string' },
       events: { type: 'boolean' },
+      explain: { type: 'boolean' },
       format: { type: 'string' },
       config: { type: 'string', short: 'c' },
     },

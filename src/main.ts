@@ -27,9 +27,17 @@ import { Ingestion } from './sources/ingestion.ts';
 import { SourceStatsTracker } from './sources/source-stats.ts';
 import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
+import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
+import { QueryError } from './store/log-reader.ts';
 import { Outbox } from './store/outbox.ts';
+import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
+import { apiRoutes } from './web/api/index.ts';
+import type { IssueRouteDeps } from './web/api/issues.ts';
+import { LiveTail } from './web/api/log-tail.ts';
+import type { LogRouteDeps } from './web/api/logs.ts';
+import type { StatsRouteDeps } from './web/api/stats.ts';
 import { createWebApp, type HealthReport } from './web/app.ts';
 import { createNotifyRoutes } from './web/notify-routes.ts';
 import { WebServer } from './web/server.ts';
@@ -47,6 +55,8 @@ export interface ServiceOptions {
   defaultRoots?: LocationRoots;
   /** `null` disables the Supervisor lookup (tests); default: from `SUPERVISOR_TOKEN`. */
   supervisor?: null;
+  /** Where each configuration value came from (the panel's settings page); from `loadConfig`. */
+  origins?: Readonly<Record<string, string>>;
 }
 
 /** Everything `arrgus run` builds, in start order. */
@@ -63,6 +73,10 @@ export class Service {
   readonly apiPollers: ApiPollers;
   readonly webhooks: WebhookReceiver;
   readonly web: WebServer;
+  /** Issue timelines and the alert log (SQLite). */
+  readonly history: History;
+  /** Nightly deletion of old lines from the log store. */
+  readonly retention: Retention;
   private readonly started: Component[] = [];
   private readonly startedAt: number;
 
@@ -90,8 +104,8 @@ export class Service {
       process: (record: LogRecord) => {
         // Apps log URLs with tokens in clear (Plex `X-Plex-Token=`, Jellyfin `api_key=`): mask before anything keeps it.
         redactRecord(record);
-        detector.process(record);
-        bus.emit('record', record);
+        // Ingestion puts the record on the bus; the issue id goes into the store with the line.
+        return detector.process(record);
       },
       stats: this.stats,
       ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),
@@ -132,16 +146,89 @@ export class Service {
       },
       ...(opts.supervisor === null ? { supervisor: null } : {}),
     });
+    const writer = this.ingestion.writer;
+    this.history = new History(this.db, (sql, args) => writer.exec(sql, args));
+    this.retention = new Retention(this.ctx, { db: this.db, writer: this.ingestion.writer });
+    const ingestion = this.ingestion;
+    const history = this.history;
+    const stats = this.stats;
+    // The JSON API's routes and the panel's pages share these in-process functions.
+    const hourly: StatsRouteDeps['hourly'] = (q) => ingestion.records.counts.hourly(q);
+    const logSearch: Pick<LogRouteDeps, 'search' | 'isQueryError'> = {
+      search: (q) => ingestion.records.logs.search(q),
+      isQueryError: (err) => err instanceof QueryError,
+    };
+    const issueApi: IssueRouteDeps = {
+      issues: detector,
+      clock,
+      // The detector has no reopen of its own yet: mute then unmute lands on `open` from any status.
+      reopen: (id, at) => {
+        const issue = detector.get(id);
+        if (!issue || issue.status === 'open') return issue;
+        if (issue.status !== 'muted') detector.setIssueMuted(id, true, at);
+        return detector.setIssueMuted(id, false, at);
+      },
+      timeline: (id) => history.timeline(id),
+      context: (id, sample, before, after) => {
+        const around = ingestion.records.around({ ...sample, issue: id }, before, after);
+        const line = (r: (typeof around.before)[number]) => ({
+          id: r.id,
+          time: new Date(r.time).toISOString(),
+          level: r.level,
+          source: r.source,
+          message: r.message,
+          raw: r.raw,
+        });
+        return { before: around.before.map(line), after: around.after.map(line) };
+      },
+    };
     const mounts: Array<{ path: string; app: Hono }> = [
       { path: '/', app: createNotifyRoutes(this.notify) },
       { path: '/', app: sessionRoutes({ tracker: this.sessions }) },
       { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
+      {
+        path: '/',
+        app: apiRoutes({
+          config,
+          version: VERSION,
+          issues: issueApi,
+          alerts: { alerts: (q) => history.alerts(q) },
+          sources: {
+            clock,
+            stats: () => stats.all(),
+            followed: () => ingestion.followed(),
+            offsets: (source) => new Map(ingestion.records.checkpoints(source).map((c) => [c.path, c.offset])),
+            storedCounts: () => ingestion.records.counts.storedCounts(),
+            droppedCounts: () => ingestion.writer.dropped(),
+          },
+          stats: {
+            clock,
+            hourly,
+            totals: () => ({ stored: ingestion.records.count(), dropped: ingestion.writer.droppedTotal }),
+          },
+          logs: {
+            ...logSearch,
+            tail: new LiveTail(this.ctx.bus),
+          },
+        }),
+      },
     ];
-    const ingestion = this.ingestion;
     const app = createWebApp(this.ctx, {
       health: () => this.health(),
       pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines),
       mounts,
+      panel: {
+        config,
+        ...(opts.origins ? { origins: opts.origins } : {}),
+        issues: this.detector,
+        mutes: this.detector.mutes,
+        stats: this.stats,
+        sessions: this.sessions,
+        notify: this.notify,
+        issueApi,
+        hourly,
+        logs: logSearch,
+      },
     });
     this.web = new WebServer(this.ctx, app);
   }
@@ -152,10 +239,22 @@ export class Service {
     log.info(`Arrgus ${VERSION} starting (instance ${this.ctx.instanceId}, data in ${this.ctx.config.dataDir}).`);
     await this.state.load();
     const webhooks = this.webhooks;
+    const history = this.history;
+    const detector = this.detector;
     const order: Component[] = [
       this.detector,
+      {
+        name: 'history',
+        start: () => {
+          history.migrate();
+          history.attach(this.ctx.bus);
+          history.seedAlerts(detector.activeAlerts());
+        },
+        stop: () => history.detach(),
+      },
       this.notify,
       this.ingestion,
+      this.retention,
       this.apiPollers,
       { name: 'webhooks', start: () => webhooks.start(), stop: () => webhooks.stop() },
       this.mqtt,
@@ -236,7 +335,7 @@ function iso(t: number | null): string | null {
 
 /** `arrgus run`: start, then stop cleanly on SIGINT/SIGTERM. Resolves with the process exit code. */
 export async function startService(loaded: LoadedConfig): Promise<number> {
-  const service = new Service(loaded.config);
+  const service = new Service(loaded.config, loaded.origins ? { origins: loaded.origins } : {});
   const log = service.ctx.logger;
   log.info(`Configuration: ${loaded.layers.join(' + ')}.`);
   try {

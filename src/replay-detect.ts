@@ -11,7 +11,7 @@ import { ManualClock } from './core/clock.ts';
 import type { CoreContext } from './core/context.ts';
 import type { AlertEvent, ArrgusEvents, IncidentEvent } from './core/events.ts';
 import { silentLogger } from './core/logger.ts';
-import { LEVEL_RANK } from './core/types.ts';
+import { type Issue, LEVEL_RANK } from './core/types.ts';
 import { Detector } from './detect/detector.ts';
 import type { ReplayOptions } from './replay.ts';
 
@@ -22,7 +22,7 @@ export interface ReplayDetection extends Pick<ReplayOptions, 'onRecord' | 'finis
   detector: Detector;
 }
 
-export function attachDetection(opts: { tz?: string; config?: Config }): ReplayDetection {
+export function attachDetection(opts: { tz?: string; config?: Config; explain?: boolean }): ReplayDetection {
   const clock = new ManualClock(0);
   const logger = silentLogger;
   const bus = new EventBus<ArrgusEvents>(logger);
@@ -82,6 +82,9 @@ export function attachDetection(opts: { tz?: string; config?: Config }): ReplayD
           sources: i.sources,
           ...(i.ruleId ? { rule: i.ruleId } : {}),
           ...(i.regressed ? { regressed: true } : {}),
+          ...(i.evidence ? { evidence: i.evidence } : {}),
+          ...(i.template ? { template: i.template } : {}),
+          ...(i.entities ? { entities: i.entities } : {}),
         });
       }
       for (const e of alerts) {
@@ -117,6 +120,7 @@ export function attachDetection(opts: { tz?: string; config?: Config }): ReplayD
       }
       return {
         lines,
+        ...(opts.explain ? { text: explainIssues(issues) } : {}),
         counts: {
           issues: issues.length,
           alerts: alerts.filter((e) => e.kind === 'fired').length,
@@ -126,4 +130,25 @@ export function attachDetection(opts: { tz?: string; config?: Config }): ReplayD
       };
     },
   };
+}
+
+/**
+ * `arrgus replay --explain`: per issue, why it has its category (the deciding layer and what it saw), where its title
+ * comes from, the template it groups and the entities it touched — what a user needs to write a rule of their own.
+ */
+export function explainIssues(issues: readonly Issue[]): string[] {
+  const out: string[] = [];
+  for (const i of issues) {
+    const lines = [
+      `[${i.severity}] ${i.title}`,
+      `  ${i.count.toLocaleString('en-US')} record(s), ${i.level}, ${i.app}, ${new Date(i.firstSeen).toISOString()} … ${new Date(i.lastSeen).toISOString()}, fingerprint ${i.id}`,
+      `  category ${i.category}: ${i.evidence ? `${i.evidence.layer} layer, ${i.evidence.detail}` : 'no evidence recorded'}`,
+      `  title from ${i.ruleId ? `rule ${i.ruleId}` : 'the exception and template'}`,
+    ];
+    if (i.template) lines.push(`  template: ${i.template}`);
+    for (const [kind, list] of Object.entries(i.entities ?? {}))
+      if (list?.length) lines.push(`  ${kind}: ${list.map((e) => `${e.value} (${e.count})`).join(', ')}`);
+    out.push(lines.join('\n'));
+  }
+  return out;
 }

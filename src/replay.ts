@@ -2,7 +2,7 @@
  * `arrgus replay`: the ingestion pipeline run offline over files or stdin, printing NDJSON. The same assembler and
  * parsers as live tailing; detection (issues, alerts, incidents) hangs off the `onRecord`/`finish` hooks.
  */
-import { access, open } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { redactRecord } from './core/redact.ts';
 import type { Level, LogRecord } from './core/types.ts';
@@ -26,9 +26,9 @@ export interface ReplayOptions {
   limits?: AssemblerLimits;
   /** Extra per-record work (detection); returns extra fields to print on the record line. */
   onRecord?: (record: LogRecord) => Record<string, unknown> | undefined;
-  /** Extra lines printed before the summary, and counts merged into it. */
-  finish?: () => { lines: Record<string, unknown>[]; counts: Record<string, number> };
-  /** Reference time for records without a date (default: now). */
+  /** Extra lines printed before the summary (`lines` as NDJSON, `text` in the summary format), and counts merged into it. */
+  finish?: () => { lines: Record<string, unknown>[]; counts: Record<string, number>; text?: string[] };
+  /** Reference time for records without a date (default: the file's mtime, or now for stdin). */
   now?: () => number;
 }
 
@@ -69,6 +69,8 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
 
   for (const file of files) {
     const { app, parsers } = formatsFor(opts.app, file);
+    // A replayed file was last written at its mtime: times of day without a date belong to that day or before it.
+    const mtime = file === '-' ? undefined : (await stat(file)).mtimeMs;
     const asm = new Assembler({
       parsers,
       app,
@@ -76,7 +78,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
       ...(file === '-' ? {} : { file }),
       ...(zone ? { zone } : {}),
       limits: opts.limits ?? DEFAULT_LIMITS,
-      now: opts.now ?? Date.now,
+      now: opts.now ?? (mtime === undefined ? Date.now : () => mtime),
       emit,
     });
     const splitter = new LineSplitter(
@@ -112,6 +114,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
 
   const extra = opts.finish?.();
   if (extra && opts.format === 'ndjson') for (const l of extra.lines) out.write(JSON.stringify(l));
+  if (extra?.text && opts.format === 'summary') for (const t of extra.text) out.write(t);
   const seconds = (performance.now() - started) / 1000;
   const summary: ReplaySummary = {
     type: 'summary',

@@ -24,15 +24,12 @@ const EXPECT: Array<[string, string]> = [
   ['plex/pms-database-locked-2019.log', 'database.locked'],
   ['plex/pms-db-corruption-2025.log', 'database.corrupt'],
   ['plex/pms-hw-transcode-cuda-missing-2022.log', 'transcode.cuda-missing'],
-  ['plex/pms-hw-transcode-cuda-missing-2022.log', 'transcode.hw-context-failed'],
-  ['plex/pms-transcoder-exit-code-2023.log', 'transcode.plex-transcoder-exit'],
   ['plex/pms-dns-failure-myplex-401-2025.log', 'auth.unauthorized'],
   ['jellyfin/jf-10.9-ftl-database-locked-startup.log', 'database.locked'],
   ['jellyfin/jf-10.9-ffmpeg-exit-code-1.log', 'transcode.ffmpeg-exit'],
   ['radarr/radarr-v0.2-import-path-not-accessible-2017.log', 'import.path-inaccessible'],
   ['sonarr/sonarr-v3-transmission-timeout-2019.log', 'download-client.unreachable'],
   ['prowlarr/prowlarr-cardigann-rarbg-429-502-2022.log', 'indexer.rate-limited'],
-  ['sabnzbd/sab-unpack-7z-failed-2023.log', 'download-client.unpack-failed'],
   ['tautulli/tautulli-websocket-uncaught-traceback-2019.log', 'crash.uncaught-exception'],
 ];
 

@@ -26,3 +26,9 @@ test('every YAML configuration example in the README is valid', async () => {
     assert.doesNotThrow(() => validateConfig(data), `README example is invalid:\n${block}`);
   }
 });
+
+test('the README category table matches the taxonomy (run `node scripts/taxonomy-docs.ts --write`)', async () => {
+  const { updateTaxonomy } = await import('../scripts/taxonomy-docs.ts');
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  assert.equal(readme, updateTaxonomy(readme));
+});

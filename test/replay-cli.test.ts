@@ -38,6 +38,30 @@ const lines = (out: string) =>
 const PLEX_FILE = `${CORPUS_DIR}plex/pms-database-locked-2019.log`;
 
 describe('arrgus replay', () => {
+  test('--explain prints, per issue, the evidence behind its category, its template and affected files', async () => {
+    const r = await arrgus([
+      'replay',
+      '--app',
+      'radarr',
+      '--explain',
+      `${CORPUS_DIR}radarr/radarr-v3-not-enough-free-space-2020.log`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\[high\] Radarr: not enough free disk space$/m);
+    assert.match(r.stdout, /^ {2}category disk: rule layer, rule disk\.no-space$/m);
+    assert.match(r.stdout, /^ {2}template: Not enough free space .*<path>/m);
+    assert.match(r.stdout, /^ {2}file: .*Titanic \(1997\).*\(1\)/m);
+    assert.match(r.stdout, /^Detection: issues 1,/m);
+  });
+
+  test('issue lines carry evidence, template and entities', async () => {
+    const r = await arrgus(['replay', '--app', 'plex', PLEX_FILE]);
+    const issue = lines(r.stdout).find((l) => l.type === 'issue' && l.category === 'database');
+    assert.ok(issue, r.stdout);
+    assert.deepEqual(issue.evidence, { layer: 'rule', detail: 'rule database.locked' });
+    assert.equal(typeof issue.template, 'string');
+  });
+
   test('--events prints one record line per record and a summary last', async () => {
     const r = await arrgus(['replay', '--events', '--app', 'plex', '--tz', 'UTC', PLEX_FILE]);
     assert.equal(r.code, 0, r.stderr);

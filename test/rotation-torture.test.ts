@@ -265,6 +265,6 @@ test('every line is stored exactly once through rotations in every scheme and re
     writing = false;
     await writer;
     (child as ChildProcess | null)?.kill('SIGKILL');
-    rmSync(root, { recursive: true, force: true });
+    if (!process.env.KEEP_TORTURE) rmSync(root, { recursive: true, force: true });
   }
 });

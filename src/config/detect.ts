@@ -117,8 +117,16 @@ export const detectSchema = z
       .describe('WARN records that match a rule become issues (Sentarr `MONITOR_WARNINGS`).'),
     unmatchedWarnings: z
       .boolean()
+      .default(true)
+      .describe(
+        'WARN records that match no rule also become issues (low severity, categorised by the other layers); they never raise an alert by themselves.',
+      ),
+    uncategorizedWarnings: z
+      .boolean()
       .default(false)
-      .describe('WARN records that match no rule also become issues (category `uncategorized`).'),
+      .describe(
+        'WARN records that nothing categorises (no rule, exception, component, code or keyword) also become issues; by default they are only stored and counted, as apps warn about much that is harmless.',
+      ),
     autoResolve: duration('24h').describe('An issue quiet for this long resolves itself.'),
     incidentWindow: duration('2m').describe(
       'Issues of different sources starting this close together form one incident.',
@@ -173,6 +181,9 @@ export const alertsSchema = z
       .enum(['info', 'warn', 'error', 'fatal'])
       .default('warn')
       .describe('Lowest record level that counts towards an alert (DEBUG and TRACE never do).'),
+    maxAge: duration('1h').describe(
+      'Records older than this (backfill, replaying old files, catching up after downtime) build issues and statistics but never raise alerts or notifications; 0 switches the check off.',
+    ),
     silentAfter: duration('0').describe(
       'A source that writes nothing for this long raises a `silent` alert; 0 (the default) switches it off.',
     ),

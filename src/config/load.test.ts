@@ -51,6 +51,25 @@ describe('configuration loading', () => {
     assert.equal(config.alerts.threshold, 3);
   });
 
+  test('origins say which layer set each value (the panel settings page); the add-on answers ingress only', () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'arrgus.yaml'),
+      'web:\n  port: 9000\n  host: 127.0.0.1\nsources:\n  - name: plex\n    app: plex\n    path: /p\n',
+    );
+    const addon = join(dir, 'options.json');
+    writeFileSync(addon, JSON.stringify({ alerts: { threshold: 3 } }));
+    const { config, origins } = loadConfig({ cwd: dir, env: { ARRGUS_WEB__PORT: '9100' }, addonOptionsPath: addon });
+    assert.deepEqual(origins, {
+      'web.port': 'environment',
+      'web.host': 'file',
+      sources: 'file',
+      'alerts.threshold': 'add-on option',
+    });
+    assert.equal(config.web.ingressOnly, true);
+    assert.equal(loadConfig({ cwd: tmp(), env: {}, ...NO_ADDON }).config.web.ingressOnly, false);
+  });
+
   test('Sentarr environment names are understood', () => {
     const { config } = loadConfig({
       cwd: tmp(),

@@ -35,6 +35,8 @@ export interface LoadedConfig {
   config: Config;
   /** Where each layer came from, for the startup log. */
   layers: string[];
+  /** Which layer set each value: dotted key path (`web.port`, `sources[0]`) → `file`, `add-on option`, `environment`. */
+  origins?: Record<string, string>;
 }
 
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
@@ -44,31 +46,49 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   let merged: JsonObject = {};
 
   const file = opts.file ?? findDefaultFile(cwd);
+  const origins: Record<string, string> = {};
   if (file) {
-    merged = deepMerge(merged, readConfigFile(file));
+    const fromFile = readConfigFile(file);
+    merged = deepMerge(merged, fromFile);
     layers.push(file);
+    markOrigins(fromFile, 'file', origins);
   }
 
   const addonPath = opts.addonOptionsPath ?? env.ARRGUS_ADDON_OPTIONS ?? '/data/options.json';
   if (existsSync(addonPath)) {
     const addon = readConfigFile(addonPath);
-    // Ingress reaches the add-on from the Supervisor's network: it listens beyond loopback unless told otherwise.
-    merged = deepMerge({ dataDir: '/data', web: { host: '0.0.0.0' } }, merged);
+    // Ingress reaches the add-on from the Supervisor's network: it listens beyond loopback, answering only ingress.
+    merged = deepMerge({ dataDir: '/data', web: { host: '0.0.0.0', ingressOnly: true } }, merged);
     merged = deepMerge(merged, addon);
     layers.push(addonPath);
+    markOrigins(addon, 'add-on option', origins);
   }
 
   const fromEnv = envLayer(env);
   if (Object.keys(fromEnv.values).length) {
     merged = deepMerge(merged, fromEnv.values);
     layers.push(`environment (${fromEnv.names.join(', ')})`);
+    markOrigins(fromEnv.values, 'environment', origins);
   }
   if (fromEnv.extraSources.length) {
+    origins.sources = 'environment';
     const existing = Array.isArray(merged.sources) ? merged.sources : [];
     merged.sources = [...existing, ...fromEnv.extraSources];
   }
 
-  return { config: validateConfig(merged, layers.slice(1).join(' + ') || undefined), layers };
+  return { config: validateConfig(merged, layers.slice(1).join(' + ') || undefined), layers, origins };
+}
+
+/** Records `layer` as the origin of every leaf of `values` (objects merge key by key; a list is one value). */
+function markOrigins(values: JsonObject, layer: string, out: Record<string, string>, prefix = ''): void {
+  for (const [k, v] of Object.entries(values)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (isObject(v)) markOrigins(v, layer, out, path);
+    else {
+      for (const key of Object.keys(out)) if (key.startsWith(`${path}.`) || key.startsWith(`${path}[`)) delete out[key];
+      out[path] = layer;
+    }
+  }
 }
 
 /** Validates a raw configuration object; throws ConfigError listing every bad key. Registers secrets for redaction. */

@@ -9,6 +9,7 @@ import { ingestSchema } from './ingest.ts';
 import { homeassistantSchema, mqttSchema } from './mqtt.ts';
 import { notifySchema } from './notify.ts';
 import { sourceSchema } from './sources.ts';
+import { storeSchema } from './store.ts';
 import { webSchema } from './web.ts';
 
 export const configSchema = z
@@ -41,6 +42,7 @@ export const configSchema = z
         });
       }),
     ingest: ingestSchema.prefault({}),
+    store: storeSchema.prefault({}),
     web: webSchema.prefault({}),
     detect: detectSchema.prefault({}),
     alerts: alertsSchema.prefault({}),

@@ -5,6 +5,7 @@ import { APPS } from '../core/types.ts';
 import { isValidZone } from '../parsers/time.ts';
 import { duration, parseDuration } from './duration.ts';
 import { httpUrl, MIN_OWN_SECRET_LENGTH, secretString } from './secret.ts';
+import { sourceRetentionSchema } from './store.ts';
 
 export const backfillSchema = z
   .union([z.literal('all'), z.literal('none'), z.string(), z.number()])
@@ -44,6 +45,7 @@ export const sourceSchema = z
         'IANA zone (e.g. `Europe/Paris`) or `UTC` for logs without an offset; default: announced by the log, else the process TZ.',
       ),
     backfill: backfillSchema.optional(),
+    retention: sourceRetentionSchema.optional(),
     enabled: z.boolean().default(true).describe('Set false to keep a source configured but not followed.'),
     poll: z
       .boolean()

@@ -16,7 +16,9 @@ export const webSchema = z
       ),
     token: secretString(MIN_OWN_SECRET_LENGTH)
       .optional()
-      .describe('When set, every route but /api/health requires `Authorization: Bearer <token>`. Secret.'),
+      .describe(
+        'When set, every route but /api/health requires `Authorization: Bearer <token>`, and the panel asks for it on its login page (outside Home Assistant ingress). Secret.',
+      ),
     ingestNewSources: z
       .number()
       .int()
@@ -48,5 +50,17 @@ export const webSchema = z
       .url()
       .optional()
       .describe('URL at which people reach the panel (links in notifications and Home Assistant).'),
+    ingressProxies: z
+      .array(z.string().min(1))
+      .default(['172.30.32.2'])
+      .describe(
+        'Addresses of the Home Assistant ingress proxy (the Supervisor): only requests from them may set `X-Ingress-Path` and skip the panel login.',
+      ),
+    ingressOnly: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Answer only the ingress proxy (plus /api/health, webhooks and bearer-token API calls). On by default in the Home Assistant add-on.',
+      ),
   })
   .describe('HTTP API and panel.');

@@ -2,34 +2,31 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { corpusCases, replayFile } from '../../test/corpus.ts';
 import { LEVEL_RANK, type LogRecord } from '../core/types.ts';
-import { Classifier, sameShape, shapeHash } from './classifier.ts';
-import { fingerprintUncached, ruleFingerprint } from './fingerprint.ts';
+import { Classifier, sameShape, shapeHash, shapeOf } from './classifier.ts';
 import { RuleEngine } from './rule-engine.ts';
 import type { RuleDefinition } from './rules/types.ts';
 
-/** What the detector did before templates were remembered: the first matching rule, the fingerprint from scratch. */
-function reference(
-  rec: LogRecord,
-  builtIn?: readonly RuleDefinition[],
-  unmatchedWarnings = false,
-): { rule?: string; fp?: string } {
-  const rank = LEVEL_RANK[rec.level];
-  const rule = new RuleEngine([], {}, builtIn).find(rec, rank);
-  if (rule?.group === 'rule') return { rule: rule.id, fp: ruleFingerprint(rec.app, rule.id) };
-  if (!rule && rank < LEVEL_RANK.error && !(rec.level === 'warn' && unmatchedWarnings)) return {};
-  const fp = fingerprintUncached({
-    app: rec.app,
-    logger: rec.logger,
-    exceptionType: rec.exception?.type,
-    message: rec.message,
-    ruleId: rule?.id,
-  });
-  return rule ? { rule: rule.id, fp } : { fp };
+type Seen = { rule?: string; fp?: string; category: string; evidence: string; entities: string };
+
+function classified(c: Classifier, rec: LogRecord): Seen {
+  const r = c.classify(rec, LEVEL_RANK[rec.level]);
+  return {
+    ...(r.rule ? { rule: r.rule.id } : {}),
+    ...(r.fp ? { fp: r.fp } : {}),
+    category: r.category,
+    evidence: `${r.evidence.layer} ${r.evidence.detail}`,
+    entities: JSON.stringify(r.entities),
+  };
 }
 
-function classified(c: Classifier, rec: LogRecord): { rule?: string; fp?: string } {
-  const { rule, fp } = c.classify(rec, LEVEL_RANK[rec.level]);
-  return { ...(rule ? { rule: rule.id } : {}), ...(fp ? { fp } : {}) };
+const OPTS = { unmatchedWarnings: true, uncategorizedWarnings: true };
+
+/** A remembering classifier and the reference (every record from scratch), fed the same records in the same order. */
+function pair(rules?: readonly RuleDefinition[]) {
+  const engine = () => (rules ? new RuleEngine([], {}, rules) : new RuleEngine());
+  const cached = new Classifier(engine(), OPTS);
+  const reference = new Classifier(engine(), { ...OPTS, remember: false });
+  return (r: LogRecord) => [classified(cached, r), classified(reference, r)] as const;
 }
 
 const rec = (message: string, extra: Partial<LogRecord> = {}): LogRecord => ({
@@ -46,7 +43,7 @@ const rec = (message: string, extra: Partial<LogRecord> = {}): LogRecord => ({
 
 describe('Classifier', () => {
   test('remembered templates classify the real corpus and digit variants of it as from scratch', () => {
-    const c = new Classifier(new RuleEngine(), false);
+    const both = pair();
     let seed = 3;
     const digit = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -58,7 +55,8 @@ describe('Classifier', () => {
         if (LEVEL_RANK[r.level] < LEVEL_RANK.warn) continue;
         for (const message of [r.message, r.message.replace(/[1-9]/g, digit), r.message.replace(/[1-9]/g, digit)]) {
           const x = { ...r, message };
-          assert.deepEqual(classified(c, x), reference(x), `${cc.path}: ${message.slice(0, 120)}`);
+          const [got, want] = both(x);
+          assert.deepEqual(got, want, `${cc.path}: ${message.slice(0, 120)}`);
           n++;
         }
       }
@@ -79,28 +77,49 @@ describe('Classifier', () => {
       { id: 'auth.code', message: /Error 401 from/, category: 'auth', severity: 'high', title: '401' },
       { id: 'network.code', message: /Error \d+ from/, category: 'network', severity: 'low', title: 'other' },
     ];
-    const c = new Classifier(new RuleEngine([], {}, rules), false);
-    for (const m of ['Error 401 from plex.tv', 'Error 402 from plex.tv', 'Error 401 from plex.tv', 'Error 999 from x'])
-      assert.deepEqual(classified(c, rec(m)), reference(rec(m), rules), m);
+    const both = pair(rules);
+    for (const m of [
+      'Error 401 from plex.tv',
+      'Error 402 from plex.tv',
+      'Error 401 from plex.tv',
+      'Error 999 from x',
+    ]) {
+      const [got, want] = both(rec(m));
+      assert.deepEqual(got, want, m);
+    }
   });
 
   test('a fingerprint that keeps digits is never reused for another message of the shape', () => {
-    const c = new Classifier(new RuleEngine(), false);
-    const a = classified(c, rec('Cannot open codec h264 for stream'));
-    const b = classified(c, rec('Cannot open codec h265 for stream'));
-    assert.notEqual(a.fp, b.fp);
-    assert.deepEqual(b, reference(rec('Cannot open codec h265 for stream')));
+    const both = pair();
+    const [a] = both(rec('HTTP 401 from plex.tv'));
+    const [b, ref] = both(rec('HTTP 503 from plex.tv'));
+    assert.equal(a.category, 'auth');
+    assert.equal(b.category, 'network', 'a status code decides the category: never remembered per shape');
+    assert.deepEqual(b, ref);
   });
 
   test('level, app and logger are part of a template', () => {
-    const c = new Classifier(new RuleEngine(), true);
+    const both = pair();
+    const fps = new Set<string | undefined>();
     for (const r of [
       rec('Something odd 12 happened', { level: 'error' }),
       rec('Something odd 13 happened', { level: 'warn' }),
       rec('Something odd 14 happened', { level: 'warn', app: 'radarr', logger: 'A' }),
       rec('Something odd 15 happened', { level: 'warn', app: 'radarr', logger: 'B' }),
-    ])
-      assert.deepEqual(classified(c, r), reference(r, undefined, true));
+    ]) {
+      const [got, want] = both(r);
+      assert.deepEqual(got, want);
+      fps.add(got.fp);
+    }
+    assert.equal(fps.size, 4);
+  });
+
+  test('entities of a remembered shape are read from the new message', () => {
+    const both = pair();
+    both(rec('Permission denied on /data/tv/Show/S01E02.mkv'));
+    const [got, want] = both(rec('Permission denied on /data/tv/Show/S01E03.mkv'));
+    assert.deepEqual(got, want);
+    assert.match(got.entities, /S01E03/);
   });
 });
 
@@ -111,7 +130,16 @@ describe('digit shapes', () => {
     assert.ok(!sameShape('retry 3 of 10', 'retry 3 of 13'), 'a 0 is kept');
     assert.ok(!sameShape('retry 3 of 10', 'retry 3 of 100'));
     assert.ok(!sameShape('abc', 'abd'));
-    assert.equal(shapeHash('item 123'), shapeHash('item 987'));
-    assert.notEqual(shapeHash('item 123'), shapeHash('item 103'));
+    assert.equal(shapeHash(shapeOf('item 123')), shapeHash(shapeOf('item 987')));
+    assert.notEqual(shapeHash(shapeOf('item 123')), shapeHash(shapeOf('item 103')));
+  });
+
+  test('whole-token hex ids with a digit fold too; words and names do not', () => {
+    assert.ok(sameShape('[Req#1bee] SLOW QUERY', '[Req#9c0f] SLOW QUERY'));
+    assert.ok(sameShape('thread 0x7f70a5bfe700 died', 'thread 0x7f70913fa700 died'));
+    assert.ok(!sameShape('codec dead1 failed', 'codec beef1 failed') === false, 'five hex with a digit is an id');
+    assert.ok(!sameShape('a face is here', 'a fade is here'), 'no digit: a word');
+    assert.ok(!sameShape('renderD128 busy', 'renderE128 busy'), 'inside a word: only digits fold');
+    assert.equal(shapeOf('Req#1bee x').length, 'Req#1bee x'.length);
   });
 });

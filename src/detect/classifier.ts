@@ -1,147 +1,317 @@
 /**
- * Classification: which rule a record matches (or none) and which issue it belongs to (its fingerprint). This is the
- * costly part of detection for WARN/ERROR records (the record meets most of the rule library), and it comes out the
- * same for every record of one template: messages of a template differ mostly in their numbers. So decisions are
- * remembered per template: app, level, logger and the message's digit shape (digits 1-9 written `1`), for records
- * without an exception. A template is found by a hash of the shape computed in one pass without allocating, and
- * confirmed by comparing the messages under the same folding.
+ * Classification of one record: the rule it matches (rule-engine.ts), its category with the evidence
+ * (categorize.ts), its template and affected entities (template.ts) and the cluster — the issue — it belongs to
+ * (clusters.ts). For WARN/ERROR records this is the costly part of detection, and it comes out the same for every
+ * record of one digit shape (digits 1-9 written `1`) with the same app, level and logger and no exception: so
+ * decisions are remembered per shape (digits and whole-token hex ids folded, see `shapeOf`) — with the exception's
+ * type, message shape and stack head when there is one — found by a hash and confirmed by comparing the shapes. A shape's entities sit at the same places in each of its messages
+ * (same length, same non-digit characters), so they are read from remembered spans without masking again.
  *
  * Reusing a decision is sound when nothing in it can tell messages of one shape apart: rules whose patterns name no
- * digit decide alike for them (rule-table.ts); the few that do are tried again, unless no message of the shape could
- * pass their gate; and the fingerprint must not have kept a digit 1-9 (fingerprint.ts), else nothing is remembered.
+ * digit decide alike for them (rule-table.ts), the few that do are tried again; a category read from a number (an
+ * HTTP status, an errno) is never remembered; and the template must not have kept a digit.
  */
-import { LEVEL_RANK, type LogRecord } from '../core/types.ts';
-import { fingerprintEntry, ruleFingerprint } from './fingerprint.ts';
+import { type CategoryEvidence, type EntityKind, LEVEL_RANK, type LogRecord } from '../core/types.ts';
+import { isBenign } from './benign.ts';
+import { categorize } from './categorize.ts';
+import { type Cluster, TemplateClusters } from './clusters.ts';
 import { RecentCache } from './recent-cache.ts';
-import { type CompiledRule, foldDigits, type RuleEngine } from './rule-engine.ts';
+import type { CompiledRule, RuleEngine } from './rule-engine.ts';
+import { type EntitySpan, entitySpans, maskMessage, normalizeLogger } from './template.ts';
 
 export interface Classification {
-  /** The rule that matched, or undefined (an uncategorized issue). */
+  /** The rule that decided the category, or undefined. */
   readonly rule: CompiledRule | undefined;
   /** The issue's fingerprint; undefined when the record makes no issue. */
   readonly fp: string | undefined;
+  readonly category: string;
+  readonly evidence: CategoryEvidence;
+  /** The cluster's template (it may widen as more messages join). */
+  readonly template: string;
+  /** The record's affected entities (kind, value). */
+  readonly entities: ReadonlyArray<readonly [EntityKind, string]>;
+  /** A rule matched, or the record is an ERROR: it counts towards alerts (a WARN no rule names never alerts alone). */
+  readonly alerting: boolean;
 }
 
-interface Template extends Classification {
-  /** A message of the template (compared under digit folding). */
-  readonly message: string;
+export interface ClassifierOptions {
+  /** WARN records no rule names, that a layer categorises, make (low, non-alerting) issues. */
+  unmatchedWarnings: boolean;
+  /** WARN records nothing categorises make issues too. */
+  uncategorizedWarnings: boolean;
+  /** Remember decisions per digit shape (default true; false classifies every record from scratch: the reference). */
+  remember?: boolean;
+}
+
+interface Template {
+  /** The shape of the messages it stands for (`shapeOf`), as character codes. */
+  readonly codes: Uint16Array;
+  /** The exception's type, message shape and stack head ('' without one). */
+  readonly exKey: string;
   readonly app: string;
   readonly rank: number;
   readonly logger: string | undefined;
+  readonly rule: CompiledRule | undefined;
+  readonly category: string;
+  readonly evidence: CategoryEvidence;
+  /** The issue's cluster; undefined when the shape makes no issue. */
+  readonly cluster: Cluster | undefined;
+  readonly spans: readonly EntitySpan[];
+  readonly alerting: boolean;
+  /** The answer itself when the template has no entities to read (returned as is: no allocation per record). */
+  readonly plain: Classification | undefined;
   /** Where in its rule table the decision fell, and which rules to try again (see `RuleEngine.toRecheck`). */
   readonly index: number;
   readonly recheck: readonly number[];
 }
 
 const WARN_RANK = LEVEL_RANK.warn;
-const NO_ISSUE: Classification = Object.freeze({ rule: undefined, fp: undefined });
 const ERROR_RANK = LEVEL_RANK.error;
+const NONE: CategoryEvidence = Object.freeze({ layer: 'none', detail: '' }) as CategoryEvidence;
+const NO_ISSUE: Classification = Object.freeze({
+  rule: undefined,
+  fp: undefined,
+  category: 'uncategorized',
+  evidence: NONE,
+  template: '',
+  entities: [],
+  alerting: false,
+});
 /** Shape hashes remembered, each with the few templates seen under it. */
 const HASHES_MAX = 4096;
 const PER_HASH_MAX = 4;
-const DIGIT_1 = 49;
 const DIGIT_9 = 57;
+const NO_ENTITIES: ReadonlyArray<readonly [EntityKind, string]> = Object.freeze([]);
 
 export class Classifier {
   private readonly rules: RuleEngine;
-  private readonly unmatchedWarnings: boolean;
+  private readonly opts: ClassifierOptions;
+  readonly clusters = new TemplateClusters();
   private readonly templates = new RecentCache<Template[], number>(HASHES_MAX);
-  /** Returned for what is not remembered: `classify` is synchronous and its result is read at once. */
-  private readonly scratch: { rule: CompiledRule | undefined; fp: string | undefined } = {
-    rule: undefined,
-    fp: undefined,
-  };
-  /** The last `fresh` fingerprint holds for the record's whole digit shape. */
-  private shaped = false;
 
-  constructor(rules: RuleEngine, unmatchedWarnings: boolean) {
+  constructor(rules: RuleEngine, opts: ClassifierOptions) {
     this.rules = rules;
-    this.unmatchedWarnings = unmatchedWarnings;
+    this.opts = opts;
   }
 
-  /** The rule and fingerprint of `rec` (level rank `rank`); valid until the next call. */
+  /** The rule, category, template and fingerprint of `rec` (level rank `rank`). */
   classify(rec: LogRecord, rank: number): Classification {
     if (rank < WARN_RANK) {
-      // Only a few app-specific rules look below WARN, and they rarely match: nothing to remember, and the common
-      // answer (no rule, no issue) takes one call.
-      const rule = this.rules.find(rec, rank);
-      if (rule === undefined) return NO_ISSUE;
-      return this.fresh(rec, rank);
+      // Only user rules look below WARN (the built-in library never makes issues of DEBUG/INFO records).
+      if (this.rules.find(rec, rank) === undefined) return NO_ISSUE;
+      return this.fresh(rec, rank, false).c;
     }
-    if (rec.exception !== undefined) return this.fresh(rec, rank);
+    if (this.opts.remember === false) return this.fresh(rec, rank, false).c;
     const message = rec.message;
-    const hash = shapeHash(message);
+    // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
+    const len = foldInto(message);
+    // An exception decides too: its type, its message's shape and the head of its stack (where it was thrown).
+    const ex = rec.exception;
+    const exKey =
+      ex === undefined
+        ? ''
+        : `${ex.type}\u0001${shapeOf(ex.message.length > 400 ? ex.message.slice(0, 400) : ex.message)}\u0001${ex.stack ? shapeOf(ex.stack.slice(0, 600)) : ''}`;
+    const hash =
+      exKey === ''
+        ? hashBuf(len)
+        : shapeHash(`${String.fromCharCode(...BUF.subarray(0, Math.min(len, 2000)))}\u0002${exKey}`);
     const known = this.templates.get(hash);
     if (known) {
       for (const t of known) {
-        if (t.app !== rec.app || t.rank !== rank || t.logger !== rec.logger || !sameShape(t.message, message)) continue;
-        if (this.rules.decidesAlike(rec, rank, t.index, t.recheck)) return t;
+        if (
+          t.app !== rec.app ||
+          t.rank !== rank ||
+          t.logger !== rec.logger ||
+          t.exKey !== exKey ||
+          !sameBuf(len, t.codes)
+        )
+          continue;
+        if (this.rules.decidesAlike(rec, rank, t.index, t.recheck)) return fromTemplate(t, message);
       }
     }
-    const c = this.fresh(rec, rank);
-    if (!this.shaped) return c;
+    const codes = BUF.slice(0, len);
+    const { c, cacheable, spans, cluster } = this.fresh(rec, rank, true);
+    // No issue is a decision too (a harmless WARN repeated all day): remembered like the others.
+    if (!cacheable) return c;
     const index = this.rules.lastIndex;
+    const shape = codesToString(codes);
     const t: Template = {
-      rule: c.rule,
-      fp: c.fp,
-      message,
+      codes,
+      exKey,
       app: rec.app,
       rank,
       logger: rec.logger,
+      rule: c.rule,
+      category: c.category,
+      evidence: c.evidence,
+      cluster,
+      spans,
+      alerting: c.alerting,
+      plain: c.entities.length === 0 ? { ...c, entities: NO_ENTITIES } : undefined,
       index,
-      recheck: this.rules.toRecheck(rec, rank, index, foldDigits(message.toLowerCase())),
+      recheck: this.rules.toRecheck(rec, rank, index, shape.toLowerCase()),
     };
     if (!known) this.templates.set(hash, [t]);
     else {
       if (known.length >= PER_HASH_MAX) known.shift();
       known.push(t);
     }
-    return t;
+    return c;
   }
 
-  private fresh(rec: LogRecord, rank: number): Classification {
-    const out = this.scratch;
-    const rule = this.rules.find(rec, rank);
-    out.rule = rule;
-    this.shaped = true;
-    if (rule?.group === 'rule') out.fp = ruleFingerprint(rec.app, rule.id);
-    else if (rule || rank >= ERROR_RANK || (rank === WARN_RANK && this.unmatchedWarnings)) {
-      const e = fingerprintEntry({
-        app: rec.app,
-        logger: rec.logger,
-        exceptionType: rec.exception?.type,
-        message: rec.message,
-        ruleId: rule?.id,
-      });
-      out.fp = e.fp;
-      this.shaped = e.shaped;
-    } else out.fp = undefined;
-    return out;
+  private fresh(
+    rec: LogRecord,
+    rank: number,
+    wantSpans: boolean,
+  ): { c: Classification; cacheable: boolean; spans: EntitySpan[]; cluster: Template['cluster'] | undefined } {
+    const found = this.rules.find(rec, rank);
+    const masked = maskMessage(rec.message);
+    const d = categorize(rec, found, masked.template);
+    const rule = d.rule;
+    // A WARN that no rule names makes an issue (low, never alerting alone) when a layer tells what it is about, unless
+    // switched off; one nothing explains is only stored and counted (apps warn about much that is harmless), unless
+    // `uncategorizedWarnings`. Known harmless wordings never make one.
+    if (rank < ERROR_RANK && !found) {
+      const keep =
+        d.category === 'uncategorized'
+          ? this.opts.uncategorizedWarnings
+          : this.opts.unmatchedWarnings && !isBenign(rec);
+      if (!keep) return { c: NO_ISSUE, cacheable: !d.numeric, spans: [], cluster: undefined };
+    }
+    const band = rank >= ERROR_RANK ? 'E' : rank === WARN_RANK ? 'W' : 'I';
+    const key = [
+      rec.app,
+      rule?.group === 'rule' ? `rule:${rule.id}` : (rule?.id ?? ''),
+      d.category,
+      normalizeLogger(rec.logger),
+      rec.exception?.type ?? '',
+      band,
+    ].join('\u0000');
+    // A rule that groups every match into one issue has one template: its own id.
+    const cluster = this.clusters.assign(key, rule?.group === 'rule' ? '' : masked.template);
+    const spans = wantSpans ? entitySpans(rec.message, masked.entities) : [];
+    return {
+      c: {
+        rule,
+        fp: cluster.fp,
+        category: d.category,
+        evidence: d.evidence,
+        template: cluster.text || masked.template,
+        entities: masked.entities,
+        alerting: rank >= ERROR_RANK || found !== undefined,
+      },
+      // Numbers decided, or a digit survived masking: the next message of this shape may differ.
+      cacheable: !d.numeric && !/[1-9]/.test(masked.template),
+      spans,
+      cluster,
+    };
   }
 }
 
-/** FNV-1a over the message with digits 1-9 folded to `1`: one pass, no allocation. */
-export function shapeHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= DIGIT_1 && c <= DIGIT_9) c = DIGIT_1;
-    h = Math.imul(h ^ c, 0x01000193);
+function fromTemplate(t: Template, message: string): Classification {
+  if (!t.cluster) return NO_ISSUE;
+  if (t.plain && t.plain.template === t.cluster.text) return t.plain;
+  let entities = NO_ENTITIES;
+  if (t.spans.length) {
+    const out: Array<readonly [EntityKind, string]> = [];
+    for (const [kind, a, b] of t.spans) out.push([kind, message.slice(a, b)]);
+    entities = out;
   }
+  const cluster = t.cluster;
+  return {
+    rule: t.rule,
+    fp: cluster.fp,
+    category: t.category,
+    evidence: t.evidence,
+    template: cluster.text,
+    entities,
+    alerting: t.alerting,
+  };
+}
+
+/**
+ * The message's shape: digits 1-9 written `1`, and whole-token hex ids that hold a digit (`Req#1bee`, `0x7f70a5bfe700`,
+ * `3b199c61…`) written `1` throughout, so request ids, thread ids and hashes do not make every line a new shape.
+ * Same length as the message: entities sit at the same places in every message of a shape.
+ */
+export function shapeOf(text: string): string {
+  return codesToString(BUF.subarray(0, foldInto(text)));
+}
+
+/** The reused buffer shapes are folded into (grown for longer messages). */
+let BUF = new Uint16Array(1024);
+
+function codesToString(codes: Uint16Array): string {
+  let out = '';
+  for (let i = 0; i < codes.length; i += 4096) out += String.fromCharCode(...codes.subarray(i, i + 4096));
+  return out;
+}
+
+/** Folds `text` into BUF (see `shapeOf`); returns its length. */
+function foldInto(text: string): number {
+  const n = text.length;
+  if (BUF.length < n) BUF = new Uint16Array(Math.max(n, BUF.length * 2));
+  const buf = BUF;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isHex(c)) {
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+      const after0x = prev === 120 /* x */ && i > 1 && text.charCodeAt(i - 2) === 48;
+      if (!isAlnum(prev) || after0x) {
+        // A whole-token hex run holding a digit (an id): written `1` throughout.
+        let j = i;
+        let digit = false;
+        while (j < n && isHex(text.charCodeAt(j))) {
+          if (text.charCodeAt(j) <= DIGIT_9) digit = true;
+          j++;
+        }
+        if (digit && j - i >= 4 && (j === n || !isAlnum(text.charCodeAt(j)))) {
+          for (let k = i; k < j; k++) buf[k] = DIGIT_1;
+          i = j;
+          continue;
+        }
+      }
+    }
+    buf[i] = c >= DIGIT_1 && c <= DIGIT_9 ? DIGIT_1 : c;
+    i++;
+  }
+  return n;
+}
+
+/** FNV-1a over BUF[0, len). */
+function hashBuf(len: number): number {
+  let h = 0x811c9dc5;
+  const buf = BUF;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
   return h >>> 0;
 }
 
-/** The two texts are equal once digits 1-9 are folded to `1`. */
-export function sameShape(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  if (a === b) return true;
-  for (let i = 0; i < a.length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= DIGIT_1 && x <= DIGIT_9) x = DIGIT_1;
-    if (y >= DIGIT_1 && y <= DIGIT_9) y = DIGIT_1;
-    if (x !== y) return false;
-  }
+function sameBuf(len: number, codes: Uint16Array): boolean {
+  if (codes.length !== len) return false;
+  const buf = BUF;
+  for (let i = 0; i < len; i++) if (buf[i] !== codes[i]) return false;
   return true;
+}
+
+const DIGIT_1 = 49;
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/** FNV-1a over a shape (see `shapeOf`). */
+export function shapeHash(shape: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < shape.length; i++) h = Math.imul(h ^ shape.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The two texts have the same shape. */
+export function sameShape(a: string, b: string): boolean {
+  return a.length === b.length && (a === b || shapeOf(a) === shapeOf(b));
 }

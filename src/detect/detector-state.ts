@@ -8,6 +8,7 @@ import type { CoreContext } from '../core/context.ts';
 import type { Issue } from '../core/types.ts';
 import { StateStore } from '../store/state.ts';
 import type { AlertEngine, KeyState } from './alerts.ts';
+import type { SavedCluster, TemplateClusters } from './clusters.ts';
 import type { IncidentState, IncidentTracker } from './incidents.ts';
 import type { IssueTracker } from './issue-tracker.ts';
 import type { Mutes } from './mute.ts';
@@ -19,6 +20,8 @@ export interface SavedState {
   incidents: IncidentState;
   mutes: Array<string | null>;
   sources: Record<string, HeardFrom>;
+  /** The template clusters of the issues kept, so a message after a restart joins the issue it joined before. */
+  clusters?: SavedCluster[];
 }
 
 export interface StateOptions {
@@ -35,6 +38,7 @@ export interface DetectorParts {
   incidents: IncidentTracker;
   mutes: Mutes;
   sources: SilentSources;
+  clusters: TemplateClusters;
 }
 
 const SECTION = 'detect';
@@ -70,6 +74,7 @@ function snapshot(p: DetectorParts): SavedState {
     incidents: p.incidents.snapshot(),
     mutes: p.mutes.muted(),
     sources: p.sources.snapshot(),
+    clusters: p.clusters.snapshot((fp) => p.tracker.get(fp) !== undefined),
   };
 }
 
@@ -79,4 +84,5 @@ function restore(p: DetectorParts, s: SavedState): void {
   if (s.incidents) p.incidents.restore(s.incidents);
   p.mutes.restore(s.mutes ?? []);
   p.sources.restore(s.sources ?? {}, s.alerts ?? []);
+  p.clusters.restore(s.clusters ?? []);
 }

@@ -82,7 +82,15 @@ describe('detector', () => {
     assert.equal(off.feed(rec(off.clock.now(), 'error', 'boom')), undefined);
     assert.equal(off.feed(rec(off.clock.now(), 'warn', FREE)), undefined);
     const warn = setup({ detect: { unmatchedWarnings: true } });
-    assert.ok(warn.feed(rec(warn.clock.now(), 'warn', 'Some warning no rule knows')));
+    assert.ok(warn.feed(rec(warn.clock.now(), 'warn', 'Requests to the metadata server keep timing out')));
+    assert.equal(warn.feed(rec(warn.clock.now(), 'warn', 'Some warning nothing explains')), undefined);
+    const all = setup({ detect: { uncategorizedWarnings: true } });
+    assert.ok(all.feed(rec(all.clock.now(), 'warn', 'Some warning nothing explains')));
+    const none = setup({ detect: { unmatchedWarnings: false } });
+    assert.equal(
+      none.feed(rec(none.clock.now(), 'warn', 'Requests to the metadata server keep timing out')),
+      undefined,
+    );
   });
 
   test('lifecycle: acknowledged, auto-resolved after quiet time, reopened as regressed', () => {
@@ -237,5 +245,43 @@ describe('detector', () => {
     assert.ok(feed(rec(clock.now(), 'error', 'boom')));
     await detector.stop();
     assert.ok(readdirSync(dir).includes('state.json'));
+  });
+});
+
+describe('history and entities', () => {
+  test('records older than alerts.maxAge build the issue but raise no alert; fresh ones do', () => {
+    const { feed, clock, alerts, detector } = setup({ alerts: { threshold: 1, maxAge: '1h' } });
+    clock.advance(30 * 24 * H);
+    const old = clock.now() - 3 * 24 * H;
+    const fp = feed(rec(old, 'error', 'database is locked')) as string;
+    assert.equal(detector.get(fp)?.count, 1, 'the old record counts');
+    assert.equal(alerts.length, 0, 'but raises nothing');
+    feed(rec(clock.now(), 'error', 'database is locked'));
+    assert.equal(alerts.filter((a) => a.kind === 'fired').length, 1);
+  });
+
+  test('one problem on many files is one issue whose files are its affected entities', () => {
+    const { feed, clock, detector } = setup();
+    const files = ['/tv/A Show/S01E01.mkv', '/tv/A Show/S01E02.mkv', '/movies/Up (2009)/Up.mkv'];
+    const fps = new Set(
+      files.map((f) =>
+        feed(rec(clock.now(), 'error', `Couldn't check for the existence of file "${f}": Permission denied`)),
+      ),
+    );
+    assert.equal(fps.size, 1);
+    const issue = detector.get([...fps][0] as string);
+    assert.equal(issue?.category, 'disk');
+    assert.deepEqual(issue?.entities?.file?.map((e) => e.value).sort(), [...files].sort());
+    assert.equal(issue?.evidence?.layer, 'rule');
+    assert.ok(!/\/tv\/|S01E0/.test(issue?.title ?? ''), `no one file in the title: ${issue?.title}`);
+  });
+
+  test('two issues never share a title', () => {
+    const { feed, clock, detector } = setup();
+    feed(rec(clock.now(), 'error', 'Unexpected failure', { logger: 'A' }));
+    feed(rec(clock.now(), 'error', 'Unexpected failure', { logger: 'B' }));
+    const titles = detector.list().map((i) => i.title);
+    assert.equal(titles.length, 2);
+    assert.equal(new Set(titles).size, 2, titles.join(' | '));
   });
 });

@@ -19,7 +19,7 @@ import { IssueTracker } from './issue-tracker.ts';
 import { Mutes } from './mute.ts';
 import { type CompiledRule, RuleEngine } from './rule-engine.ts';
 import { SilentSources } from './silent-sources.ts';
-import { uncategorizedTitle } from './titles.ts';
+import { recordTitle } from './titles.ts';
 
 export interface DetectorOptions extends StateOptions {
   /** How often `tick` runs when started (default 15 s). */
@@ -45,6 +45,7 @@ export class Detector implements Component, IssueService {
   private readonly alertMinRank: number;
   private readonly monitorErrors: boolean;
   private readonly monitorWarnings: boolean;
+  private readonly maxAgeMs: number;
   private store: StateStore | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -53,7 +54,10 @@ export class Detector implements Component, IssueService {
     this.opts = opts;
     const { detect, alerts } = ctx.config;
     this.rules = new RuleEngine(detect.rules, detect.ruleOverrides);
-    this.classifier = new Classifier(this.rules, detect.unmatchedWarnings);
+    this.classifier = new Classifier(this.rules, {
+      unmatchedWarnings: detect.unmatchedWarnings,
+      uncategorizedWarnings: detect.uncategorizedWarnings,
+    });
     this.tracker = new IssueTracker(
       {
         autoResolveMs: detect.autoResolve,
@@ -87,6 +91,7 @@ export class Detector implements Component, IssueService {
     this.alertMinRank = LEVEL_RANK[alerts.minLevel];
     this.monitorErrors = detect.monitorErrors;
     this.monitorWarnings = detect.monitorWarnings;
+    this.maxAgeMs = alerts.maxAge > 0 ? alerts.maxAge : Number.POSITIVE_INFINITY;
   }
 
   async start(): Promise<void> {
@@ -96,6 +101,7 @@ export class Detector implements Component, IssueService {
       incidents: this.incidentTracker,
       mutes: this.mutesImpl,
       sources: this.sources,
+      clusters: this.classifier.clusters,
     });
     this.sources.seed(this.ctx.config.sources, this.ctx.clock.now());
     this.timer = setInterval(() => this.safeTick(), this.opts.tickIntervalMs ?? 15_000);
@@ -121,24 +127,27 @@ export class Detector implements Component, IssueService {
     const level = rec.level;
     const rank = LEVEL_RANK[level];
     if (rank >= ERROR_RANK ? !this.monitorErrors : level === 'warn' && !this.monitorWarnings) return undefined;
-    const { rule, fp } = this.classifier.classify(rec, rank);
+    const c = this.classifier.classify(rec, rank);
+    const { rule, fp } = c;
     if (fp === undefined) return undefined;
-    let category = 'uncategorized';
-    let severity: Issue['severity'] = level === 'fatal' ? 'critical' : level === 'error' ? 'medium' : 'low';
-    if (rule) {
-      category = rule.category;
-      severity = rule.severity;
-      // A FATAL record is at least high, whatever the rule thought of its message.
-      if (level === 'fatal' && SEVERITY_RANK[severity] < SEVERITY_RANK.high) severity = 'high';
-    }
     const now = this.ctx.clock.now();
     let issue = this.tracker.get(fp);
     if (!issue) {
-      const title = rule ? this.rules.title(rule, rec) : uncategorizedTitle(rec);
-      issue = this.tracker.open(fp, rec, title, category, severity, rule?.id);
+      let severity: Issue['severity'] = level === 'fatal' ? 'critical' : level === 'error' ? 'medium' : 'low';
+      if (rule) {
+        severity = rule.severity;
+        // A FATAL record is at least high, whatever the rule thought of its message.
+        if (level === 'fatal' && SEVERITY_RANK[severity] < SEVERITY_RANK.high) severity = 'high';
+      }
+      const title = this.tracker.distinctTitle(rule ? this.rules.title(rule, rec) : recordTitle(rec, c.template), rec);
+      issue = this.tracker.open(fp, rec, title, c.category, severity, rule?.id, c.evidence, c.template);
       this.issueStarted(issue, rec.time, now);
     } else if (this.tracker.record(issue, rec)) this.issueStarted(issue, rec.time, now);
-    if (rank >= this.alertMinRank && issue.status !== 'muted') {
+    if (c.entities.length) this.tracker.addEntities(issue, c.entities);
+    if (issue.template !== c.template && c.template) issue.template = c.template;
+    // History is history: a record older than `alerts.maxAge` (backfill, a restart after downtime) builds the issue
+    // and its statistics but raises nothing. A WARN that no rule names never alerts alone.
+    if (rank >= this.alertMinRank && issue.status !== 'muted' && c.alerting && now - rec.time <= this.maxAgeMs) {
       // Never ahead of the clock: a line stamped in the future (skewed clock, wrong zone) cannot hold a window open.
       this.alerts.occurrence(
         this.subject(issue, rule, rec),

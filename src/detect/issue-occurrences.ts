@@ -4,7 +4,14 @@
  * distinct users, sessions and clients affected. Plain functions over the issue (the tracker owns the lifecycle).
  */
 import { redact } from '../core/redact.ts';
-import { type Issue, type IssueSample, LEVEL_RANK, type LogRecord } from '../core/types.ts';
+import {
+  type EntityCount,
+  type EntityKind,
+  type Issue,
+  type IssueSample,
+  LEVEL_RANK,
+  type LogRecord,
+} from '../core/types.ts';
 
 export const HOUR = 3_600_000;
 const HISTOGRAM_HOURS = 7 * 24;
@@ -87,4 +94,41 @@ export function addBounded(list: string[], value: string): boolean {
   list.push(value);
   if (list.length > MAX_AFFECTED) list.shift();
   return true;
+}
+
+/** Values counted per entity kind: the most frequent ones (space-saving: a new value replaces the rarest). */
+export const MAX_ENTITIES = 10;
+const MAX_ENTITY_LENGTH = 200;
+
+/** Counts one affected entity on `issue`, keeping the list most frequent first and at most `MAX_ENTITIES` long. */
+export function addEntity(issue: Issue, kind: EntityKind, raw: string): void {
+  if (raw === '') return;
+  if (!issue.entities) issue.entities = {};
+  const entities = issue.entities;
+  let list = entities[kind];
+  if (!list) {
+    list = [];
+    entities[kind] = list;
+  }
+  // Most occurrences repeat a value already counted, stored as read (it held no secret): no redaction needed.
+  let i = -1;
+  for (let k = 0; k < list.length; k++) if ((list[k] as EntityCount).value === raw) i = k;
+  const value = i >= 0 ? raw : redact(raw.length > MAX_ENTITY_LENGTH ? `${raw.slice(0, MAX_ENTITY_LENGTH)}…` : raw);
+  if (i < 0) i = list.findIndex((e) => e.value === value);
+  if (i >= 0) (list[i] as EntityCount).count++;
+  else if (list.length < MAX_ENTITIES) {
+    list.push({ value, count: 1 });
+    i = list.length - 1;
+  } else {
+    // Space-saving: the rarest value makes room and the newcomer inherits its count (an upper bound of its own).
+    i = list.length - 1;
+    list[i] = { value, count: (list[i] as EntityCount).count + 1 };
+  }
+  // Most frequent first: move the changed entry up past those it now outnumbers.
+  while (i > 0 && (list[i - 1] as EntityCount).count < (list[i] as EntityCount).count) {
+    const t = list[i - 1] as EntityCount;
+    list[i - 1] = list[i] as EntityCount;
+    list[i] = t;
+    i--;
+  }
 }

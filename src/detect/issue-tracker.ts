@@ -8,10 +8,10 @@
 import type { IssueEventKind } from '../core/events.ts';
 import type { IssueFilter } from '../core/ports.ts';
 import { redact } from '../core/redact.ts';
-import type { Issue, IssueStatus, LogRecord, Severity } from '../core/types.ts';
+import type { CategoryEvidence, EntityKind, Issue, IssueStatus, LogRecord, Severity } from '../core/types.ts';
 import { isExternal } from './external-issues.ts';
 import { impactScore } from './impact.ts';
-import { addBounded, addOccurrence, HOUR } from './issue-occurrences.ts';
+import { addBounded, addEntity, addOccurrence, HOUR } from './issue-occurrences.ts';
 
 export type EmitIssue = (
   kind: IssueEventKind,
@@ -73,6 +73,8 @@ export class IssueTracker {
     category: string,
     severity: Severity,
     ruleId: string | undefined,
+    evidence?: CategoryEvidence,
+    template?: string,
   ): Issue {
     const t = rec.time;
     const issue: Issue = {
@@ -97,11 +99,43 @@ export class IssueTracker {
       clients: [],
       statusChangedAt: t,
       ...(ruleId ? { ruleId } : {}),
+      ...(evidence ? { evidence: { layer: evidence.layer, detail: redact(evidence.detail) } } : {}),
+      ...(template ? { template: redact(template) } : {}),
     };
     addOccurrence(issue, rec, this.opts.samples);
     this.issues.set(id, issue);
     this.emit('opened', issue, t, 'detect');
     return issue;
+  }
+
+  /** Counts the record's affected entities on the issue (bounded per kind, see issue-occurrences.ts). */
+  addEntities(issue: Issue, entities: ReadonlyArray<readonly [EntityKind, string]>): void {
+    for (const [kind, value] of entities) addEntity(issue, kind, value);
+  }
+
+  /**
+   * `title`, or when another issue of the same app already has it, the title with what tells them apart (the logger,
+   * the exception type, the level), so two issues never read the same.
+   */
+  distinctTitle(title: string, rec: LogRecord): string {
+    const taken = (t: string) => {
+      for (const i of this.issues.values()) if (i.app === rec.app && i.title === t) return true;
+      return false;
+    };
+    const clean = redact(title);
+    if (!taken(clean)) return title;
+    const ex = rec.exception?.type;
+    const hints = [rec.logger, ex ? ex.slice(ex.lastIndexOf('.') + 1) : undefined, rec.level];
+    for (const h of hints) {
+      if (!h) continue;
+      const t = `${title} (${h})`;
+      if (!taken(redact(t))) return t;
+    }
+    for (let n = 2; n < 100; n++) {
+      const t = `${title} (${n})`;
+      if (!taken(redact(t))) return t;
+    }
+    return title;
   }
 
   /** Adds a record to a known issue; true when that reopened it (a resolved issue recurred: `regressed`). */

@@ -10,7 +10,7 @@ import { LEVEL_RANK, LEVELS, type Level, type LogRecord, type Severity } from '.
 import { Bigrams, type LiteralGate, literalGate, passesGate, passesGateWith } from './literal-gate.ts';
 import { buildTables, fieldOf, type RuleTable } from './rule-table.ts';
 import { BUILT_IN_RULES } from './rules/index.ts';
-import type { Pattern, RuleDefinition } from './rules/types.ts';
+import type { Pattern, RuleDefinition, RuleStrength } from './rules/types.ts';
 import { ruleTitle } from './titles.ts';
 
 export type Field = 'message' | 'logger' | 'exceptionType' | 'exceptionMessage' | 'text';
@@ -27,6 +27,7 @@ export interface CompiledRule {
   readonly group: 'message' | 'rule';
   readonly hint?: string;
   readonly user: boolean;
+  readonly strength: RuleStrength;
 }
 
 export interface Matcher {
@@ -72,6 +73,8 @@ export function compileRule(def: RuleDefinition | RuleConfig, user: boolean, ove
     title: def.title,
     group: def.group ?? 'message',
     user,
+    // User rules always decide: the user wrote them for exactly that.
+    strength: user ? 'specific' : (('strength' in def ? def.strength : undefined) ?? 'specific'),
     ...('hint' in def && def.hint ? { hint: def.hint } : {}),
   };
   return rule;
@@ -104,8 +107,12 @@ export class RuleEngine {
     for (const r of userRules) {
       if (overrides[r.id]?.enabled !== false) all.push(compileRule(r, true, overrides[r.id]));
     }
-    for (const r of builtIn) {
-      if (overrides[r.id]?.enabled !== false) all.push(compileRule(r, false, overrides[r.id]));
+    // Built-in rules that decide alone are tried before the generic wordings (stable order within each strength).
+    for (const strength of ['specific', 'cause', 'peer', 'weak', 'fallback'] as const) {
+      for (const r of builtIn) {
+        if ((r.strength ?? 'specific') !== strength || overrides[r.id]?.enabled === false) continue;
+        all.push(compileRule(r, false, overrides[r.id]));
+      }
     }
     this.rules = all;
     this.minRank = all.reduce((m, r) => Math.min(m, r.minRank), LEVEL_RANK.fatal + 1);

@@ -7,6 +7,7 @@ import { redact } from '../core/redact.ts';
 import { appLabel, type LogRecord } from '../core/types.ts';
 import type { CompiledRule } from './rule-engine.ts';
 import { fieldOf } from './rule-table.ts';
+import { maskMessage } from './template.ts';
 
 /** Display name for titles (`{app}`). */
 export function appDisplayName(app: string): string {
@@ -18,12 +19,61 @@ export function ruleTitle(rule: CompiledRule, rec: LogRecord): string {
   return renderTitle(rule.title, captures(rule, rec), rec);
 }
 
-/** An ERROR/FATAL record no rule explains: its app, the first line of its message, the exception's short type. */
+/** Leading request/connection ids and level words say nothing about the problem: `[Req#1a] `, `[HCl#5b] `, `ERROR: `. */
+const NOISE_PREFIX =
+  /^(?:\s*(?:\[[^\]]*#[^\]]*\]|\[(?:ERR|ERROR|WRN|WARN|WARNING|INF|INFO|DBG|DEBUG|FTL|FATAL|CRIT|CRITICAL)\]|(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|Error|Warning)\s*[:|-]\s|-\s+)\s*)+/;
+/** A message that only says "something failed": the exception's message says more. */
+const GENERIC =
+  /^(?:(?:an? )?(?:unhandled |unexpected |uncaught )?(?:exception|error)(?: occurred| was thrown| caught)?[.:!]*|error processing request\.?|request failed\.?|task error|failed|)$/i;
+/** A stack frame (an orphan record that starts mid-trace). */
+const FRAME = /^\s*at ((?:[A-Za-z_][\w`]*\.)+)[A-Za-z_<][\w`<>]*/;
+const PLACEHOLDERS = /<(?:\*|\w+)>/g;
+
+/** The template with its placeholders written as `…` (a title names the problem, not one file or one user). */
+export function renderTemplate(template: string): string {
+  return template
+    .replace(PLACEHOLDERS, '…')
+    .replace(/…(?:[\s,;:./\\-]*…)+/g, '…')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function cleanLine(text: string): string {
+  const first = (text.split('\n')[0] ?? '').trim();
+  return first.replace(NOISE_PREFIX, '').trim();
+}
+
+function clipTitle(text: string): string {
+  return text.length > 110 ? `${text.slice(0, 107).trimEnd()}...` : text;
+}
+
+/**
+ * The title of an issue no rule named: the exception type with its cleaned message, else the cleaned template; never a
+ * stack frame, a request id or a level word. An orphan frame names its component.
+ */
+export function recordTitle(rec: LogRecord, template: string): string {
+  const app = appDisplayName(rec.app);
+  const frame = FRAME.exec(rec.message);
+  if (frame && !rec.exception) {
+    const ns = (frame[1] as string).replace(/\.$/, '');
+    return redact(`${app}: error in ${ns} (stack trace without its first line)`);
+  }
+  const line = cleanLine(rec.message);
+  const ex = rec.exception;
+  if (ex) {
+    const short = ex.type.slice(ex.type.lastIndexOf('.') + 1);
+    const exText = renderTemplate(maskMessage(cleanLine(ex.message)).template);
+    const own = GENERIC.test(line) || line === ex.type || line === short ? '' : renderTemplate(cleanLine(template));
+    const parts = [own, `${short}${exText ? `: ${exText}` : ''}`].filter(Boolean);
+    return redact(clipTitle(`${app}: ${parts.join(' — ')}`));
+  }
+  const text = renderTemplate(cleanLine(template)) || line;
+  return redact(clipTitle(`${app}: ${text || `${rec.level} without a message`}`));
+}
+
+/** Kept for callers that have no template: the record's own cleaned first line. */
 export function uncategorizedTitle(rec: LogRecord): string {
-  const line = (rec.message.split('\n')[0] ?? '').trim();
-  const text = line.length > 100 ? `${line.slice(0, 97)}...` : line || 'an error without a message';
-  const ex = rec.exception ? ` (${rec.exception.type.split('.').pop()})` : '';
-  return redact(`${appDisplayName(rec.app)}: ${text}${ex}`);
+  return recordTitle(rec, maskMessage(rec.message).template);
 }
 
 type Captures = { numbered: string[]; named: Record<string, string> };
@@ -47,14 +97,22 @@ const PLACEHOLDER = /\{([\w]+)\}/g;
 
 function renderTitle(template: string, caps: Captures, rec: LogRecord): string {
   if (!template.includes('{')) return template;
-  return template.replace(PLACEHOLDER, (_, key: string) => {
-    if (/^\d+$/.test(key)) return clip(caps.numbered[Number(key) - 1] || '?');
-    if (key in caps.named) return clip(caps.named[key] as string);
-    if (key === 'app') return appDisplayName(rec.app);
-    if (key === 'logger') return rec.logger ?? '?';
-    if (key === 'exceptionType') return rec.exception ? (rec.exception.type.split('.').pop() ?? '?') : 'no exception';
-    return `{${key}}`;
-  });
+  return template
+    .replace(PLACEHOLDER, (_, key: string) => {
+      if (/^\d+$/.test(key)) return value(caps.numbered[Number(key) - 1] || '?');
+      if (key in caps.named) return value(caps.named[key] as string);
+      if (key === 'app') return appDisplayName(rec.app);
+      if (key === 'logger') return rec.logger ?? '?';
+      if (key === 'exceptionType') return rec.exception ? (rec.exception.type.split('.').pop() ?? '?') : '';
+      return `{${key}}`;
+    })
+    .replace(/\s*\(\s*\)/g, '')
+    .trim();
+}
+
+/** A captured number (an exit code, a duration) differs between the records of one issue: never quoted in its title. */
+function value(s: string): string {
+  return /^[-+]?\d[\d.,]*$/.test(s.trim()) ? '…' : clip(s);
 }
 
 function clip(s: string): string {

@@ -69,3 +69,28 @@ test('test notification runs the injected callback, and says so when there is no
   assert.equal(r.ok, true);
   assert.equal(sent, 1);
 });
+
+test('resolve: all, per source, or one issue by id; bad payloads are refused', async () => {
+  const issues = new FakeIssues();
+  issues.add(
+    makeIssue({ id: 'a' }),
+    makeIssue({ id: 'b', sources: ['Sonarr 4K'] }),
+    makeIssue({ id: 'c' }),
+    makeIssue({ id: 'd', status: 'acknowledged' }),
+  );
+  const deps = { issues, mutes: new FakeMutes(), now: () => 5 };
+  const one = parse('arrgus/bridge/resolve/set', '{"issue":"c"}');
+  assert.ok(one.ok);
+  assert.equal((await runCommand(one.command, deps)).message, 'Issue c resolved.');
+  assert.equal(issues.get('c')?.status, 'resolved');
+  const src = parse('arrgus/sonarr_4k/resolve/set', 'PRESS');
+  assert.ok(src.ok);
+  assert.equal((await runCommand(src.command, deps)).message, '1 issue resolved in Sonarr 4K.');
+  const all = parse('arrgus/bridge/resolve/set', 'PRESS');
+  assert.ok(all.ok);
+  assert.equal((await runCommand(all.command, deps)).message, '2 issues resolved.');
+  assert.ok([...issues.issues.values()].every((i) => i.status === 'resolved'));
+  assert.equal((await runCommand({ kind: 'resolve', source: null, issueId: 'zz' }, deps)).ok, false);
+  assert.match((parse('arrgus/plex/resolve/set', 'NOW') as { error: string }).error, /resolve expects PRESS/);
+  assert.match((parse('arrgus/bridge/resolve/set', '{"issue":""}') as { error: string }).error, /resolve expects/);
+});

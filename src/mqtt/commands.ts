@@ -11,6 +11,7 @@ import { BRIDGE, parseCommandTopic } from './topics.ts';
 export type Command =
   | { kind: 'mute'; source: string | null; muted: boolean }
   | { kind: 'acknowledge'; source: string | null; issueId?: string }
+  | { kind: 'resolve'; source: string | null; issueId?: string }
   | { kind: 'test-notification' };
 
 const toggle = z.union([
@@ -33,7 +34,8 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 
 /**
  * Reads one command. `sourceBySlug` maps topic segments to source names. Payloads: `ON`/`OFF` (also `true`/`false`,
- * `1`/`0`, `{"state":"ON"}`, `{"muted":true}`) for mute; `PRESS` for buttons; `{"issue":"<id>"}` acknowledges one issue.
+ * `1`/`0`, `{"state":"ON"}`, `{"muted":true}`) for mute; `PRESS` for buttons; `{"issue":"<id>"}` acknowledges or
+ * resolves one issue.
  */
 export function parseCommand(
   base: string,
@@ -57,17 +59,19 @@ export function parseCommand(
       if (!r.success) return { ok: false, error: `mute expects ON or OFF, got ${preview(payload)}` };
       return { ok: true, command: { kind: 'mute', source, muted: r.data } };
     }
-    case 'acknowledge': {
+    case 'acknowledge':
+    case 'resolve': {
+      const kind = t.command;
       if (json.ok && source === null) {
         const r = acknowledgeJson.safeParse(json.value);
         if (!r.success)
-          return { ok: false, error: `acknowledge expects PRESS or {"issue":"<id>"}, got ${preview(payload)}` };
-        return { ok: true, command: { kind: 'acknowledge', source, issueId: r.data.issue } };
+          return { ok: false, error: `${kind} expects PRESS or {"issue":"<id>"}, got ${preview(payload)}` };
+        return { ok: true, command: { kind, source, issueId: r.data.issue } };
       }
       if (!press.safeParse(payload.trim()).success) {
-        return { ok: false, error: `acknowledge expects PRESS, got ${preview(payload)}` };
+        return { ok: false, error: `${kind} expects PRESS, got ${preview(payload)}` };
       }
-      return { ok: true, command: { kind: 'acknowledge', source } };
+      return { ok: true, command: { kind, source } };
     }
     case 'test_notification':
       if (source !== null) return { ok: false, error: 'test_notification exists only on the bridge' };
@@ -114,6 +118,24 @@ export async function runCommand(cmd: Command, deps: CommandDeps): Promise<Comma
         ok: true,
         message: `${n} open issue${n === 1 ? '' : 's'} acknowledged${cmd.source ? ` in ${cmd.source}` : ''}.`,
         changed: [null, ...(cmd.source ? [cmd.source] : [])],
+      };
+    }
+    case 'resolve': {
+      if (cmd.issueId) {
+        const issue = deps.issues.resolve(cmd.issueId, at);
+        if (!issue) return { ok: false, message: `No issue ${cmd.issueId}.`, changed: [] };
+        return { ok: true, message: `Issue ${cmd.issueId} resolved.`, changed: [null, ...issue.sources] };
+      }
+      const open = deps.issues.list({
+        status: ['open', 'acknowledged'],
+        ...(cmd.source !== null ? { source: cmd.source } : {}),
+      });
+      for (const issue of open) deps.issues.resolve(issue.id, at);
+      const n = open.length;
+      return {
+        ok: true,
+        message: `${n} issue${n === 1 ? '' : 's'} resolved${cmd.source ? ` in ${cmd.source}` : ''}.`,
+        changed: [null, ...(cmd.source ? [cmd.source] : [...new Set(open.flatMap((i) => i.sources))])],
       };
     }
     case 'test-notification': {

@@ -161,6 +161,13 @@ function sourceEntities(t: Topics, slug: string, app: string): EntitySpec[] {
       disabled: true,
       fields: { command_topic: t.sourceAcknowledgeSet(slug), payload_press: 'PRESS', icon: 'mdi:check-all' },
     },
+    {
+      component: 'button',
+      key: 'resolve',
+      name: 'Resolve issues',
+      disabled: true,
+      fields: { command_topic: t.sourceResolveSet(slug), payload_press: 'PRESS', icon: 'mdi:check-circle-outline' },
+    },
   ];
 }
 
@@ -243,6 +250,12 @@ function bridgeEntities(i: DiscoveryInput): EntitySpec[] {
       key: 'acknowledge_all',
       name: 'Acknowledge all issues',
       fields: { command_topic: t.acknowledgeAllSet, payload_press: 'PRESS', icon: 'mdi:check-all' },
+    },
+    {
+      component: 'button',
+      key: 'resolve_all',
+      name: 'Resolve all issues',
+      fields: { command_topic: t.resolveAllSet, payload_press: 'PRESS', icon: 'mdi:check-circle-outline' },
     },
   ];
   if (i.testNotification) {

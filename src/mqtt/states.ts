@@ -3,8 +3,10 @@
  * time comes in as `now`. These payloads are the contract for every MQTT consumer (Home Assistant templates read them
  * through discovery.ts; Node-RED and openHAB read them directly), so keys are snake_case and only ever added.
  */
+
+import { topEntities } from '../core/entities.ts';
 import type { SourceStats } from '../core/ports.ts';
-import type { Alert, Incident, Issue, Severity } from '../core/types.ts';
+import type { Alert, EntityKind, Incident, Issue, Severity } from '../core/types.ts';
 
 /** Home Assistant keeps at most 255 characters of a state; longer titles are cut with an ellipsis. */
 export const MAX_STATE_CHARS = 255;
@@ -24,6 +26,10 @@ export interface TopIssue {
   severity: Severity;
   first_seen: string;
   last_seen: string;
+  /** Why it has its category (the deciding layer and what it saw). */
+  evidence?: string;
+  /** Most frequent affected files, hosts, devices… (user names left out: recorder history is kept for long). */
+  affected?: Partial<Record<EntityKind, string[]>>;
 }
 
 export interface SourceState {
@@ -150,6 +156,8 @@ function topIssue(issue: Issue): TopIssue {
     severity: issue.severity,
     first_seen: iso(issue.firstSeen) as string,
     last_seen: iso(issue.lastSeen) as string,
+    ...(issue.evidence ? { evidence: `${issue.evidence.layer}: ${clip(issue.evidence.detail)}` } : {}),
+    ...(issue.entities ? { affected: topEntities(issue, 3, ['user']) } : {}),
   };
 }
 

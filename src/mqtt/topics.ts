@@ -42,6 +42,8 @@ export interface Topics {
   notifiers: string;
   globalMuteSet: string;
   acknowledgeAllSet: string;
+  /** Resolve every open issue (`PRESS`) or one (`{"issue":"<id>"}`). */
+  resolveAllSet: string;
   testNotificationSet: string;
   sourceState(slug: string): string;
   sourceAvailability(slug: string): string;
@@ -50,6 +52,7 @@ export interface Topics {
   sourceSessions(slug: string): string;
   sourceMuteSet(slug: string): string;
   sourceAcknowledgeSet(slug: string): string;
+  sourceResolveSet(slug: string): string;
   /** Every command topic, as subscriptions. */
   commandFilters: string[];
 }
@@ -63,6 +66,7 @@ export function topics(base: string): Topics {
     notifiers: `${base}/${BRIDGE}/notifiers`,
     globalMuteSet: `${base}/${BRIDGE}/mute/set`,
     acknowledgeAllSet: `${base}/${BRIDGE}/acknowledge/set`,
+    resolveAllSet: `${base}/${BRIDGE}/resolve/set`,
     testNotificationSet: `${base}/${BRIDGE}/test_notification/set`,
     sourceState: (slug) => `${base}/${slug}/state`,
     sourceAvailability: (slug) => `${base}/${slug}/availability`,
@@ -70,7 +74,13 @@ export function topics(base: string): Topics {
     sourceSessions: (slug) => `${base}/${slug}/sessions`,
     sourceMuteSet: (slug) => `${base}/${slug}/mute/set`,
     sourceAcknowledgeSet: (slug) => `${base}/${slug}/acknowledge/set`,
-    commandFilters: [`${base}/+/mute/set`, `${base}/+/acknowledge/set`, `${base}/${BRIDGE}/test_notification/set`],
+    sourceResolveSet: (slug) => `${base}/${slug}/resolve/set`,
+    commandFilters: [
+      `${base}/+/mute/set`,
+      `${base}/+/acknowledge/set`,
+      `${base}/+/resolve/set`,
+      `${base}/${BRIDGE}/test_notification/set`,
+    ],
   };
 }
 

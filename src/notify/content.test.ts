@@ -54,3 +54,22 @@ test('templates fill placeholders; samples are trimmed', () => {
   );
   assert.equal(humanDuration(90_061_000), '1d 1h');
 });
+
+test('an issue that touched several files names the most frequent ones and why it has its category', () => {
+  const issue = sampleIssue({
+    evidence: { layer: 'rule', detail: 'rule database.locked' },
+    entities: {
+      file: [
+        { value: '/config/sonarr.db', count: 40 },
+        { value: '/config/logs.db', count: 2 },
+      ],
+    },
+  });
+  const c = buildContent(
+    fromAlertEvent({ kind: 'fired', alert: sampleAlert(), at: T0, issue }),
+    'https://arrgus.example/',
+  );
+  const facts = Object.fromEntries(c.facts.map((f) => [f.label, f.value]));
+  assert.equal(facts.Affected, 'file: /config/sonarr.db (40), /config/logs.db (2)');
+  assert.deepEqual((c.details as { evidence?: unknown }).evidence, { layer: 'rule', detail: 'rule database.locked' });
+});

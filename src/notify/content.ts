@@ -3,6 +3,8 @@
  * when, the impact, the last sample (trimmed), the suppressed count, a panel link, and on resolve how long it lasted.
  * Every string passes through `redact`: tokens in sample lines and URLs never leave Arrgus. Pure: no I/O, no clock.
  */
+
+import { entitiesLine } from '../core/entities.ts';
 import type { AlertEvent, IncidentEvent, IssueEvent } from '../core/events.ts';
 import { redact, redactDeep } from '../core/redact.ts';
 import type { Alert, Incident, Issue, Severity } from '../core/types.ts';
@@ -133,6 +135,8 @@ export function buildContent(ev: NotifyEvent, panelUrl: string): Content {
     if (issue) {
       facts.push({ label: 'How often', value: `${issue.count} times since ${formatTime(issue.firstSeen)}` });
       facts.push({ label: 'Impact', value: `${issue.impact}/100` });
+      const affected = entitiesLine(issue);
+      if (affected) facts.push({ label: 'Affected', value: affected });
     }
     if (alert && alert.suppressed > 0) {
       facts.push({ label: 'Suppressed', value: `${alert.suppressed} more since the previous alert` });
@@ -152,6 +156,8 @@ export function buildContent(ev: NotifyEvent, panelUrl: string): Content {
       file: last?.file,
       offset: last?.offset,
       sample,
+      evidence: issue?.evidence,
+      entities: issue?.entities,
     });
   }
   Object.assign(details, { severity: ev.severity, category: ev.category, app: ev.app, link });

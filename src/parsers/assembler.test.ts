@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LogRecord } from '../core/types.ts';
 import { LineSplitter } from '../sources/line-splitter.ts';
-import { Assembler, type AssemblerLimits, orphanLevel } from './assembler.ts';
+import { Assembler, type AssemblerLimits } from './assembler.ts';
+import { orphanLevel } from './dumps.ts';
 import { parsersFor } from './index.ts';
 import { UTC } from './time.ts';
 
@@ -183,7 +184,7 @@ describe('Assembler', () => {
       '[s6-init] making user provided files available',
       '[2023-01-05 11:59:00] [INF] Creating user...',
       'Jan 05, 2023 12:00:01.000 [0x1] INFO - Plex Media Server v1.40 - GMT 00:00',
-      '2023-01-05 12:00:02 ERROR not generic once Plex is known',
+      '2023-01-05 12:00:02 ERROR a line in another layout, in the middle of a Plex paste',
       's6-rc: info: service svc-plex successfully started',
       PLEX(4, 'WARN'),
     ].join('\n');
@@ -194,7 +195,9 @@ describe('Assembler', () => {
         ['generic', 'info', 1, true],
         // Emitted when the Plex header arrived: a container line takes the stream's app once it is known.
         ['plex', 'info', 1, false],
-        ['plex', 'info', 2, false],
+        ['plex', 'info', 1, false],
+        // No format knows it, but it starts with a timestamp: its own record (record-start.ts), not Plex's tail.
+        ['plex', 'error', 1, false],
         ['plex', 'info', 1, false],
         ['plex', 'warn', 1, false],
       ],
@@ -212,5 +215,125 @@ describe('Assembler', () => {
   test('a configured *arr app names its records even though the format is shared', () => {
     const recs = assemble('radarr', '2023-01-05 12:00:00.0|Info|Bootstrap|Starting Radarr\n');
     assert.equal(recs[0]?.app, 'radarr');
+  });
+});
+
+describe('times of day without a date', () => {
+  test('a console paste is dated by the record before it, or by the reference clock', () => {
+    const records: LogRecord[] = [];
+    const asm = new Assembler({
+      parsers: parsersFor('jellyfin'),
+      app: 'jellyfin',
+      source: 't',
+      zone: UTC,
+      now: () => Date.UTC(2024, 2, 1, 8),
+      emit: (r) => records.push(r),
+    });
+    for (const l of [
+      '[22:00:00] [INF] [1] Main: up',
+      '[2024-02-27 10:00:00.000 +00:00] [INF] [1] Main: x',
+      '[11:00:00] [INF] [1] Main: y',
+    ]) {
+      asm.push(l);
+    }
+    asm.flush();
+    assert.deepEqual(
+      records.map((r) => new Date(r.time).toISOString()),
+      ['2024-02-29T22:00:00.000Z', '2024-02-27T10:00:00.000Z', '2024-02-27T11:00:00.000Z'],
+    );
+  });
+});
+
+describe('layouts no format knows, inside an app-tagged paste', () => {
+  test('a Sonarr paste with container lines and a table copy keeps every boundary', () => {
+    const text = [
+      '[2024-03-01 10:00:00] [INF] Starting Sonarr...',
+      '2024-03-01 10:00:01.2|Info|Bootstrap|Starting Sonarr - /app/bin/Sonarr',
+      '2024-03-01 10:00:02.3|Error|DownloadClientBase|Download client failed',
+      '',
+      '[v4.0.2.1183] System.Net.Http.HttpRequestException: Connection refused (qbit:8080)',
+      '   at System.Net.Http.HttpConnectionPool.ConnectToTcpHostAsync()',
+      'Segmentation fault (core dumped)',
+      's6-rc: info: service sonarr: stopping',
+      '\t10:05am\tRssSyncService\tRSS Sync Completed. Reports found: 3, Reports grabbed: 0',
+    ].join('\n');
+    const recs = assemble('sonarr', text);
+    assert.deepEqual(
+      recs.map((r) => [r.level, r.lines, r.orphan === true, r.app]),
+      [
+        ['info', 1, false, 'sonarr'],
+        ['info', 1, false, 'sonarr'],
+        // The shell's crash report continues the record above (corpus README); the record keeps its header's level.
+        ['error', 5, false, 'sonarr'],
+        ['info', 1, false, 'sonarr'],
+        ['info', 1, false, 'sonarr'],
+      ],
+    );
+    assert.equal(
+      recs[2]?.exception?.type,
+      'System.Net.Http.HttpRequestException',
+      'the app still finishes its records',
+    );
+  });
+  test('unlevelled dumps are errors, crash reports fatal, plain lines info', () => {
+    const recs = assemble(
+      'auto',
+      [
+        '2024-03-01 10:00:00 starting worker',
+        '2024-03-01 10:00:01 Unhandled exception',
+        'System.InvalidOperationException: boom',
+        '   at Foo.Bar()',
+        '2024-03-01 10:00:02 worker exited',
+        '*** SIGSEGV received at time=1709290000 ***',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      recs.map((r) => [r.level, r.lines]),
+      [
+        ['info', 1],
+        ['error', 3],
+        // An unlevelled line whose record reports a crash is fatal.
+        ['fatal', 2],
+      ],
+    );
+  });
+});
+
+describe('runtime-stamped lines', () => {
+  const cri = (s: number, text: string, stream = 'stdout') =>
+    `2024-03-01T10:00:${String(s).padStart(2, '0')}.000000000Z ${stream} F ${text}`;
+  test('plain text inside the envelope continues the record above; a crash makes the orphan fatal', () => {
+    const recs = assemble(
+      'docker',
+      [
+        cri(1, 'Starting Plex Media Server.'),
+        cri(2, "terminate called after throwing an instance of 'std::runtime_error'", 'stderr'),
+        cri(3, '****** PLEX MEDIA SERVER CRASHED, CRASH REPORT WRITTEN: /config/x.dmp', 'stderr'),
+        cri(4, PLEX(4)),
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      recs.map((r) => [r.orphan === true, r.lines, r.level]),
+      [
+        [true, 3, 'fatal'],
+        [false, 1, 'info'],
+      ],
+    );
+  });
+  test('container-manager date/stream columns are an envelope', () => {
+    const recs = assemble(
+      'radarr',
+      [
+        '2024/12/01 18:19:59\tstdout\t[ls.io-init] done.',
+        '2024/12/01 18:20:01\tstdout\t[Info] Bootstrap: Starting Radarr',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      recs.map((r) => [r.orphan === true, r.message]),
+      [
+        [true, '[ls.io-init] done.'],
+        [false, 'Starting Radarr'],
+      ],
+    );
   });
 });

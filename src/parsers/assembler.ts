@@ -4,9 +4,13 @@
  * header form one orphan record. Every physical line ends up in exactly one record. Records are capped in lines and
  * bytes (lines beyond the cap are counted, not kept) so a pasted HTML page cannot grow memory without bound.
  */
-import type { Level, LogRecord } from '../core/types.ts';
+import type { LogRecord } from '../core/types.ts';
+import { createContainerParser } from './container.ts';
+import { orphanLevel } from './dumps.ts';
 import { type Unwrapped, unwrap } from './envelope.ts';
+import { recordStart } from './record-start.ts';
 import { processZone, type Zone } from './time.ts';
+import { dateTimeOfDay } from './time-of-day.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
 export interface AssemblerLimits {
@@ -67,6 +71,8 @@ export class Assembler {
   private readonly single: FormatParser | null;
   /** auto/docker: the container format, tried beside the detected app's format. */
   private readonly container: FormatParser | null;
+  /** Single-format streams: the container layouts, tried only on lines the format does not recognise. */
+  private readonly containerFallback: FormatParser | null;
   /** auto/docker: the app format this stream turned out to be, once one of them recognised a header. */
   private detected: FormatParser | null = null;
   private readonly defaultApp: string;
@@ -80,6 +86,7 @@ export class Assembler {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.single = opts.parsers.length === 1 ? (opts.parsers[0] as FormatParser) : null;
     this.container = opts.parsers.find((p) => p.id === 'container') ?? null;
+    this.containerFallback = this.single && this.single.id !== 'container' ? createContainerParser() : null;
     this.defaultApp = WAYS_OF_READING.has(opts.app) ? 'generic' : opts.app;
     const explicit = opts.zone;
     const ctx: ParseContext = {
@@ -189,7 +196,34 @@ export class Assembler {
     else this.pending = this.start(null, null, u, offset, physical, truncated);
   }
 
-  private matchHeader(text: string): { h: Header; p: FormatParser } | null {
+  private matchHeader(text: string): { h: Header; p: FormatParser | null } | null {
+    const known = this.matchFormat(text);
+    if (known) return known;
+    if (this.continuesAppRecord(text)) return null;
+    // A single app's stream still carries its container's own lines (hotio banners, s6-overlay) when it is a docker log.
+    const extra = this.single ? this.containerFallback : null;
+    if (extra) {
+      const h = extra.header(text, this.ctx);
+      if (h) return { h, p: extra };
+    }
+    // No format knows the line: it may still open a record in a layout nobody wrote a format for (record-start.ts).
+    const h = recordStart(text, this.ctx);
+    return h ? { h, p: null } : null;
+  }
+
+  /**
+   * Lines that can only continue a record in an app's own layout (blank, indented, a `[v4.0.1.929]` version tag before an
+   * exception): the hot path of a stack trace skips the unknown-layout tests. An indented copied-table row right after
+   * an app's record is the price: it joins that record.
+   */
+  private continuesAppRecord(text: string): boolean {
+    const parser = this.pending?.parser;
+    if (!parser || FALLBACK_IDS.has(parser.id)) return false;
+    const c0 = text.charCodeAt(0);
+    return text.length === 0 || c0 === 32 || c0 === 9 || (c0 === 91 && text.charCodeAt(1) === 118) /* [v */;
+  }
+
+  private matchFormat(text: string): { h: Header; p: FormatParser } | null {
     const single = this.single;
     if (single) {
       const h = single.header(text, this.ctx);
@@ -284,7 +318,7 @@ export class Assembler {
     const rec: LogRecord = {
       time,
       timeExact: exact,
-      level: h ? h.level : orphanLevel(raw),
+      level: h && !h.unlevelled ? h.level : orphanLevel(raw),
       app: h?.app ?? this.appOf(p.parser),
       source: this.opts.source,
       message: h ? h.message : p.first.trim(),
@@ -313,37 +347,8 @@ export class Assembler {
       return { time: h.time, exact: true };
     }
     const tod = h?.timeOfDay ?? u.partialDate?.timeOfDay;
-    const ref = this.lastExactTime ?? this.opts.now();
-    if (tod !== undefined) return { time: onDayOf(ref, tod, this.ctx.zone), exact: false };
-    return { time: ref, exact: false };
+    const now = this.opts.now();
+    if (tod === undefined) return { time: this.lastExactTime ?? now, exact: false };
+    return { time: dateTimeOfDay(tod, this.lastExactTime, now, this.ctx.zone), exact: false };
   }
-}
-
-/** A time of day placed on the local day of `ref`; if that lands more than 12 h after `ref`, the day before. */
-function onDayOf(ref: number, timeOfDay: number, zone: Zone): number {
-  const d = new Date(ref);
-  // Local date of ref in the zone: find it through the zone's offset at ref.
-  const offset =
-    ref -
-    zone.toEpoch(
-      d.getUTCFullYear(),
-      d.getUTCMonth() + 1,
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      d.getUTCSeconds(),
-      d.getUTCMilliseconds(),
-    );
-  const local = new Date(ref + offset);
-  let t = zone.toEpoch(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), 0, 0, 0, 0) + timeOfDay;
-  if (t - ref > 12 * 3_600_000) t -= 86_400_000;
-  return t;
-}
-
-const ERRORISH =
-  /(?:^|\n)\s*(?:Traceback \(most recent call last\)|(?:\[v\d+(?:\.\d+)+\]\s*)?[\w.`]+(?:Exception|Error)(?::|\s*$)|at [\w.`<>$]+\(|at [\w.`<>$]+ \(|---> |panic:|Unhandled exception|\*\*\*\*\*\* PLEX MEDIA SERVER CRASHED)/;
-
-/** The level of an orphan record: error when its text is clearly an error (a traceback, an exception), else info. */
-export function orphanLevel(text: string): Level {
-  return ERRORISH.test(text) ? 'error' : 'info';
 }

@@ -7,6 +7,7 @@
  * Tried in `docker` and `auto` mode beside the app's own format; a match never decides which app a stream is.
  */
 import type { Level } from '../core/types.ts';
+import { leadingStamp } from './stamp.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
 const HOTIO = /^\[(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\] \[(INF|WRN|ERR|DBG|FTL|VRB)\] ?/;
@@ -65,7 +66,15 @@ export function createContainerParser(): FormatParser {
         if (c1 < 65 || c1 > 90) return null;
         const m = LEVEL_ONLY.exec(line);
         if (!m) return null;
-        return { time: null, level: LEVELS[m[1] as string] ?? 'info', message: line.slice(m[0].length) };
+        const level = LEVELS[m[1] as string] ?? 'info';
+        const rest = line.slice(m[0].length);
+        // Go's log package puts its own date after the level (`[INFO] 2024/01/09 02:15:00 ==> ...`).
+        const c = rest.charCodeAt(0);
+        const stamp = c >= 48 && c <= 57 ? leadingStamp(rest, ctx) : null;
+        if (!stamp) return { time: null, level, message: rest };
+        const h: Header = { time: stamp.time, level, message: rest.slice(stamp.end).trimStart() };
+        if (stamp.timeOfDay !== undefined) h.timeOfDay = stamp.timeOfDay;
+        return h;
       }
       if (c0 === 115 /* s */ && line.charCodeAt(1) === 54 /* 6 */) {
         const m = S6.exec(line);

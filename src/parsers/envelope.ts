@@ -27,6 +27,8 @@ const PORTAINER = new RegExp(`^${RFC3339} \\| (stdout|stderr) \\| ?`);
  * an app's own leading ISO time (Overseerr's `2022-11-22T22:47:49.097Z [error]...` must keep its stamp).
  */
 const DOCKER_T = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}(?:Z|[+-]\d{2}:\d{2})) /;
+/** `date time<TAB>stream<TAB>`: the wall time has no zone, so it is not used; the app's own header dates the record. */
+const STREAM_COLUMNS = /^\d{4}[-/]\d{2}[-/]\d{2} \d{2}:\d{2}:\d{2}\t(stdout|stderr)\t/;
 /** rsyslog's high-precision layout / `journalctl -o short-iso`: an RFC 3339 stamp, then `host proc[pid]: `. */
 const SYSLOG_ISO = new RegExp(`^${RFC3339} [\\w.-]+ [^\\s:[\\]]+\\[\\d+\\]: ?`);
 /**
@@ -67,6 +69,11 @@ export function unwrap(line: string): Unwrapped {
   // Leading RFC 3339 timestamp: CRI, Portainer export, `docker logs -t`, rsyslog.
   if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(4) === 45) {
     return unwrapIso(text) ?? { text };
+  }
+  // Container-manager exports with date and stream columns (Synology's `2024/12/01 18:19:59<TAB>stdout<TAB>…`).
+  if (c0 >= 48 && c0 <= 57 && text.charCodeAt(19) === 9 /* TAB */) {
+    const m = STREAM_COLUMNS.exec(text);
+    if (m) return { text: text.slice(m[0].length), stream: m[1] as 'stdout' | 'stderr' };
   }
 
   // journald / syslog: `Oct 01 18:36:18 host jellyfin[123]: ...` (every continuation line carries it too). The first

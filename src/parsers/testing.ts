@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CORPUS_DIR } from '../../test/corpus.ts';
+import { CORPUS_DIR, type ExpectedFile } from '../../test/corpus.ts';
 import type { LogRecord } from '../core/types.ts';
 import { Assembler } from './assembler.ts';
 import { unwrap } from './envelope.ts';
@@ -93,4 +93,55 @@ export function parserHarness(create: () => FormatParser, defaults: ReplayOption
     replay: (lines: Iterable<string>, opts: ReplayOptions = {}): LogRecord[] =>
       replayLines(create(), lines, { ...defaults, ...opts }),
   };
+}
+
+/** A file of hand-labelled records: `NAME.log` beside `NAME.log.expected.json` (the corpus's convention). */
+export interface LabelledFile {
+  path: string;
+  expected: ExpectedFile;
+}
+
+/** Every labelled file directly in `dir` or one level below it, sorted by path. */
+export function labelledFiles(dir: string): LabelledFile[] {
+  const out: LabelledFile[] = [];
+  const visit = (d: string, depth: number): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory() && depth === 0) visit(p, 1);
+      else if (e.isFile() && e.name.endsWith('.log')) {
+        out.push({ path: p, expected: JSON.parse(readFileSync(`${p}.expected.json`, 'utf8')) as ExpectedFile });
+      }
+    }
+  };
+  visit(dir, 0);
+  return out;
+}
+
+export interface BoundaryScore {
+  /** Record starts in the labels, found by the parser, and in both. */
+  expected: number;
+  found: number;
+  matched: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Precision/recall of record starts (1-based line numbers), summed over files. */
+export function boundaryScore(
+  files: ReadonlyArray<{ want: readonly number[]; got: readonly number[] }>,
+): BoundaryScore {
+  let expected = 0;
+  let found = 0;
+  let matched = 0;
+  for (const { want, got } of files) {
+    const w = new Set(want);
+    expected += w.size;
+    found += new Set(got).size;
+    for (const g of new Set(got)) if (w.has(g)) matched++;
+  }
+  const precision = found ? matched / found : 1;
+  const recall = expected ? matched / expected : 1;
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return { expected, found, matched, precision, recall, f1 };
 }

@@ -18,6 +18,11 @@ export interface Header {
   message: string;
   /** When the format serves several apps and the line says which (rare). */
   app?: string;
+  /**
+   * The line carries no level (a bare timestamp, a copied table row): `level` is a placeholder and the assembler
+   * levels the complete record by its content instead (a dump is an error, a crash fatal, anything else info).
+   */
+  unlevelled?: boolean;
 }
 
 /** Per-stream state a format may read and update (for example Plex's banner announcing the zone). */

@@ -52,3 +52,42 @@ test('a polled source follows appends and a file created after start (read from 
     await source.stop();
   }
 });
+
+test('backfill: all reads every rotated generation oldest first, then the live file', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'arrgus-backfill-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const line = (n: number) => `2026-01-10 11:00:0${n}.0|Info|Test|record ${n}\n`;
+  // Oldest generation written (and so born) first.
+  writeFileSync(join(root, 'sonarr.1.txt'), line(1) + line(2) + line(3));
+  await sleep(20);
+  writeFileSync(join(root, 'sonarr.0.txt'), line(4) + line(5) + line(6));
+  await sleep(20);
+  writeFileSync(join(root, 'sonarr.txt'), line(7) + line(8) + line(9));
+  const store = new RecordStore(openDatabase(':memory:'));
+  store.migrate();
+  const out: LogRecord[] = [];
+  const source = new FileSource({
+    source: { ...sourceSchema.parse({ name: 'tv', app: 'sonarr', path: root, backfill: 'all' }), path: root },
+    store,
+    maxLineBytes: 65_536,
+    limits: { maxRecordLines: 500, maxRecordBytes: 65_536 },
+    idleFlushMs: 30,
+    rescanMs: 60_000,
+    now: () => NOW,
+    logger: memoryLogger(),
+    emit: (r) => out.push(r),
+    afterChunk: () => {},
+    onFiles: () => {},
+  });
+  await source.start();
+  try {
+    const until = Date.now() + 5000;
+    while (out.length < 9 && Date.now() < until) await sleep(20);
+    assert.deepEqual(
+      out.map((r) => r.message),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `record ${n}`),
+    );
+  } finally {
+    await source.stop();
+  }
+});

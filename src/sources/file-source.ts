@@ -40,6 +40,8 @@ export interface FileSourceOptions {
   logger: Logger;
   emit(record: LogRecord): void;
   afterChunk(): void;
+  /** Back-pressure from the store: see TailerOptions.room. */
+  room?: () => Promise<void> | undefined;
   /** The set of followed files changed. */
   onFiles(files: string[]): void;
 }
@@ -102,6 +104,10 @@ export class FileSource {
       if (fromStart.has(path)) mode = { at: 'begin' };
       else if (seenAt === null) mode = this.firstStartMode(info);
       else mode = info && info.birthtimeMs > 0 && info.birthtimeMs < lastSaved ? { at: 'end' } : { at: 'begin' };
+      if (seenAt === null && mode.at === 'begin' && !fromStart.has(path) && !resume.has(path)) {
+        const last = await this.backfillGenerations(path, selected, stored, mode.minTime);
+        if (last) fromStart.set(path, last);
+      }
       await this.follow(path, resume.get(path) ?? null, mode, fromStart.get(path));
     }
     if (seenAt === null) store.markSeen(source.name, now());
@@ -232,6 +238,7 @@ export class FileSource {
       logger: o.logger,
       emit: o.emit,
       afterChunk: o.afterChunk,
+      ...(o.room ? { room: o.room } : {}),
     });
   }
 
@@ -273,6 +280,39 @@ export class FileSource {
       if (r === 'missing') continue; // renamed since the listing: the next listing finds it under its new name
       logger.info(`Drained ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
       claimed.add(`${g.dev}:${g.ino}`);
+      read.add(`${g.dev}:${g.ino}`);
+      last = { ...g, claimed: read };
+    }
+    return last;
+  }
+
+  /**
+   * First start with `backfill`: every rotated generation of `path` is read before the live file, oldest first, under
+   * the live file's key (a crash part way resumes from the generation's checkpoint). With a duration, generations
+   * untouched since before the cutoff are skipped and older records dropped. Returns the last generation read.
+   */
+  private async backfillGenerations(
+    path: string,
+    selected: Set<string>,
+    stored: StoredCheckpoint[],
+    minTime: number | undefined,
+  ): Promise<LastRead | undefined> {
+    const claimed = new Set(stored.map((c) => `${c.dev}:${c.ino}`));
+    const read = new Set<string>();
+    let last: LastRead | undefined;
+    const skip = (p: string) => selected.has(p);
+    for (let round = 0; round < 500; round++) {
+      const [g] = await laterGenerations(path, { birthtimeMs: 0, mtimeMs: 0 }, skip, claimed);
+      if (!g) break;
+      claimed.add(`${g.dev}:${g.ino}`);
+      if (minTime !== undefined && g.mtimeMs < minTime) continue;
+      const mode: StartMode = minTime !== undefined ? { at: 'begin', minTime } : { at: 'begin' };
+      const r = await this.drainOne(path, g.path, null, mode, { dev: g.dev, ino: g.ino });
+      if (r === 'missing') {
+        claimed.delete(`${g.dev}:${g.ino}`);
+        continue;
+      }
+      this.opts.logger.info(`Backfilled ${g.path}, an older generation of ${path}.`);
       read.add(`${g.dev}:${g.ino}`);
       last = { ...g, claimed: read };
     }

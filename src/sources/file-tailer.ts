@@ -44,6 +44,11 @@ export interface TailerOptions extends Omit<LinePipelineOptions, 'app' | 'file'>
    * coalesces a busy file's change events (about one per 50 ms) and polling sees changes once per interval.
    */
   activeRecheckMs?: number;
+  /**
+   * Back-pressure: called before each read; a promise returned means "wait for room" (the store is behind). The file
+   * keeps the lines meanwhile, so waiting loses nothing and memory stays bounded.
+   */
+  room?: () => Promise<void> | undefined;
   logger: Logger;
 }
 
@@ -348,6 +353,8 @@ export class FileTailer {
     const buf = this.buf;
     if (!fh || !buf) return;
     for (let n = 1; ; n++) {
+      const wait = this.opts.room?.();
+      if (wait) await wait;
       const { bytesRead } = await fh.read(buf, 0, buf.length, this.pos);
       if (bytesRead === 0) return;
       this.pos += bytesRead;
@@ -364,6 +371,8 @@ export class FileTailer {
     try {
       const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       for (let at = from; ; ) {
+        const wait = this.opts.room?.();
+        if (wait) await wait;
         const { bytesRead } = await fh.read(buf, 0, buf.length, at);
         if (bytesRead === 0) return;
         at += bytesRead;

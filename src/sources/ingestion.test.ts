@@ -34,7 +34,9 @@ function build(config: ConfigInput, db: Database, roots?: { root: string; home: 
   const stats = new SourceStatsTracker(ctx.clock);
   const ingestion = new Ingestion(ctx, {
     db,
-    process: (r) => processed.push(r),
+    process: (r) => {
+      processed.push(r);
+    },
     stats,
     ...(roots ? { defaultRoots: roots } : {}),
   });

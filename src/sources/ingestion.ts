@@ -18,6 +18,7 @@ import { parsersFor } from '../parsers/index.ts';
 import { type Zone, zoneByName } from '../parsers/time.ts';
 import type { Database } from '../store/db.ts';
 import { type Checkpoint, RecordStore } from '../store/records.ts';
+import { StoreWriter } from '../store/store-writer.ts';
 import { type Discovery, discoverDefaultSources, type LocationRoots } from './default-locations.ts';
 import { FileSource } from './file-source.ts';
 import { TRUNCATION_MARKER } from './line-splitter.ts';
@@ -25,8 +26,11 @@ import type { SourceStatsTracker } from './source-stats.ts';
 
 export interface IngestionDeps {
   db: Database;
-  /** Detection: called synchronously once per record, before it is stored. A throw is logged, not fatal. */
-  process(record: LogRecord): void;
+  /**
+   * Detection: called synchronously once per record, before it is stored. A string returned is the id of the issue
+   * the record joined (stored with the line). A throw is logged, not fatal.
+   */
+  process(record: LogRecord): unknown;
   stats: SourceStatsTracker;
   /** Roots for default-location discovery when no source is configured (tests point them at a temp dir). */
   defaultRoots?: LocationRoots;
@@ -49,9 +53,13 @@ export class Ingestion implements Component {
   private readonly deps: IngestionDeps;
   private readonly log: Logger;
   private readonly store: RecordStore;
+  /** Commits batches off the hot path (a worker thread for a database file). */
+  readonly writer: StoreWriter;
   private readonly sources: FileSource[] = [];
   private readonly push = new Map<string, PushStream>();
   private batch: LogRecord[] = [];
+  /** The issue of each batched record (`batchIssues[i]` for `batch[i]`). */
+  private batchIssues: Array<string | null> = [];
   private batchBytes = 0;
   private forget: Array<{ source: string; path: string }> = [];
   private readonly written = new Map<string, string>();
@@ -64,6 +72,12 @@ export class Ingestion implements Component {
     this.deps = deps;
     this.log = ctx.logger.child('ingest');
     this.store = new RecordStore(deps.db);
+    this.writer = new StoreWriter({
+      db: deps.db,
+      store: this.store,
+      logger: this.log,
+      maxQueued: ctx.config.store.maxQueued,
+    });
   }
 
   /** The records store (the panel's log view reads it until the full-text store lands). */
@@ -78,6 +92,7 @@ export class Ingestion implements Component {
 
   async start(): Promise<void> {
     this.store.migrate();
+    await this.writer.start();
     const { config } = this.ctx;
     let list: SourceConfig[] = config.sources;
     if (list.length === 0) {
@@ -101,6 +116,8 @@ export class Ingestion implements Component {
         logger: this.log.child(s.name),
         emit: (r) => this.accept(r),
         afterChunk: () => this.maybeCommit(),
+        // Files wait for the store (they keep their lines); only pushed lines, which cannot wait, are ever dropped.
+        room: () => this.writer.room(),
         onFiles: (files) => {
           this.deps.stats.setFiles(s.name, files);
           this.ctx.bus.emit('source', { source: s.name, at: this.ctx.clock.now(), kind: 'files' });
@@ -117,6 +134,9 @@ export class Ingestion implements Component {
         this.sources.splice(this.sources.indexOf(source), 1);
       }
       this.commit();
+      // The source is marked seen now: its first checkpoints must be stored before anything else happens, or a crash
+      // would restart it as known with no checkpoint (and skip what it had read).
+      await this.writer.drain();
     }
     this.timer = setInterval(() => this.commit(), config.ingest.checkpointInterval);
     this.timer.unref();
@@ -137,6 +157,7 @@ export class Ingestion implements Component {
     this.push.clear();
     this.commit();
     this.sources.length = 0;
+    await this.writer.stop();
   }
 
   /**
@@ -200,13 +221,20 @@ export class Ingestion implements Component {
     }
     if (!this.batch.length && !checkpoints.length && !this.forget.length) return;
     try {
-      this.store.commit({ records: this.batch, checkpoints, forget: this.forget, at: this.ctx.clock.now() });
+      this.writer.submit({
+        records: this.batch,
+        issues: this.batchIssues,
+        checkpoints,
+        forget: this.forget,
+        at: this.ctx.clock.now(),
+      });
     } catch (err) {
       if (!this.storeFailing) this.log.error('Storing records failed; they are kept and retried.', { error: err });
       this.storeFailing = true;
       if (this.batch.length > MAX_UNSTORED) {
         this.log.error(`The store keeps failing; dropping ${this.batch.length} unstored records.`);
         this.batch = [];
+        this.batchIssues = [];
         this.batchBytes = 0;
       }
       return;
@@ -218,13 +246,16 @@ export class Ingestion implements Component {
       this.written.set(`${c.source}\u0000${c.path}`, `${c.dev}:${c.ino}:${c.fpLen}:${c.fpHash}:${c.offset}`);
     }
     this.batch = [];
+    this.batchIssues = [];
     this.batchBytes = 0;
     this.forget = [];
   }
 
   private accept(r: LogRecord): void {
+    let issue: string | null = null;
     try {
-      this.deps.process(r);
+      const fp = this.deps.process(r);
+      if (typeof fp === 'string') issue = fp;
     } catch (err) {
       this.processFailures++;
       if (this.processFailures === 1 || this.processFailures % 1000 === 0) {
@@ -238,6 +269,7 @@ export class Ingestion implements Component {
     this.deps.stats.record(r);
     this.ctx.bus.emit('record', r);
     this.batch.push(r);
+    this.batchIssues.push(issue);
     this.batchBytes += r.raw.length + r.message.length;
   }
 

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { registerLogFunctions } from './log-schema.ts';
 
 export type Database = DatabaseSync;
 
@@ -15,6 +16,7 @@ export function openDatabase(file: string): Database {
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
   );
+  registerLogFunctions(db);
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)');
   return db;
 }

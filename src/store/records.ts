@@ -1,10 +1,15 @@
 /**
- * The records table (seed of the full-text log store: a later migration adds FTS5 and retention) and the follow
- * checkpoints of tailed files. Both are written in ONE transaction per batch, so after a crash — SIGKILL included —
+ * The log store (log-writer.ts, log-reader.ts: every record once, FTS5-indexed) and the follow checkpoints of tailed
+ * files. Both are written in ONE transaction per batch, so after a crash — SIGKILL included —
  * the checkpoint says exactly which records are stored: resuming there reads no line twice and loses none.
  */
-import type { LogRecord } from '../core/types.ts';
+import { LEVELS, type Level, type LogRecord } from '../core/types.ts';
+import { Counts } from './counts.ts';
 import { type Database, migrate, transaction } from './db.ts';
+import type { Dictionary } from './dictionary.ts';
+import { LogReader, type StoredLine } from './log-reader.ts';
+import { hasOldRecordsTable, migrateLogs, migrateLogsView } from './log-schema.ts';
+import { LogWriter } from './log-writer.ts';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE records (
@@ -63,68 +68,71 @@ export interface Batch {
   checkpoints: readonly Checkpoint[];
   forget: ReadonlyArray<{ source: string; path: string }>;
   at: number;
-}
-
-export interface StoredRecord {
-  id: number;
-  time: number;
-  level: string;
-  app: string;
-  source: string;
-  logger: string | null;
-  message: string;
-  raw: string;
-  file: string | null;
-  offset: number | null;
-  lines: number;
-  extras: string | null;
+  /** The issue detection put each record in (`issues[i]` for `records[i]`), when known. */
+  issues?: ReadonlyArray<string | null | undefined>;
 }
 
 export class RecordStore {
   private readonly db: Database;
+  /** Counts per hour/source/level and per source, written with each batch. */
+  readonly counts: Counts;
+  private readonly writer: LogWriter;
+  /** Search and decoding of stored lines. */
+  readonly logs: LogReader;
 
   constructor(db: Database) {
     this.db = db;
+    this.counts = new Counts(db);
+    this.writer = new LogWriter(db, this.counts);
+    this.logs = new LogReader(db, this.writer.dict);
   }
 
   /** Creates or upgrades the tables; call once before anything else. */
   migrate(): void {
     migrate(this.db, 'records', MIGRATIONS);
+    this.counts.migrate();
+    migrateLogs(this.db);
+    if (hasOldRecordsTable(this.db)) this.moveOldRecords();
+    migrateLogsView(this.db);
+  }
+
+  /** Moves the rows of the first store's `records` table into the log store (once, in chunks). */
+  private moveOldRecords(): void {
+    const page = this.db.prepare('SELECT * FROM records WHERE id > ? ORDER BY id LIMIT 5000');
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as unknown as OldRow[];
+      if (!rows.length) return;
+      after = rows[rows.length - 1]?.id ?? after;
+      const records = rows.map(fromOldRow);
+      transaction(this.db, () => {
+        this.writer.write(records);
+        this.db.prepare('DELETE FROM records WHERE id <= ?').run(after);
+      });
+    }
   }
 
   /** Writes records and checkpoints atomically: either the whole batch is stored or none of it. */
   commit(batch: Batch): void {
     if (!batch.records.length && !batch.checkpoints.length && !batch.forget.length) return;
-    const insert = this.db.prepare(
-      'INSERT INTO records (time, level, app, source, logger, message, raw, file, offset, lines, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
     const upsert = this.db.prepare(
       `INSERT INTO checkpoints (source, path, dev, ino, fp_len, fp_hash, offset, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (source, path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, fp_len = excluded.fp_len,
          fp_hash = excluded.fp_hash, offset = excluded.offset, saved_at = excluded.saved_at`,
     );
     const remove = this.db.prepare('DELETE FROM checkpoints WHERE source = ? AND path = ?');
-    transaction(this.db, () => {
-      for (const r of batch.records) {
-        insert.run(
-          r.time,
-          r.level,
-          r.app,
-          r.source,
-          r.logger ?? null,
-          r.message,
-          r.raw,
-          r.file ?? null,
-          r.offset ?? null,
-          r.lines,
-          extrasOf(r),
-        );
-      }
-      for (const f of batch.forget) remove.run(f.source, f.path);
-      for (const c of batch.checkpoints) {
-        upsert.run(c.source, c.path, c.dev, c.ino, c.fpLen, c.fpHash, c.offset, batch.at);
-      }
-    });
+    try {
+      transaction(this.db, () => {
+        this.writer.write(batch.records, batch.issues);
+        for (const f of batch.forget) remove.run(f.source, f.path);
+        for (const c of batch.checkpoints) {
+          upsert.run(c.source, c.path, c.dev, c.ino, c.fpLen, c.fpHash, c.offset, batch.at);
+        }
+      });
+    } catch (err) {
+      // Dictionary ids handed out inside the rolled-back transaction no longer exist.
+      this.writer.dict.reset();
+      throw err;
+    }
   }
 
   checkpoints(source: string): StoredCheckpoint[] {
@@ -169,36 +177,74 @@ export class RecordStore {
     this.db.prepare('INSERT OR IGNORE INTO sources_seen (source, first_seen) VALUES (?, ?)').run(source, at);
   }
 
-  /** Most recent records first (the panel's log view until the full-text store lands). */
-  recent(opts: { source?: string; limit?: number } = {}): StoredRecord[] {
-    const limit = Math.max(1, Math.min(opts.limit ?? 100, 10_000));
-    const rows = opts.source
-      ? this.db
-          .prepare('SELECT * FROM records WHERE source = ? ORDER BY time DESC, id DESC LIMIT ?')
-          .all(opts.source, limit)
-      : this.db.prepare('SELECT * FROM records ORDER BY time DESC, id DESC LIMIT ?').all(limit);
-    return rows as unknown as StoredRecord[];
+  /** The string dictionary (retention maps source ids back to names). */
+  get dictionary(): Dictionary {
+    return this.writer.dict;
   }
 
+  /** Forgets cached dictionary ids (after a transaction around `commit` rolled back). */
+  resetCaches(): void {
+    this.writer.dict.reset();
+  }
+
+  /** Most recent records first. */
+  recent(opts: { source?: string; limit?: number } = {}): StoredLine[] {
+    const limit = Math.max(1, Math.min(opts.limit ?? 100, 10_000));
+    return this.logs.search({ ...(opts.source !== undefined ? { sources: [opts.source] } : {}), limit });
+  }
+
+  /** The lines around an issue sample (same source), oldest first. */
+  around(
+    at: { source: string; time: number; issue?: string },
+    before: number,
+    after: number,
+  ): { before: StoredLine[]; after: StoredLine[] } {
+    const r = this.logs.around(at, before, after);
+    return { before: r.before, after: r.after };
+  }
+
+  /** Records stored now (of one source). */
   count(source?: string): number {
-    const row = (
-      source
-        ? this.db.prepare('SELECT count(*) AS n FROM records WHERE source = ?').get(source)
-        : this.db.prepare('SELECT count(*) AS n FROM records').get()
-    ) as { n: number };
-    return row.n;
+    const counts = this.counts.storedCounts();
+    if (source !== undefined) return counts.get(source) ?? 0;
+    let n = 0;
+    for (const v of counts.values()) n += v;
+    return n;
   }
 }
 
-/** The fields without a column of their own, as JSON (null when there are none). */
-function extrasOf(r: LogRecord): string | null {
-  const x: Record<string, unknown> = {};
-  if (!r.timeExact) x.timeExact = false;
-  if (r.thread !== undefined) x.thread = r.thread;
-  if (r.exception !== undefined) x.exception = r.exception;
-  if (r.orphan) x.orphan = true;
-  if (r.correlation !== undefined && Object.keys(r.correlation).length) x.correlation = r.correlation;
-  if (r.droppedLines) x.droppedLines = r.droppedLines;
-  if (r.truncated) x.truncated = true;
-  return Object.keys(x).length ? JSON.stringify(x) : null;
+interface OldRow {
+  id: number;
+  time: number;
+  level: string;
+  app: string;
+  source: string;
+  logger: string | null;
+  message: string;
+  raw: string;
+  file: string | null;
+  offset: number | null;
+  lines: number;
+  extras: string | null;
+}
+
+function fromOldRow(r: OldRow): LogRecord {
+  const x = r.extras ? (JSON.parse(r.extras) as Partial<LogRecord>) : {};
+  return {
+    time: r.time,
+    timeExact: x.timeExact ?? true,
+    level: (LEVELS as readonly string[]).includes(r.level) ? (r.level as Level) : 'info',
+    app: r.app,
+    source: r.source,
+    ...(r.logger !== null ? { logger: r.logger } : {}),
+    message: r.message,
+    raw: r.raw,
+    ...(r.file !== null ? { file: r.file } : {}),
+    ...(r.offset !== null ? { offset: r.offset } : {}),
+    lines: r.lines,
+    ...(x.exception ? { exception: x.exception } : {}),
+    ...(x.orphan ? { orphan: true } : {}),
+    ...(x.droppedLines ? { droppedLines: x.droppedLines } : {}),
+    ...(x.truncated ? { truncated: true } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * The Hono application: JSON API now, the panel later. Rooms contribute sub-apps (notifications, sessions, webhooks)
+ * The Hono application: the JSON API and the panel. Rooms contribute sub-apps (notifications, sessions, webhooks)
  * that are mounted here; this file owns authentication, limits and the error shape (`{error, status}`).
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -9,6 +9,9 @@ import type { CoreContext } from '../core/context.ts';
 import { isLoopback } from '../core/net.ts';
 import { redact, redactDeep } from '../core/redact.ts';
 import { type IngestDeps, ingestRoutes } from './ingest-routes.ts';
+import { csrfValid, fromIngressProxy, PanelSessions } from './panel/auth.ts';
+import type { PanelDeps } from './panel/deps.ts';
+import { createPanel } from './panel/routes.ts';
 import { rateLimit } from './rate-limit.ts';
 
 export interface HealthReport {
@@ -22,6 +25,8 @@ export interface WebDeps extends IngestDeps {
   health(): HealthReport;
   /** Sub-apps of other rooms, mounted at `path` (e.g. `/api` for routes that already carry their full path). */
   mounts?: ReadonlyArray<{ path: string; app: Hono }>;
+  /** The web panel (pages at `/`, `/issues`, …); omitted in tests of the API alone. */
+  panel?: PanelDeps;
 }
 
 export function createWebApp(ctx: CoreContext, deps: WebDeps): Hono {
@@ -71,11 +76,33 @@ export function createWebApp(ctx: CoreContext, deps: WebDeps): Hono {
     return c.json(report);
   });
 
+  const proxies = ctx.config.web.ingressProxies;
+  if (ctx.config.web.ingressOnly) {
+    // Add-on mode: the port is Home Assistant's ingress port. Besides the Supervisor, only the watchdog's health
+    // check, webhooks (they carry their own secret) and bearer-token API calls are answered.
+    app.use('*', async (c, next) => {
+      const p = c.req.path;
+      if (fromIngressProxy(c, proxies) || p === '/api/health' || p.startsWith('/api/webhooks/')) return next();
+      if (token && p.startsWith('/api/') && c.req.header('authorization')) return next();
+      return c.json({ error: 'this port only answers Home Assistant ingress', status: 403 }, 403);
+    });
+  }
+
+  // The panel's pages do their own login check (a session cookie, or ingress); registered before the bearer check so
+  // a browser without a bearer header reaches them.
+  const sessions = new PanelSessions(ctx.clock, token);
+  if (deps.panel) app.route('/', createPanel(ctx, deps.panel, sessions));
+
   if (token) {
     app.use('*', async (c, next) => {
       // Apps cannot send a bearer header on their webhooks (Plex, Tautulli...): those routes check the source's own
       // `webhookSecret` (query `token` or `X-Arrgus-Token`) instead.
       if (c.req.method === 'POST' && c.req.path.startsWith('/api/webhooks/')) return next();
+      // The panel's scripts call the API with the browser's session (or through ingress); writes need the CSRF token.
+      if (deps.panel && (fromIngressProxy(c, proxies) || sessions.fromCookie(c))) {
+        if (c.req.method === 'GET' || c.req.method === 'HEAD' || (await csrfValid(c))) return next();
+        return c.json({ error: 'missing or wrong CSRF token', status: 403 }, 403);
+      }
       if (!bearerMatches(c.req.header('authorization'), token)) {
         c.header('WWW-Authenticate', 'Bearer realm="arrgus"');
         return c.json({ error: 'missing or wrong bearer token', status: 401 }, 401);

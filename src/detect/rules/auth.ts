@@ -4,6 +4,7 @@ import type { RuleDefinition } from './types.ts';
 export const AUTH_RULES: readonly RuleDefinition[] = [
   {
     id: 'auth.unauthorized',
+    strength: 'cause',
     // `UnauthorizedAccessException` is a file permission, not an authentication problem (see disk.permission).
     text: /\bError 401\b|\b401\b[ .:]*Unauthorized|Unauthorized(?!Access)\b|invalid (?:api ?key|token|credentials)|(?:token|session) (?:has )?expired/i,
     category: 'auth',

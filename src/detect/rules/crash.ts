@@ -6,7 +6,6 @@ export const CRASH_RULES: readonly RuleDefinition[] = [
   {
     id: 'crash.plex',
     apps: ['plex', 'generic', 'docker'],
-    minLevel: 'info',
     message: /PLEX MEDIA SERVER CRASHED|libc\+\+abi: terminating with uncaught exception/,
     category: 'crash',
     severity: 'critical',
@@ -22,6 +21,7 @@ export const CRASH_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'crash.uncaught-exception',
+    strength: 'weak',
     minLevel: 'error',
     text: /Uncaught exception|Unhandled exception|UnhandledException|unhandledRejection/i,
     category: 'crash',
@@ -34,6 +34,7 @@ export const CRASH_RULES: readonly RuleDefinition[] = [
 export const CRASH_FALLBACK_RULES: readonly RuleDefinition[] = [
   {
     id: 'crash.startup-failed',
+    strength: 'weak',
     minLevel: 'error',
     message: /^Error while starting server|failed to start\b/i,
     category: 'crash',
@@ -42,6 +43,7 @@ export const CRASH_FALLBACK_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'crash.fatal',
+    strength: 'fallback',
     minLevel: 'fatal',
     message: /(?:)/,
     category: 'crash',

@@ -4,29 +4,36 @@ import type { RuleDefinition } from './types.ts';
 export const DISK_RULES: readonly RuleDefinition[] = [
   {
     id: 'disk.no-space',
+    strength: 'cause',
     text: /Not enough free space|No space left on device|ENOSPC|not enough space on the disk/i,
     category: 'disk',
     severity: 'high',
     title: '{app}: not enough free disk space',
+    group: 'rule',
   },
   {
     id: 'disk.read-only',
+    strength: 'cause',
     text: /Read-only file system|EROFS/i,
     category: 'disk',
     severity: 'critical',
     title: '{app}: file system is read-only',
     hint: 'A disk remounted read-only after errors, or a volume mounted :ro.',
+    group: 'rule',
   },
   {
     id: 'disk.io-error',
+    strength: 'cause',
     text: /disk I\/O error|Input\/output error|\bI\/O error\b|\bEIO\b/i,
     category: 'disk',
     severity: 'critical',
     title: '{app}: disk I/O errors',
     hint: 'Failing disk, cable or network share; check dmesg and SMART.',
+    group: 'rule',
   },
   {
     id: 'disk.permission-denied',
+    strength: 'cause',
     text: /Access to the path .*is denied|Permission denied|\bEACCES\b|\bEPERM\b|Operation not permitted|UnauthorizedAccessException|is(?: not|n't) writable/i,
     category: 'disk',
     severity: 'high',
@@ -35,6 +42,7 @@ export const DISK_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'disk.path-missing',
+    strength: 'cause',
     text: /Could not find a part of the path|DirectoryNotFoundException|FileNotFoundException|No such file or directory|\bENOENT\b/i,
     category: 'disk',
     severity: 'medium',
@@ -42,6 +50,7 @@ export const DISK_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'disk.file-locked',
+    strength: 'cause',
     text: /being used by another process/i,
     category: 'disk',
     severity: 'low',

@@ -5,6 +5,8 @@ import type { RuleDefinition } from './types.ts';
 export const DOWNLOAD_CLIENT_RULES: readonly RuleDefinition[] = [
   {
     id: 'download-client.unreachable',
+    // Names the part that failed, not why: a cause in the same record (credentials, files) decides.
+    strength: 'peer',
     apps: [...NLOG_APPS],
     text: /Unable to connect to (qBittorrent|Transmission|uTorrent|rTorrent|Deluge|SABnzbd|NZBGet|Download Station|Flood|Vuze|Aria2)/i,
     category: 'download-client',
@@ -14,11 +16,10 @@ export const DOWNLOAD_CLIENT_RULES: readonly RuleDefinition[] = [
   {
     id: 'download-client.unpack-failed',
     apps: ['sabnzbd'],
-    // SABnzbd logs the unpacker's return code at INFO; non-zero is a failed unpack.
-    minLevel: 'info',
+    // Non-zero is a failed unpack (SABnzbd logs the return code at INFO in some versions: no issue then).
     message: /^(7za|unrar|par2) return code: ([1-9]\d*)/,
     category: 'download-client',
     severity: 'medium',
-    title: 'SABnzbd: {1} failed with code {2}',
+    title: 'SABnzbd: {1} failed',
   },
 ];

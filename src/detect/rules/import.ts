@@ -21,6 +21,8 @@ export const IMPORT_PATH_RULES: readonly RuleDefinition[] = [
 export const IMPORT_RULES: readonly RuleDefinition[] = [
   {
     id: 'import.failed',
+    // The OS error in the same line (permission denied, no space) is what to fix: the disk rules go first.
+    strength: 'peer',
     apps: ARR,
     message: /^Couldn't import (?:movie|episode|album|track|book)|^Import failed\b/,
     category: 'import',

@@ -23,6 +23,8 @@ export const INDEXER_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'indexer.unreachable',
+    // Names the part that failed, not why: a cause in the same record (credentials, files) decides.
+    strength: 'peer',
     apps: ARR,
     message: /^Unable to connect to indexer\b/,
     category: 'indexer',
@@ -50,8 +52,7 @@ export const INDEXER_RULES: readonly RuleDefinition[] = [
   {
     id: 'indexer.subtitle-providers-throttled',
     apps: ['bazarr'],
-    // Bazarr logs throttling at INFO.
-    minLevel: 'info',
+    // Bazarr logs throttling at INFO in some versions (no issue then: INFO never makes one).
     message: /All providers are throttled|^Throttling (\S+) for /,
     category: 'indexer',
     severity: 'medium',

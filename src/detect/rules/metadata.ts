@@ -6,6 +6,8 @@ import type { RuleDefinition } from './types.ts';
 export const METADATA_SERVER_RULES: readonly RuleDefinition[] = [
   {
     id: 'metadata.arr-server',
+    // Names the part that failed, not why: a cause in the same record (credentials, files) decides.
+    strength: 'peer',
     apps: [...NLOG_APPS],
     text: /SkyHookException|BookInfoException|api\.radarr\.video|skyhook\.sonarr\.tv|api\.lidarr\.audio|bookinfo\.club/i,
     category: 'metadata',
@@ -25,6 +27,8 @@ export const METADATA_SERVER_RULES: readonly RuleDefinition[] = [
 export const METADATA_RULES: readonly RuleDefinition[] = [
   {
     id: 'metadata.provider-failed',
+    // Names the part that failed, not why: a cause in the same record (credentials, files) decides.
+    strength: 'peer',
     apps: ['jellyfin', 'emby'],
     message: /^Error in "?([^"]+?)"?$/,
     category: 'metadata',
@@ -33,6 +37,8 @@ export const METADATA_RULES: readonly RuleDefinition[] = [
   },
   {
     id: 'metadata.subtitle-download',
+    // Names the part that failed, not why: a cause in the same record (credentials, files) decides.
+    strength: 'peer',
     apps: ['jellyfin', 'emby'],
     message: /^Error downloading subtitles from "?([^"]+?)"?$/,
     category: 'metadata',

@@ -4,6 +4,8 @@ import type { RuleDefinition } from './types.ts';
 export const PLAYBACK_RULES: readonly RuleDefinition[] = [
   {
     id: 'playback.stream-request-failed',
+    // The exception says more when there is one (FFmpeg failed: transcode).
+    strength: 'weak',
     apps: ['jellyfin'],
     minLevel: 'error',
     message: /^Error processing request\. URL "?GET"? "?\/videos\//,

@@ -1,7 +1,7 @@
 /**
- * Transcoding rules: FFmpeg exit codes, and hardware transcoding that silently falls back to software (Plex logs the
- * fallback and its transcoder's exit code only at DEBUG, hence the DEBUG rules; DEBUG matches make issues, never
- * alerts).
+ * Transcoding rules: FFmpeg exit codes, and hardware transcoding that falls back to software. Plex logs the fallback
+ * and its transcoder's exit code at DEBUG in some versions: those lines make no issue (DEBUG never does); the same
+ * sentences at WARN or ERROR do.
  */
 import type { RuleDefinition } from './types.ts';
 
@@ -12,22 +12,20 @@ export const TRANSCODE_RULES: readonly RuleDefinition[] = [
     message: /^FFmpeg exited with code (-?\d+)/,
     category: 'transcode',
     severity: 'high',
-    title: 'FFmpeg exited with code {1}',
+    title: '{app}: FFmpeg exited with an error',
     hint: 'Read the FFmpeg log of the session (FFmpeg.Transcode-*.log) beside the server log.',
   },
   {
     id: 'transcode.plex-transcoder-exit',
     apps: ['plex'],
-    minLevel: 'debug',
     message: /Plex Transcoder' exit code for process \d+ is (?!0\b)(-?\d+)/,
     category: 'transcode',
     severity: 'medium',
-    title: 'Plex Transcoder exited with code {1}',
+    title: 'Plex Transcoder exited with an error',
   },
   {
     id: 'transcode.hw-context-failed',
     apps: ['plex'],
-    minLevel: 'debug',
     message: /Could not create hardware context for (\w+)/,
     category: 'transcode',
     severity: 'medium',
@@ -50,5 +48,15 @@ export const TRANSCODE_RULES: readonly RuleDefinition[] = [
     severity: 'high',
     title: 'VA-API driver failed to initialise: hardware transcoding falls back to software',
     group: 'rule',
+  },
+  {
+    id: 'transcode.hw-device',
+    strength: 'cause',
+    // The GPU device or its driver in the line decides, even when the error underneath is a file or I/O error.
+    text: /\/dev\/dri\b|\brenderD\d+|\/dev\/nvidia|\blibva\b|\bvaapi\b|\bnvenc\b|\bnvdec\b|\bcuvid\b|\bqsv\b|init_hw_device|hwupload|hardware (?:acceleration|decoding|encoding|transcoding|context)/i,
+    category: 'transcode',
+    severity: 'high',
+    title: '{app}: hardware transcoding fails',
+    hint: 'Check the GPU device is passed to the container (/dev/dri, NVIDIA runtime), its permissions and the driver.',
   },
 ];

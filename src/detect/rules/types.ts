@@ -13,7 +13,7 @@ export interface RuleDefinition {
   id: string;
   /** Apps the rule applies to; all apps when unset. */
   apps?: readonly string[];
-  /** Lowest record level looked at (default `warn`). DEBUG rules exist for apps that log real failures at DEBUG. */
+  /** Lowest record level looked at (default `warn`; built-in rules never look lower: DEBUG/INFO make no issue). */
   minLevel?: Level;
   message?: Pattern;
   logger?: Pattern;
@@ -34,4 +34,13 @@ export interface RuleDefinition {
   group?: 'message' | 'rule';
   /** Why the rule exists and what to look at: shown beside the issue. */
   hint?: string;
+  /**
+   * `specific` (default): the rule names the problem and decides alone. `cause`, `peer` and `weak`: a generic
+   * wording (a permission error, "import failed", a timeout) that the classifier weighs against the other layers'
+   * evidence (categorize.ts): a cause beats the peer a line was talking to, which beats a weak transport or crash
+   * word. Rules are tried in that order too (specific, cause, peer, weak), each group in the library's order.
+   */
+  strength?: RuleStrength;
 }
+
+export type RuleStrength = 'specific' | 'cause' | 'peer' | 'weak' | 'fallback';

@@ -1,0 +1,103 @@
+/**
+ * The string dictionary of the log store: repeated strings stored once, rows keep their ids. Writers look values up
+ * in memory (ids are cached after the first use); readers map ids back with a bounded cache. Kinds that can grow
+ * with the data (templates) have a cap: past it, new values are stored inline by the caller instead.
+ */
+import type { Database } from './db.ts';
+import type { DictKind } from './log-schema.ts';
+
+/** Distinct values per kind past which `id()` answers null (the caller stores the text inline). */
+export const DICT_CAP = 100_000;
+const READ_CACHE = 50_000;
+
+export class Dictionary {
+  private readonly db: Database;
+  /** Per kind: value → id. */
+  private readonly ids: Array<Map<string, number>> = [];
+  private readonly counts = new Map<number, number>();
+  private readonly values = new Map<number, string>();
+  private loaded = false;
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  /** The id of `value` of `kind`, adding it when new; null when the kind is at its cap. */
+  id(kind: DictKind, value: string): number | null {
+    this.load();
+    const map = this.mapOf(kind);
+    const known = map.get(value);
+    if (known !== undefined) return known;
+    const found = this.db.prepare('SELECT id FROM dict WHERE kind = ? AND value = ?').get(kind, value) as
+      | { id: number }
+      | undefined;
+    if (found) {
+      map.set(value, found.id);
+      return found.id;
+    }
+    const n = this.counts.get(kind) ?? 0;
+    if (n >= DICT_CAP) return null;
+    const row = this.db.prepare('INSERT INTO dict (kind, value) VALUES (?, ?) RETURNING id').get(kind, value) as {
+      id: number;
+    };
+    map.set(value, row.id);
+    this.counts.set(kind, n + 1);
+    return row.id;
+  }
+
+  /** An id known already, without adding (queries: an unknown value matches nothing). */
+  find(kind: DictKind, value: string): number | undefined {
+    this.load();
+    const cached = this.mapOf(kind).get(value);
+    if (cached !== undefined) return cached;
+    const row = this.db.prepare('SELECT id FROM dict WHERE kind = ? AND value = ?').get(kind, value) as
+      | { id: number }
+      | undefined;
+    return row?.id;
+  }
+
+  value(id: number): string {
+    const cached = this.values.get(id);
+    if (cached !== undefined) return cached;
+    const row = this.db.prepare('SELECT value FROM dict WHERE id = ?').get(id) as { value: string } | undefined;
+    const v = row?.value ?? '';
+    if (this.values.size >= READ_CACHE) this.values.clear();
+    this.values.set(id, v);
+    return v;
+  }
+
+  /** Forgets ids cached after a transaction that added them rolled back. */
+  reset(): void {
+    this.ids.length = 0;
+    this.counts.clear();
+    this.loaded = false;
+  }
+
+  private mapOf(kind: number): Map<string, number> {
+    let m = this.ids[kind];
+    if (!m) {
+      m = new Map();
+      this.ids[kind] = m;
+    }
+    return m;
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    for (const r of this.db.prepare('SELECT kind, count(*) AS n FROM dict GROUP BY kind').all() as Array<{
+      kind: number;
+      n: number;
+    }>) {
+      this.counts.set(r.kind, r.n);
+    }
+    // Small kinds are read at once; templates load as they are met (find/insert by the unique index).
+    for (const r of this.db.prepare('SELECT id, kind, value FROM dict WHERE kind NOT IN (5, 6)').all() as Array<{
+      id: number;
+      kind: number;
+      value: string;
+    }>) {
+      this.mapOf(r.kind).set(r.value, r.id);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The store's writer thread: receives batches (records with the checkpoints that cover them) from StoreWriter and
+ * commits them in arrival order. Batches waiting together are committed in ONE transaction (each batch's records,
+ * forgets and checkpoints in its own order), which is what makes FTS5 fast: fewer, larger segments. A failing
+ * commit is retried (after a pause) with the same batches, so order and exactly-once hold.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase, transaction } from './db.ts';
+import { type Batch, RecordStore } from './records.ts';
+import { AUTOMERGE, RetentionPass, type RetentionPolicy } from './retention-pass.ts';
+
+interface BatchJob extends Batch {
+  seq: number;
+}
+
+/** A statement of another room's (issue timeline, alert log), run in order with the batches. */
+interface SqlJob {
+  seq: number;
+  sql: string;
+  args: Array<string | number | null>;
+  records?: undefined;
+}
+
+type Job = BatchJob | SqlJob;
+
+const { file } = workerData as { file: string };
+const db = openDatabase(file);
+db.exec('PRAGMA cache_size = -16000');
+const store = new RecordStore(db);
+// A retention run cut short (crash, stop) leaves FTS automerge off: on again.
+db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('automerge', ${AUTOMERGE})`);
+const port = parentPort;
+if (!port) throw new Error('store-writer-worker runs as a worker thread');
+
+/** Records per transaction at most (larger waits commit in several). */
+const MAX_TX_RECORDS = 5000;
+const RETRY_MS = 1000;
+
+const queue: Job[] = [];
+let running = false;
+/** A retention run in progress: one short step between ingest transactions. */
+let retention: { pass: RetentionPass; id: number } | null = null;
+
+type Message = Job | { close: true } | { retain: RetentionPolicy; now: number; id: number };
+
+port.on('message', (msg: Message) => {
+  if ('close' in msg) {
+    db.close();
+    port.postMessage({ closed: true });
+    return;
+  }
+  if ('retain' in msg) {
+    retention = { pass: new RetentionPass(db, store.dictionary, msg.retain, msg.now), id: msg.id };
+  } else queue.push(msg);
+  if (!running) {
+    running = true;
+    setImmediate(run);
+  }
+});
+
+function run(): void {
+  while (queue.length) {
+    const take: Job[] = [];
+    let n = 0;
+    while (queue.length && (take.length === 0 || n + ((queue[0] as Job).records?.length ?? 0) <= MAX_TX_RECORDS)) {
+      const j = queue.shift() as Job;
+      n += j.records?.length ?? 0;
+      take.push(j);
+    }
+    try {
+      transaction(db, () => {
+        for (const j of take) {
+          if ('sql' in j) db.prepare(j.sql).run(...j.args);
+          else store.commit(j);
+        }
+      });
+    } catch (err) {
+      // Ids the dictionary handed out inside the rolled-back transaction no longer exist.
+      store.resetCaches();
+      queue.unshift(...take);
+      port?.postMessage({ failed: err instanceof Error ? err.message : String(err) });
+      setTimeout(run, RETRY_MS);
+      return;
+    }
+    port?.postMessage({ done: take.map((j) => j.seq) });
+  }
+  if (retention) {
+    const r = retention;
+    try {
+      if (r.pass.step()) {
+        retention = null;
+        port?.postMessage({ retained: r.id, result: r.pass.result });
+      }
+    } catch (err) {
+      retention = null;
+      store.resetCaches();
+      port?.postMessage({ retained: r.id, error: err instanceof Error ? err.message : String(err) });
+    }
+    // Let batches that arrived meanwhile go first.
+    if (retention) {
+      setImmediate(run);
+      return;
+    }
+  }
+  running = false;
+}
+
+port.postMessage({ ready: true });
