@@ -27,8 +27,10 @@ LABEL org.opencontainers.image.title="Arrgus" \
 
 # ARRGUS_DROP_TO: the container may start as root only so that bin/arrgus.js can hand the data volume (created as root
 # by Docker and by the Home Assistant Supervisor) to the unprivileged `node` user and switch to it before anything runs.
+# ARRGUS_WEB__HOST: outside a container Arrgus binds 127.0.0.1 by default; in one the port is published instead.
 ENV NODE_ENV=production \
     ARRGUS_DATA_DIR=/data \
+    ARRGUS_WEB__HOST=0.0.0.0 \
     ARRGUS_DROP_TO=1000:1000
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

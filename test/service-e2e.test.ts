@@ -70,7 +70,7 @@ describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
     const config = validateConfig({
       dataDir: join(dir, 'data'),
       instanceId: 'e2e',
-      web: { port: 0, host: '127.0.0.1' },
+      web: { port: 0, host: '127.0.0.1', ingestNewSources: 1 },
       mqtt: { url: broker.url },
       alerts: { threshold: 3, window: '5m' },
       sources: [{ name: 'plex', app: 'plex', path: logDir, timezone: 'UTC' }],

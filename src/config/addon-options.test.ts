@@ -161,8 +161,9 @@ test('the default add-on options load to the schema defaults', () => {
   const options = join(dir, 'options.json');
   writeFileSync(options, JSON.stringify(manifest.options));
   const fromAddon = loadConfig({ cwd: dir, env: {}, addonOptionsPath: options, addonConfigDir: join(dir, 'none') });
-  // In the add-on the state lives in /data and the web port answers the Supervisor only (ingress): both on purpose.
-  const defaults = configSchema.parse({ dataDir: '/data', web: { ingressOnly: true } });
+  // In the add-on the state lives in /data, and the web port listens beyond loopback but answers the Supervisor only
+  // (ingress): all on purpose.
+  const defaults = configSchema.parse({ dataDir: '/data', web: { host: '0.0.0.0', ingressOnly: true } });
   assert.deepEqual(fromAddon.config, defaults);
 });
 
@@ -192,7 +193,7 @@ test('a full add-on form with sources, notifications and MQTT loads', () => {
         { name: 'sonarr', app: 'sonarr', path: '/share/sonarr/logs', apiKey: 'k'.repeat(32), verifyTls: false },
       ],
       notify: [{ name: 'phone', url: 'ntfys://ntfy.sh/arrgus-alerts', minSeverity: 'high' }],
-      mqtt: { url: 'mqtt://192.168.1.2:1883', username: 'u', password: 'p' },
+      mqtt: { url: 'mqtt://192.168.1.2:1883', username: 'u', password: 'pass-word-1' },
       homeassistant: { discovery: true, discoveryPrefix: 'ha' },
       instanceId: 'house-a',
     }),

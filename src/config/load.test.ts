@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { clearSecrets, redact } from '../core/redact.ts';
-import { ConfigError, envLayer, loadConfig } from './load.ts';
+import { ConfigError, envLayer, loadConfig, validateConfig } from './load.ts';
 
 const NO_ADDON = { addonOptionsPath: '/nonexistent/options.json' };
 
@@ -183,4 +183,28 @@ describe('arrgus check-config', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /valid/);
   });
+});
+
+test('secrets: empty or short values are refused naming the key, URL schemes are checked', () => {
+  const bad = (raw: unknown): string => {
+    try {
+      validateConfig(raw);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'valid';
+  };
+  const src = { name: 's', app: 'sonarr', path: '/x' };
+  assert.match(bad({ sources: [{ ...src, webhookSecret: '' }] }), /sources\[0\]\.webhookSecret: .*at least 8/);
+  assert.match(bad({ sources: [{ ...src, webhookSecret: 'short' }] }), /sources\[0\]\.webhookSecret/);
+  assert.match(
+    bad({ sources: [{ ...src, apiKey: 'abc' }] }),
+    /sources\[0\]\.apiKey: got "\[redacted\]", expected at least 4/,
+  );
+  assert.match(bad({ mqtt: { password: '' } }), /mqtt\.password/);
+  assert.match(bad({ web: { token: '' } }), /web\.token/);
+  for (const url of ['file:///etc/passwd', 'ftp://x/', 'javascript:alert(1)']) {
+    assert.match(bad({ sources: [{ ...src, url }] }), /sources\[0\]\.url: .*http/);
+  }
+  assert.equal(bad({ sources: [{ ...src, url: 'https://sonarr:8989', apiKey: '0123456789abcdef' }] }), 'valid');
 });

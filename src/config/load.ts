@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
-import { redact, registerSecret } from '../core/redact.ts';
+import { isSecretKey, redact, registerCredentials, registerSecret, registerUrlSecrets } from '../core/redact.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -60,7 +60,8 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const addonPath = opts.addonOptionsPath ?? env.ARRGUS_ADDON_OPTIONS ?? '/data/options.json';
   if (existsSync(addonPath)) {
     const addon = readConfigFile(addonPath);
-    merged = deepMerge({ dataDir: '/data', web: { ingressOnly: true } }, merged);
+    // Ingress reaches the add-on from the Supervisor's network: it listens beyond loopback, answering only ingress.
+    merged = deepMerge({ dataDir: '/data', web: { host: '0.0.0.0', ingressOnly: true } }, merged);
     merged = deepMerge(merged, addon);
     layers.push(addonPath);
     markOrigins(addon, 'add-on option', origins);
@@ -117,19 +118,22 @@ export function validateConfig(raw: unknown, origin?: string): Config {
 
 export function registerConfigSecrets(config: Config): void {
   registerSecret(config.web.token);
-  registerSecret(config.mqtt.password);
+  registerCredentials(config.mqtt.username, config.mqtt.password);
+  registerUrlSecrets(config.mqtt.url);
   registerSecret(config.ai.apiKey);
   for (const s of config.sources) {
     registerSecret(s.token);
     registerSecret(s.apiKey);
-    registerSecret(s.password);
+    registerCredentials(s.username, s.password);
+    registerUrlSecrets(s.url);
     registerSecret(s.webhookSecret);
   }
   for (const t of config.notify) walkSecrets(t);
 }
 
 function walkSecrets(v: unknown, key = ''): void {
-  if (typeof v === 'string' && /pass|token|secret|key/i.test(key)) registerSecret(v);
+  if (typeof v === 'string' && (/pass|token|secret|key/i.test(key) || isSecretKey(key))) registerSecret(v);
+  else if (typeof v === 'string' && /url$/i.test(key)) registerUrlSecrets(v);
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walkSecrets(x, k);
 }
 
@@ -211,12 +215,36 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function preview(v: unknown, path: string): string {
-  if (typeof v === 'string' && /pass|token|secret|apikey/i.test(path)) return '"[redacted]"';
-  // Notification URLs carry tokens and passwords in their path or user info: never echo them.
-  if (typeof v === 'string' && /(?:^|\.)(?:url|webhookUrl)$/.test(path) && /^notify/.test(path))
-    return '"[redacted URL]"';
+  // Whatever type it was read as (YAML reads `apiKey: 12345678` as a number), a secret's value is never echoed.
+  const last =
+    path
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .at(-1) ?? '';
+  if (/pass|token|secret|apikey/i.test(path) || isSecretKey(last)) return '"[redacted]"';
+  // URLs carry tokens and passwords in their path, query or user info, and a malformed one defeats the URL patterns:
+  // echo only the scheme and host of a URL that parses.
+  if (/url$/i.test(last)) return typeof v === 'string' ? `"${urlOrigin(v)}"` : '[redacted]';
   const s = redact(JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function urlOrigin(v: string): string {
+  try {
+    const u = new URL(v);
+    return u.host ? `${u.protocol}//${u.host}/…` : '[redacted URL]';
+  } catch {
+    return '[redacted URL]';
+  }
+}
+
+/**
+ * A parser's error without its excerpt: YAML and JSON errors quote the offending line, which may be a secret's. Keeps
+ * the first line (what and where), with quoted text and registered secrets removed.
+ */
+export function parseErrorSummary(err: unknown): string {
+  const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+  return redact(first.replace(/"[^"]*"?|'[^']*'?|`[^`]*`?/g, '…').replace(/:\s*$/, ''));
 }
 
 function findDefaultFile(cwd: string): string | undefined {
@@ -239,7 +267,7 @@ export function readConfigFile(file: string): JsonObject {
     data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new ConfigError([
-      `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+      `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${parseErrorSummary(err)}`,
     ]);
   }
   if (data === null || data === undefined) return {};

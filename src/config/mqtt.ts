@@ -1,6 +1,8 @@
 /** The `mqtt` and `homeassistant` sections. Owned by the MQTT room (src/mqtt/). */
+
 import { z } from 'zod';
 import { duration } from './duration.ts';
+import { secretString } from './secret.ts';
 
 export const mqttTlsSchema = z
   .strictObject({
@@ -26,7 +28,7 @@ export const mqttSchema = z
         'External broker (`mqtt://`, `mqtts://`, `ws://`, `wss://`). Unset: the Home Assistant Supervisor broker in the add-on, else the embedded broker.',
       ),
     username: z.string().optional().describe('Broker user name (also required by the embedded broker when set).'),
-    password: z.string().optional().describe('Broker password. Secret.'),
+    password: secretString().optional().describe('Broker password. Secret.'),
     clientId: z
       .string()
       .min(1)

@@ -3,10 +3,12 @@
  * discriminated by `type`, or `{ name, url }` with an Apprise-style URL (see src/notify/apprise-url.ts) that is turned
  * into the object form before validation; routing fields may sit beside either form.
  */
+
 import { z } from 'zod';
 import { parseAppriseUrl } from '../notify/apprise-url.ts';
 import { NOTIFY_EVENT_KINDS } from '../notify/types.ts';
 import { duration } from './duration.ts';
+import { secretString } from './secret.ts';
 
 const severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day like 22:00');
@@ -97,9 +99,9 @@ const ntfyTarget = z.strictObject({
     .string()
     .regex(/^[-_A-Za-z0-9]{1,64}$/, 'expected 1-64 letters, digits, - or _')
     .describe('Topic.'),
-  token: z.string().min(1).optional().describe('Access token (`tk_...`). Secret.'),
+  token: secretString().optional().describe('Access token (`tk_...`). Secret.'),
   username: z.string().min(1).optional().describe('User name (with `password`).'),
-  password: z.string().min(1).optional().describe('Password. Secret.'),
+  password: secretString().optional().describe('Password. Secret.'),
   priority: z.number().int().min(1).max(5).optional().describe('Fixed priority 1-5; default: from severity.'),
   tags: z.array(z.string().min(1)).optional().describe('Extra tags (emoji short codes work).'),
   click: httpUrl.optional().describe('Click URL; default: the issue in the panel.'),
@@ -110,7 +112,7 @@ const gotifyTarget = z.strictObject({
   type: z.literal('gotify'),
   ...routing,
   url: httpUrl.describe('Gotify server, e.g. `https://gotify.example.com`.'),
-  token: z.string().min(1).describe('Application token. Secret.'),
+  token: secretString().describe('Application token. Secret.'),
   priority: z.number().int().min(0).max(10).optional().describe('Fixed priority 0-10; default: from severity.'),
   markdown: z.boolean().default(true).describe('Render the body as Markdown in Gotify clients.'),
 });
@@ -125,7 +127,7 @@ const emailTarget = z.strictObject({
     .default('starttls')
     .describe('`starttls` (required upgrade), `tls` (implicit TLS) or `none`.'),
   username: z.string().min(1).optional().describe('SMTP user; unset: no authentication.'),
-  password: z.string().min(1).optional().describe('SMTP password. Secret.'),
+  password: secretString().optional().describe('SMTP password. Secret.'),
   from: z.email().describe('Sender address.'),
   fromName: z.string().min(1).optional().describe('Sender display name.'),
   to: z.array(z.email()).min(1).describe('Recipients.'),
@@ -156,7 +158,7 @@ const webhookTarget = z.strictObject({
   method: z.enum(['POST', 'PUT']).default('POST').describe('HTTP method.'),
   headers: z.record(z.string(), z.string()).optional().describe('Extra headers (values are treated as secrets).'),
   username: z.string().min(1).optional().describe('Basic auth user.'),
-  password: z.string().optional().describe('Basic auth password. Secret.'),
+  password: secretString().optional().describe('Basic auth password. Secret.'),
   payload: z
     .json()
     .optional()

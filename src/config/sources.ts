@@ -1,8 +1,10 @@
 /** The `sources` section: where log lines (and API data) come from. */
+
 import { z } from 'zod';
 import { APPS } from '../core/types.ts';
 import { isValidZone } from '../parsers/time.ts';
 import { duration, parseDuration } from './duration.ts';
+import { httpUrl, MIN_OWN_SECRET_LENGTH, secretString } from './secret.ts';
 import { sourceRetentionSchema } from './store.ts';
 
 export const backfillSchema = z
@@ -58,25 +60,22 @@ export const sourceSchema = z
       .default(false)
       .describe('Follow files by polling instead of filesystem events (network shares, some Docker mounts).'),
     pollInterval: duration('1s').describe('How often to poll when `poll` is set.'),
-    url: z
-      .url()
+    url: httpUrl()
       .optional()
       .describe('Base URL of the app for API polling (sessions, health), e.g. `http://plex:32400`.'),
-    token: z.string().optional().describe('Plex token (`X-Plex-Token`). Secret: never logged.'),
-    apiKey: z
-      .string()
+    token: secretString().optional().describe('Plex token (`X-Plex-Token`). Secret: never logged.'),
+    apiKey: secretString()
       .optional()
       .describe('API key of the app (Jellyfin, Emby, *arr, Bazarr, SABnzbd, Tautulli). Secret.'),
     username: z.string().optional().describe('User name for apps that log in (qBittorrent).'),
-    password: z.string().optional().describe('Password for apps that log in (qBittorrent). Secret.'),
+    password: secretString().optional().describe('Password for apps that log in (qBittorrent). Secret.'),
     verifyTls: z.boolean().default(true).describe("Verify the app's TLS certificate; set false for self-signed ones."),
     apiInterval: duration('30s').describe("How often to poll the app's API."),
     server: z
       .string()
       .optional()
       .describe('For a Tautulli source: the Plex source it watches (default: the first Plex source).'),
-    webhookSecret: z
-      .string()
+    webhookSecret: secretString(MIN_OWN_SECRET_LENGTH)
       .optional()
       .describe('Secret the app must send (query `token` or header `X-Arrgus-Token`) on its inbound webhook. Secret.'),
   })

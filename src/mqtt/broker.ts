@@ -3,10 +3,12 @@
  * can point its MQTT integration at Arrgus. Loopback by default. Beyond loopback it insists on a user name and
  * password unless `allowAnonymous` is set, and says at startup which of the two applies.
  */
+
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import type { Logger } from '../core/logger.ts';
+import { isLoopback } from '../core/net.ts';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -21,10 +23,7 @@ export class BrokerConfigError extends Error {
   override name = 'BrokerConfigError';
 }
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\./.test(h);
-}
+export { isLoopback };
 
 export class EmbeddedBroker {
   private readonly opts: EmbeddedBrokerOptions;

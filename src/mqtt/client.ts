@@ -5,9 +5,11 @@
  * retained (a restarted broker may have lost it). Nothing is queued while offline: states are rebuilt on connect and
  * stale events are worth less than no events. Passwords never reach a log line: the URL is logged without user info.
  */
+
 import { readFile } from 'node:fs/promises';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../core/logger.ts';
+import { redact } from '../core/redact.ts';
 
 export interface TlsFiles {
   ca?: string;
@@ -142,7 +144,8 @@ export class MqttConnection {
   publish(topic: string, payload: string, retain: boolean): boolean {
     const client = this.client;
     if (!client?.connected) return false;
-    client.publish(topic, payload, { qos: 1, retain }, (err) => {
+    // The redaction boundary for MQTT: every payload, whoever built it.
+    client.publish(topic, redact(payload), { qos: 1, retain }, (err) => {
       if (err) this.logger.debug('A publication was not acknowledged; it is sent again on reconnection.', { topic });
     });
     return true;

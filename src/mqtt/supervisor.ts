@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import type { MqttConfig } from '../config/mqtt.ts';
 import type { Logger } from '../core/logger.ts';
-import { registerSecret } from '../core/redact.ts';
+import { registerCredentials } from '../core/redact.ts';
 
 export interface SupervisorMqtt {
   host: string;
@@ -56,7 +56,7 @@ export async function fetchSupervisorMqtt(access: SupervisorAccess, logger: Logg
     return null;
   }
   // The broker password from the Supervisor is masked everywhere, like configured secrets.
-  registerSecret(d.password);
+  registerCredentials(d.username, d.password);
   return {
     host: d.host,
     port: d.port,

@@ -34,9 +34,9 @@ test('reports success, 401, refused, TLS and unknown target exactly', async () =
   const config = validateConfig({
     notify: [
       { name: 'ok', url: `gotify://${peer.url.slice(7)}/good` },
-      { name: 'bad-token', url: `gotify://${peer.url.slice(7)}/bad` },
-      { name: 'down', url: 'gotify://127.0.0.1:1/x' },
-      { name: 'self-signed', url: `gotifys://127.0.0.1:${tlsPort}/x` },
+      { name: 'bad-token', url: `gotify://${peer.url.slice(7)}/badtoken` },
+      { name: 'down', url: 'gotify://127.0.0.1:1/xxxx' },
+      { name: 'self-signed', url: `gotifys://127.0.0.1:${tlsPort}/xxxx` },
     ],
   });
   try {

@@ -44,6 +44,7 @@ const QUIET = 'quiet';
 const RETENTION_MS = 7 * 86_400_000;
 
 export class NotifyDispatcher implements Component {
+  private readonly drops = new Map<string, { count: number; loggedAt: number }>();
   readonly name = 'notify';
   private readonly deps: NotifyDeps;
   private readonly logger: Logger;
@@ -154,13 +155,27 @@ export class NotifyDispatcher implements Component {
     );
     for (const d of dropped) {
       const q = this.queues.get(d.target);
-      this.logger.warn(`Queue of ${d.target} is full; dropped its oldest least severe notification.`, {
-        outboxId: d.id,
-        queued: this.targets.get(d.target)?.maxQueue,
-      });
+      this.logDrop(d.target, now);
       q?.noteDropped(d.id, JSON.parse(d.payload) as Content);
     }
     for (const r of requests) if (!r.heldScope) this.queues.get(r.target)?.wake();
+  }
+
+  /**
+   * One WARN per target and minute, with the count since the last one: a flood of new issues would otherwise write
+   * a line per dropped notification (tens of thousands a minute).
+   */
+  private logDrop(target: string, now: number): void {
+    const s = this.drops.get(target) ?? { count: 0, loggedAt: Number.NEGATIVE_INFINITY };
+    s.count++;
+    this.drops.set(target, s);
+    if (now - s.loggedAt < 60_000) return;
+    this.logger.warn(
+      `Queue of ${target} is full; dropped ${s.count === 1 ? 'its oldest least severe notification' : `${s.count} of its oldest least severe notifications since the last warning`}.`,
+      { dropped: s.count, queued: this.targets.get(target)?.maxQueue },
+    );
+    s.count = 0;
+    s.loggedAt = now;
   }
 
   /** `mute:*` under the global mute, `mute:<source>` when one of the event's sources is muted. */

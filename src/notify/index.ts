@@ -4,7 +4,7 @@
  */
 import type { NotifyTarget } from '../config/notify.ts';
 import type { Clock } from '../core/clock.ts';
-import { registerSecret } from '../core/redact.ts';
+import { registerCredentials, registerSecret, registerUrlSecrets } from '../core/redact.ts';
 import { createDiscord } from './discord.ts';
 import { createEmail } from './email.ts';
 import { createGotify } from './gotify.ts';
@@ -40,8 +40,10 @@ export function registerTargetSecrets(t: NotifyTarget): void {
   }
   if (t.type === 'webhook') {
     for (const v of Object.values(t.headers ?? {})) registerSecret(v);
-    registerSecret(t.password);
+    registerCredentials(t.username, t.password);
   }
-  if (t.type === 'ntfy' || t.type === 'email') registerSecret(t.password);
+  // Tokens inside any target's URL (`/hook/<token>`, `?token=`, user info) come back in error replies.
+  if ('url' in t && typeof t.url === 'string') registerUrlSecrets(t.url);
+  if (t.type === 'ntfy' || t.type === 'email') registerCredentials(t.username, t.password);
   if (t.type === 'ntfy' || t.type === 'gotify') registerSecret(t.token);
 }

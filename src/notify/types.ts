@@ -3,6 +3,7 @@
  * rendered `Content` into one delivery and either resolves or throws a `DeliveryError` that says exactly why.
  * Retries, timeouts and ordering live in delivery.ts, never in a channel.
  */
+import { redact } from '../core/redact.ts';
 import type { Severity } from '../core/types.ts';
 
 /** What a notification is about. `summary` is the digest sent when a mute ends; `test` comes from notify-test. */
@@ -92,7 +93,9 @@ export class DeliveryError extends Error {
   readonly permanent: boolean;
 
   constructor(message: string, init: DeliveryErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Targets echo requests in their error replies (`Cannot POST /hook/<token>`): the message is redacted at birth,
+    // before the delivery log, health, the test route, MQTT or Arrgus's log can carry it.
+    super(redact(message), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'DeliveryError';
     this.kind = init.kind;
     this.status = init.status;

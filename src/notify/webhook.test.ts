@@ -15,7 +15,7 @@ test("default payload is Sentarr's shape, with custom headers, basic auth and an
   peers.push(peer);
   const target = notifyTargetSchema.parse({
     name: 'ha',
-    url: `json://bob:pw@${peer.url.slice(7)}/api/webhook/arrgus?+X-Trace=abc`,
+    url: `json://bob:pw12@${peer.url.slice(7)}/api/webhook/arrgus?+X-Trace=abc`,
   }) as WebhookTarget;
   await createWebhook(target, new ManualClock(T0)).send(
     { id: 'inst-9', content: alertContent() },
@@ -29,7 +29,7 @@ test("default payload is Sentarr's shape, with custom headers, basic auth and an
   assert.equal((body.details as Record<string, unknown>).fingerprint, 'fp-db-locked');
   assert.equal(r?.headers['x-trace'], 'abc');
   assert.equal(r?.headers['idempotency-key'], 'inst-9');
-  assert.equal(r?.headers.authorization, `Basic ${Buffer.from('bob:pw').toString('base64')}`);
+  assert.equal(r?.headers.authorization, `Basic ${Buffer.from('bob:pw12').toString('base64')}`);
   assert.equal(r?.path, '/api/webhook/arrgus');
 });
 

@@ -209,3 +209,22 @@ describe('SessionTracker', () => {
     );
   });
 });
+
+it('a flood of webhook starts is bounded: the least recently updated playbacks end, idle ones expire', () => {
+  const clock = new ManualClock(0);
+  const t = new SessionTracker({ clock, logger: memoryLogger() }, { maxActive: 100, idleExpiryMs: 3_600_000 });
+  for (let i = 0; i < 5000; i++) {
+    t.apply('plex', 'plex', snap({ id: `s${i}` }));
+    clock.advance(10);
+  }
+  assert.equal(t.activeSize, 100);
+  assert.equal(t.active().length, 100);
+  assert.ok(t.active().every((s) => Number(s.id.slice(1)) >= 4900));
+  clock.advance(3_600_001 + 60_000);
+  t.apply('jellyfin', 'jellyfin', snap({ id: 'new' }));
+  assert.deepEqual(
+    t.active().map((s) => s.id),
+    ['new'],
+  );
+  assert.equal(t.activeSize, 1);
+});

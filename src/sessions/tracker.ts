@@ -34,6 +34,13 @@ export interface SessionTrackerOptions {
   historySize?: number;
   /** A failed playback is linked to issues of its server within ± this window. */
   linkWindowMs?: number;
+  /**
+   * Most playbacks followed at once over all servers: webhooks are sent by anyone who can reach Arrgus, and each
+   * PlaybackStart would otherwise add one for good. Beyond it the least recently updated playback is ended.
+   */
+  maxActive?: number;
+  /** A playback with no news for this long is ended (a webhook-only server that never sent its stop). */
+  idleExpiryMs?: number;
 }
 
 const HOUR = 3_600_000;
@@ -44,11 +51,49 @@ export class SessionTracker {
   private readonly linkWindowMs: number;
   private readonly live = new Map<string, Map<string, Session>>();
   private readonly ended: Session[] = [];
+  private readonly maxActive: number;
+  private readonly idleExpiryMs: number;
+  private activeCount = 0;
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
+  private evictedSinceLog = 0;
+  private lastEvictLogAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: SessionTrackerDeps, opts: SessionTrackerOptions = {}) {
     this.deps = deps;
     this.historySize = opts.historySize ?? 500;
     this.linkWindowMs = opts.linkWindowMs ?? 5 * 60_000;
+    this.maxActive = opts.maxActive ?? 1000;
+    this.idleExpiryMs = opts.idleExpiryMs ?? 6 * HOUR;
+  }
+
+  /** Playbacks followed now, over all servers. */
+  get activeSize(): number {
+    return this.activeCount;
+  }
+
+  /** Ends playbacks idle beyond `idleExpiryMs` (at most once a minute), and the oldest ones beyond `maxActive`. */
+  private bound(at: number, adding: boolean): void {
+    if (at - this.lastSweepAt >= 60_000) {
+      this.lastSweepAt = at;
+      for (const [server, byId] of [...this.live]) {
+        for (const [id, s] of [...byId]) if (at - s.updatedAt > this.idleExpiryMs) this.end(server, id, at);
+      }
+    }
+    if (!adding || this.activeCount < this.maxActive) return;
+    let oldest: Session | undefined;
+    for (const byId of this.live.values()) {
+      for (const s of byId.values()) if (!oldest || s.updatedAt < oldest.updatedAt) oldest = s;
+    }
+    if (!oldest) return;
+    this.end(oldest.server, oldest.id, at);
+    this.evictedSinceLog++;
+    if (at - this.lastEvictLogAt >= 60_000) {
+      this.deps.logger.warn(
+        `More than ${this.maxActive} playbacks at once: ended the ${this.evictedSinceLog} least recently updated (a webhook flood?).`,
+      );
+      this.lastEvictLogAt = at;
+      this.evictedSinceLog = 0;
+    }
   }
 
   /**
@@ -78,7 +123,10 @@ export class SessionTracker {
       byId = new Map();
       this.live.set(server, byId);
     }
+    this.bound(at, !byId.has(snap.id));
     const prev = byId.get(snap.id);
+    if (!this.live.has(server)) this.live.set(server, byId);
+    if (!prev) this.activeCount++;
     const next: Session = {
       ...snap,
       key: `${server}/${snap.id}`,
@@ -116,6 +164,7 @@ export class SessionTracker {
     const s = byId?.get(id);
     if (!byId || !s) return undefined;
     byId.delete(id);
+    this.activeCount--;
     if (byId.size === 0) this.live.delete(server);
     const done: Session = { ...s, state: 'stopped', endedAt: at, updatedAt: at };
     if (failure) {

@@ -91,8 +91,9 @@ describe('ReconnectingSocket against a real websocket server', () => {
     // Delays 20, 40, 80, 160, 320 ms: six connections fit in 700 ms; resetting on every open would make ~30.
     assert.ok(times.length >= 3 && times.length <= 7, `${times.length} connections in 700 ms`);
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
-    // Loose on purpose (a loaded CI box delays timers): the last wait is several times the first.
-    assert.ok((gaps.at(-1) ?? 0) >= 3 * (gaps[0] ?? 0), `gaps grow: ${gaps.join(', ')}`);
+    // Loose on purpose (a loaded CI box adds the same lag to every timer: 46, 73, 109 ms seen at load 15): the last
+    // wait is at least twice the first; resetting on every open would keep them equal.
+    assert.ok((gaps.at(-1) ?? 0) >= 2 * (gaps[0] ?? 0), `gaps grow: ${gaps.join(', ')}`);
   });
 
   it('a connection that stayed up forgives the backoff', async () => {
@@ -130,7 +131,8 @@ describe('ReconnectingSocket against a real websocket server', () => {
     // Delays 20, 40, 80, 160 ms: about five attempts in 400 ms. Node's WebSocket (undici's fetch) sends the handshake
     // a second time after a 401, so the server sees up to two requests per attempt.
     assert.ok(c.closes() >= 3 && c.closes() <= 6, `${c.closes()} attempts in 400 ms`);
-    assert.ok(fake.refused <= 2 * c.closes(), `${fake.refused} refused requests`);
+    // An attempt in flight when the socket stops is refused without being counted as closed (seen under load).
+    assert.ok(fake.refused <= 2 * c.closes() + 2, `${fake.refused} refused requests`);
     assert.deepEqual(c.opens, []);
     assert.ok(!c.logger.lines.some((l) => l.includes('wrong-token-123')));
   });

@@ -19,6 +19,7 @@ import {
   checkpointMatches,
   FINGERPRINT_BYTES,
   hashOf,
+  isCopyName,
   laterGenerations,
   locate,
   sameLineage,
@@ -124,4 +125,13 @@ test('rotated names share a lineage with their live file, other logs do not', ()
   assert.ok(sameLineage('/l/qbittorrent.log', '/l/qbittorrent.log.bak1'));
   assert.ok(!sameLineage('/l/sonarr.txt', '/l/sonarr.debug.txt'));
   assert.ok(!sameLineage('/l/Plex Media Server.log', '/l/Plex Media Scanner.log'));
+});
+
+test('copytruncate copies: logrotate suffixes and dated copies; never another day nor an NLog generation', () => {
+  assert.ok(isCopyName('/l/sonarr.txt.1', '/l/sonarr.txt'));
+  assert.ok(isCopyName('/l/sonarr.txt-20260101', '/l/sonarr.txt'));
+  assert.ok(!isCopyName('/l/sonarr.0.txt', '/l/sonarr.txt'));
+  assert.ok(!isCopyName('/l/sonarr.txt', '/l/sonarr.txt'));
+  assert.ok(!isCopyName('/l/log_20260102.log', '/l/log_20260101.log'));
+  assert.ok(!isCopyName('/l/sonarr.debug.txt', '/l/sonarr.txt'));
 });

@@ -123,7 +123,11 @@ export function sameLineage(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-/** logrotate names a copytruncate copy after the live file plus a suffix: `X.log.1`, `X.log-20260101`. */
+/**
+ * logrotate names a copytruncate copy after the live file plus a suffix: `X.log.1`, `X.log-20260101`. Copies numbered
+ * inside the name (`sonarr.0.txt`) are not recognised: those names are NLog's own rename rotation, and treating them as
+ * copies made the rename scheme of the torture test read generations twice under load.
+ */
 export function isCopyName(candidate: string, live: string): boolean {
   const c = basename(candidate);
   const l = basename(live);

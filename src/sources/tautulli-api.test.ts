@@ -13,7 +13,7 @@ import { TautulliApi } from './tautulli-api.ts';
 
 const KEY = 'tautullikey0123456789abcdef';
 
-async function setup(fake: FakeApp, sessionsFor?: Pick<SourceConfig, 'name' | 'app'>) {
+async function setup(fake: FakeApp, sessionsFor?: Pick<SourceConfig, 'name' | 'app'>, timeoutMs = 150) {
   await fake.start();
   const config = validateConfig({ sources: [{ name: 'tautulli', app: 'tautulli', url: fake.url, apiKey: KEY }] });
   const source = config.sources[0];
@@ -30,7 +30,7 @@ async function setup(fake: FakeApp, sessionsFor?: Pick<SourceConfig, 'name' | 'a
     app: source.app,
     label: `Tautulli API at ${fake.url}`,
     intervalMs: 1000,
-    timeoutMs: 150,
+    timeoutMs,
     run: (s) => api.poll(s),
   });
   return { poller, issues, tracker, logger, clock };
@@ -58,7 +58,8 @@ describe('TautulliApi', () => {
     const app = fake();
     let activity = fixture('tautulli-activity.json');
     routes(app, () => activity);
-    const { poller, tracker, logger } = await setup(app, { name: 'plex', app: 'plex' });
+    // A loaded machine answers late: this test is about the sessions, not the poller's timeout.
+    const { poller, tracker, logger } = await setup(app, { name: 'plex', app: 'plex' }, 5000);
     await poller.pollOnce();
     assert.equal(poller.status().ok, true);
     const byKey = new Map(tracker.active().map((s) => [s.key, s]));
@@ -162,13 +163,13 @@ describe('TautulliApi', () => {
 describe('tautulliSessionsFor', () => {
   const sources = (extra: SourceInput[]) =>
     validateConfig({
-      sources: [{ name: 'tautulli', app: 'tautulli', url: 'http://tautulli:8181', apiKey: 'k' }, ...extra],
+      sources: [{ name: 'tautulli', app: 'tautulli', url: 'http://tautulli:8181', apiKey: 'k1234567' }, ...extra],
     }).sources;
 
   it('the first Plex source without its own poller, else the Tautulli source; none when Plex is polled', () => {
     let all = sources([{ name: 'plex', app: 'plex', path: '/logs/plex' }]);
     assert.deepEqual(tautulliSessionsFor(all, all[0] as (typeof all)[0]), { name: 'plex', app: 'plex' });
-    all = sources([{ name: 'plex', app: 'plex', url: 'http://plex:32400', token: 't' }]);
+    all = sources([{ name: 'plex', app: 'plex', url: 'http://plex:32400', token: 't1234567' }]);
     assert.equal(tautulliSessionsFor(all, all[0] as (typeof all)[0]), undefined);
     all = sources([]);
     assert.deepEqual(tautulliSessionsFor(all, all[0] as (typeof all)[0]), { name: 'tautulli', app: 'tautulli' });

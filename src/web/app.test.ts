@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Hono } from 'hono';
 import { testContext } from '../core/testing.ts';
 import { createWebApp, type HealthReport } from './app.ts';
 
-function setup(config = {}) {
-  const { ctx } = testContext(config);
+function setup(config: Record<string, unknown> = {}) {
+  // Ingest tests push to names they invent: allow a few new sources unless a test says otherwise.
+  const web = { ingestNewSources: 10, ...((config.web as object | undefined) ?? {}) };
+  const { ctx } = testContext({ ...config, web });
   const pushed: Array<{ source: string; app: string; lines: string[] }> = [];
   const app = createWebApp(ctx, {
     health: (): HealthReport => ({ status: 'ok', version: '0.0.0-test', uptimeSeconds: 1, sources: [] }),
@@ -155,5 +158,50 @@ describe('web: webhooks under a web token', () => {
     assert.equal(viaBearer.status, 200);
     // Other routes still need the bearer header.
     assert.equal((await app.request('/api/webhooks?token=sekrit-token-1')).status, 401);
+  });
+});
+
+describe('web: bounds', () => {
+  test('ingest creates only configured sources unless web.ingestNewSources allows a few more', async () => {
+    const { app, pushed } = setup({
+      web: { ingestNewSources: 2 },
+      sources: [{ name: 'sonarr', app: 'sonarr', path: '/x' }],
+    });
+    const push = (source: string) =>
+      app.request(`/api/ingest?app=sonarr&source=${source}`, { method: 'POST', body: '["line"]' });
+    assert.equal((await push('sonarr')).status, 202);
+    assert.equal((await push('http')).status, 202);
+    assert.equal((await push('new-1')).status, 202);
+    assert.equal((await push('new-2')).status, 202);
+    assert.equal((await push('new-1')).status, 202);
+    const refused = await push('new-3');
+    assert.equal(refused.status, 403);
+    assert.match(((await refused.json()) as { error: string }).error, /web\.ingestNewSources/);
+    assert.equal(pushed.filter((p) => p.source === 'new-3').length, 0);
+  });
+
+  test('test notifications and ingest requests are rate limited with 429 and Retry-After', async () => {
+    const { ctx } = testContext({ web: { testNotificationsPerMinute: 3, ingestRequestsPerMinute: 5 } });
+    let sent = 0;
+    const notify = new Hono().post('/api/notifiers/:name/test', (c) => {
+      sent++;
+      return c.json({ ok: true });
+    });
+    const app = createWebApp(ctx, {
+      health: (): HealthReport => ({ status: 'ok', version: 'x', uptimeSeconds: 0 }),
+      pushLines: (_s, _a, lines) => lines.length,
+      mounts: [{ path: '/', app: notify }],
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await app.request('/api/notifiers/a/test', { method: 'POST' })).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+    assert.equal(sent, 3);
+    const limited = await app.request('/api/notifiers/a/test', { method: 'POST' });
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    const ingest: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      ingest.push((await app.request('/api/ingest?source=http', { method: 'POST', body: '["x"]' })).status);
+    }
+    assert.deepEqual(ingest, [202, 202, 202, 202, 202, 429, 429, 429]);
   });
 });

@@ -13,6 +13,8 @@ import { readBodyLimited } from './body.ts';
 export interface IngestDeps {
   /** Runs lines through the pipeline; returns how many lines were accepted. */
   pushLines?(source: string, app: string, lines: string[]): number;
+  /** Whether lines may go to this source name (configured, or a new one within `web.ingestNewSources`). */
+  acceptSource?(source: string): boolean;
 }
 
 const appSchema = z.enum(APPS);
@@ -64,6 +66,13 @@ export function ingestRoutes(ctx: CoreContext, deps: IngestDeps): Hono {
       }
       // A pushed "line" may hold several physical lines (a pasted stack): split them so each is one physical line.
       for (const part of line.split(/\r?\n/)) g.lines.push(part);
+    }
+    for (const g of groups.values()) {
+      if (deps.acceptSource && !deps.acceptSource(g.source)) {
+        throw new HTTPException(403, {
+          message: `source "${g.source}" is not configured; add it to sources, or allow new ones with web.ingestNewSources`,
+        });
+      }
     }
     let accepted = 0;
     for (const g of groups.values()) accepted += deps.pushLines(g.source, g.app, g.lines);

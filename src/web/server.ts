@@ -2,6 +2,7 @@
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Component, CoreContext } from '../core/context.ts';
+import { isLoopback } from '../core/net.ts';
 
 export class WebServer implements Component {
   readonly name = 'web';
@@ -29,7 +30,13 @@ export class WebServer implements Component {
       server.once('error', reject);
       this.server = server;
     });
-    this.ctx.logger.child('web').info(`HTTP API listening on http://${host}:${this.boundPort}.`);
+    const log = this.ctx.logger.child('web');
+    log.info(`HTTP API listening on http://${host}:${this.boundPort}.`);
+    if (!isLoopback(host) && !this.ctx.config.web.token) {
+      log.warn(
+        `The HTTP API listens on ${host}, beyond this machine, without web.token: anyone on the network can ingest lines, send test notifications and read sessions. Set web.token, or web.host: 127.0.0.1.`,
+      );
+    }
   }
 
   async stop(): Promise<void> {
