@@ -180,6 +180,24 @@ const CASES: Case[] = [
     ex: ['System.UnauthorizedAccessException', 'Access to the path is denied.'],
     category: 'disk',
   },
+  // Bazarr's and Prowlarr's own statements: app-to-app links, subtitles, media analysis, a port in use.
+  { app: 'bazarr', message: 'BAZARR Error trying to get series from Sonarr. Http error.', category: 'network' },
+  {
+    app: 'bazarr',
+    message: 'BAZARR mediainfo cannot analyze this video file /tv/x.mkv. Could it be corrupted?',
+    category: 'metadata',
+  },
+  {
+    app: 'bazarr',
+    message: 'BAZARR cannot bind to specified TCP port, trying with default (6767)',
+    category: 'network',
+  },
+  {
+    app: 'prowlarr',
+    message: 'App returned redirect and is invalid. Check App URL',
+    logger: 'SonarrV3Proxy',
+    category: 'network',
+  },
   // Nothing says what it is.
   { app: 'sonarr', message: 'Something unexpected happened', category: 'uncategorized', layer: 'none' },
 ];

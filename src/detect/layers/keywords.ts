@@ -62,7 +62,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'transcoder',
     pattern:
-      /transcod|\bffmpeg\b|\bffprobe\b|\bencoder\b|\bdecoder\b|(?<!['\x22>] )\bcodecs?\b(?! can't)|hardware (?:acceleration|decoding|encoding|transcoding)|\bhw ?accel|\bvaapi\b|\bnvenc\b|\bnvdec\b|\bcuvid\b|\bqsv\b|quick ?sync|\bcuda\b|\bVideoToolbox\b|\bamf\b|\brenderD\d+|\/dev\/dri|\bx264\b|\bx265\b|\bhevc\b|\bh\.?264\b|\bh\.?265\b|tone ?mapping|\bEAE\b|\bMDE\b|burn(?:ing)? subtitles/i,
+      /transcod|\bffmpeg\b|\bencoder\b|\bdecoder\b|(?<!['\x22>] )\bcodecs?\b(?! can't)|hardware (?:acceleration|decoding|encoding|transcoding)|\bhw ?accel|\bvaapi\b|\bnvenc\b|\bnvdec\b|\bcuvid\b|\bqsv\b|quick ?sync|\bcuda\b|\bVideoToolbox\b|\bamf\b|\brenderD\d+|\/dev\/dri|\bx264\b|\bx265\b|\bhevc\b|\bh\.?264\b|\bh\.?265\b|tone ?mapping|\bEAE\b|\bMDE\b|burn(?:ing)? subtitles/i,
     category: 'transcode',
     strength: 'peer',
   },
@@ -94,6 +94,21 @@ export const KEYWORDS: readonly LayerEntry[] = [
     category: 'metadata',
     strength: 'peer',
   },
+  // Bazarr's own domain is subtitles: what it fails to find, save, index or validate is about media information.
+  {
+    id: 'bazarr-subtitles',
+    apps: ['bazarr'],
+    pattern: /\bsubtitles?\b|\bsubs\b/i,
+    category: 'metadata',
+    strength: 'peer',
+  },
+  {
+    id: 'media-analysis',
+    pattern:
+      /\bffprobe\b|\bmediainfo\b|media ?info\b|video information|(?:analy[sz]e|probe|probing) (?:this |the )?(?:video|media|audio|file)|audio track language/i,
+    category: 'metadata',
+    strength: 'peer',
+  },
   {
     id: 'playback',
     pattern:
@@ -113,7 +128,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'transport',
     pattern:
-      /timed? ?out|timeout|connection (?:refused|reset|closed|aborted|lost|failed|error)|reset by peer|broken pipe|(?:could not|couldn't|cannot|can't|unable to|failed to) (?:connect|reach|resolve|contact|communicate|fetch|retrieve|download)|name (?:or service )?not known|name resolution|no such host|host (?:is )?unreachable|network (?:is )?unreachable|no route to host|\bDNS\b|\bSSL\b|\bTLS\b|certificate|handshake|remote (?:host|server|end|party)|\bproxy\b|\bsocket\b|server (?:returned|responded)|\bUPnP\b|NAT-PMP|port (?:mapping|forwarding) (?:failed|error)|could not map port|rate.?limit|too many requests|request limit|bad gateway|service unavailable|gateway time-?out|internal server error|\bunreachable\b|offline|Zeitüberschreitung|Verbindung|délai d'attente|connexion|conexión|tiempo de espera|connessione/i,
+      /timed? ?out|timeout|connection (?:refused|reset|closed|aborted|lost|failed|error)|reset by peer|broken pipe|(?:could not|couldn't|cannot|can't|unable to|failed to) (?:connect|reach|resolve|contact|communicate|fetch|retrieve|download)|error (?:while )?trying to (?:get|fetch|retrieve|connect|reach|download)\b|\bhttp error\b|\bSignalR\b|returned (?:a )?redirect|unexpected response status|name (?:or service )?not known|name resolution|no such host|host (?:is )?unreachable|network (?:is )?unreachable|no route to host|\bDNS\b|\bSSL\b|\bTLS\b|certificate|handshake|remote (?:host|server|end|party)|\bproxy\b|\bsocket\b|server (?:returned|responded)|\bUPnP\b|NAT-PMP|port (?:mapping|forwarding) (?:failed|error)|could not map port|rate.?limit|too many requests|request limit|bad gateway|service unavailable|gateway time-?out|internal server error|\bunreachable\b|offline|Zeitüberschreitung|Verbindung|délai d'attente|connexion|conexión|tiempo de espera|connessione/i,
     category: 'network',
     strength: 'weak',
   },
