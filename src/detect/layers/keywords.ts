@@ -39,7 +39,7 @@ export const KEYWORDS: readonly LayerEntry[] = [
   {
     id: 'port-in-use',
     pattern:
-      /address already in use|\bEADDRINUSE\b|(?:failed to|could not|couldn't|unable to) (?:bind|listen)|port (?:\d+ )?is already (?:in use|allocated)/i,
+      /address already in use|\bEADDRINUSE\b|(?:failed to|could not|couldn't|cannot|can't|unable to) (?:bind|listen)|port (?:\d+ )?is already (?:in use|allocated)/i,
     category: 'network',
     strength: 'cause',
   },
