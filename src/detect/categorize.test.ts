@@ -8,7 +8,6 @@ import { describe, test } from 'node:test';
 import type { CategoryLayer, Level, LogRecord } from '../core/types.ts';
 import { categorize } from './categorize.ts';
 import { RuleEngine } from './rule-engine.ts';
-import { maskMessage } from './template.ts';
 
 interface Case {
   app: string;
@@ -222,7 +221,7 @@ describe('categorize on lines the tables were not written from', () => {
   for (const c of CASES) {
     test(`${c.app}: ${c.message.slice(0, 70)} → ${c.category}`, () => {
       const r = record(c);
-      const d = categorize(r, engine.find(r), maskMessage(r.message).template);
+      const d = categorize(r, engine.find(r));
       assert.equal(d.category, c.category, `evidence: ${d.evidence.layer} ${d.evidence.detail}`);
       if (c.layer) assert.equal(d.evidence.layer, c.layer, d.evidence.detail);
       assert.ok(d.evidence.detail.length > 0);
@@ -231,15 +230,15 @@ describe('categorize on lines the tables were not written from', () => {
 
   test('a word inside a path or a quoted title says nothing', () => {
     const r = record({ app: 'sonarr', message: "Couldn't open '/data/Transmission/Metadata/x.bin'", category: '' });
-    const d = categorize(r, undefined, maskMessage(r.message).template);
+    const d = categorize(r, undefined);
     assert.notEqual(d.category, 'download-client');
     assert.notEqual(d.category, 'metadata');
   });
 
   test('a status code marks its decision as numeric (never remembered per digit shape)', () => {
     const r = record({ app: 'overseerr', message: 'Request failed with status code 401', category: '' });
-    assert.equal(categorize(r, undefined, maskMessage(r.message).template).numeric, true);
+    assert.equal(categorize(r, undefined).numeric, true);
     const w = record({ app: 'overseerr', message: 'Request failed: connection refused', category: '' });
-    assert.equal(categorize(w, undefined, maskMessage(w.message).template).numeric, false);
+    assert.equal(categorize(w, undefined).numeric, false);
   });
 });

@@ -56,7 +56,7 @@ const BODY_CHARS = 1500;
  * the parsed exception, the record's body counts: an exception the parser did not recognise, a Python traceback's
  * last line, an HTML error page.
  */
-export function categorize(rec: LogRecord, rule: CompiledRule | undefined, _masked?: string): Decision {
+export function categorize(rec: LogRecord, rule: CompiledRule | undefined): Decision {
   if (rule && rule.strength === 'specific') {
     return { category: rule.category, evidence: { layer: 'rule', detail: `rule ${rule.id}` }, rule, numeric: false };
   }

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { corpusCases, replayFile } from '../../test/corpus.ts';
 import { LEVEL_RANK, type LogRecord } from '../core/types.ts';
-import { Classifier, sameShape, shapeHash, shapeOf } from './classifier.ts';
+import { Classifier } from './classifier.ts';
 import { RuleEngine } from './rule-engine.ts';
 import type { RuleDefinition } from './rules/types.ts';
+import { sameShape, shapeHash, shapeOf } from './shape.ts';
 
 type Seen = { rule?: string; fp?: string; category: string; evidence: string; entities: string };
 

@@ -17,6 +17,7 @@ import { categorize } from './categorize.ts';
 import { type Cluster, TemplateClusters } from './clusters.ts';
 import { RecentCache } from './recent-cache.ts';
 import type { CompiledRule, RuleEngine } from './rule-engine.ts';
+import { codesToString, foldedCopy, foldInto, hashBuf, sameBuf, shapeHash, shapeOf } from './shape.ts';
 import { type EntitySpan, entitySpans, maskMessage, normalizeLogger } from './template.ts';
 
 export interface Classification {
@@ -80,7 +81,6 @@ const NO_ISSUE: Classification = Object.freeze({
 /** Shape hashes remembered, each with the few templates seen under it. */
 const HASHES_MAX = 4096;
 const PER_HASH_MAX = 4;
-const DIGIT_9 = 57;
 const NO_ENTITIES: ReadonlyArray<readonly [EntityKind, string]> = Object.freeze([]);
 
 export class Classifier {
@@ -112,9 +112,7 @@ export class Classifier {
         ? ''
         : `${ex.type}\u0001${shapeOf(ex.message.length > 400 ? ex.message.slice(0, 400) : ex.message)}\u0001${ex.stack ? shapeOf(ex.stack.slice(0, 600)) : ''}`;
     const hash =
-      exKey === ''
-        ? hashBuf(len)
-        : shapeHash(`${String.fromCharCode(...BUF.subarray(0, Math.min(len, 2000)))}\u0002${exKey}`);
+      exKey === '' ? hashBuf(len) : shapeHash(`${codesToString(foldedCopy(Math.min(len, 2000)))}\u0002${exKey}`);
     const known = this.templates.get(hash);
     if (known) {
       for (const t of known) {
@@ -129,7 +127,7 @@ export class Classifier {
         if (this.rules.decidesAlike(rec, rank, t.index, t.recheck)) return fromTemplate(t, message);
       }
     }
-    const codes = BUF.slice(0, len);
+    const codes = foldedCopy(len);
     const { c, cacheable, spans, cluster } = this.fresh(rec, rank, true);
     // No issue is a decision too (a harmless WARN repeated all day): remembered like the others.
     if (!cacheable) return c;
@@ -166,7 +164,7 @@ export class Classifier {
   ): { c: Classification; cacheable: boolean; spans: EntitySpan[]; cluster: Template['cluster'] | undefined } {
     const found = this.rules.find(rec, rank);
     const masked = maskMessage(rec.message);
-    const d = categorize(rec, found, masked.template);
+    const d = categorize(rec, found);
     const rule = d.rule;
     // A WARN that no rule names makes an issue (low, never alerting alone) when a layer tells what it is about, unless
     // switched off; one nothing explains is only stored and counted (apps warn about much that is harmless), unless
@@ -227,91 +225,4 @@ function fromTemplate(t: Template, message: string): Classification {
     entities,
     alerting: t.alerting,
   };
-}
-
-/**
- * The message's shape: digits 1-9 written `1`, and whole-token hex ids that hold a digit (`Req#1bee`, `0x7f70a5bfe700`,
- * `3b199c61…`) written `1` throughout, so request ids, thread ids and hashes do not make every line a new shape.
- * Same length as the message: entities sit at the same places in every message of a shape.
- */
-export function shapeOf(text: string): string {
-  return codesToString(BUF.subarray(0, foldInto(text)));
-}
-
-/** The reused buffer shapes are folded into (grown for longer messages). */
-let BUF = new Uint16Array(1024);
-
-function codesToString(codes: Uint16Array): string {
-  let out = '';
-  for (let i = 0; i < codes.length; i += 4096) out += String.fromCharCode(...codes.subarray(i, i + 4096));
-  return out;
-}
-
-/** Folds `text` into BUF (see `shapeOf`); returns its length. */
-function foldInto(text: string): number {
-  const n = text.length;
-  if (BUF.length < n) BUF = new Uint16Array(Math.max(n, BUF.length * 2));
-  const buf = BUF;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (isHex(c)) {
-      const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
-      const after0x = prev === 120 /* x */ && i > 1 && text.charCodeAt(i - 2) === 48;
-      if (!isAlnum(prev) || after0x) {
-        // A whole-token hex run holding a digit (an id): written `1` throughout.
-        let j = i;
-        let digit = false;
-        while (j < n && isHex(text.charCodeAt(j))) {
-          if (text.charCodeAt(j) <= DIGIT_9) digit = true;
-          j++;
-        }
-        if (digit && j - i >= 4 && (j === n || !isAlnum(text.charCodeAt(j)))) {
-          for (let k = i; k < j; k++) buf[k] = DIGIT_1;
-          i = j;
-          continue;
-        }
-      }
-    }
-    buf[i] = c >= DIGIT_1 && c <= DIGIT_9 ? DIGIT_1 : c;
-    i++;
-  }
-  return n;
-}
-
-/** FNV-1a over BUF[0, len). */
-function hashBuf(len: number): number {
-  let h = 0x811c9dc5;
-  const buf = BUF;
-  for (let i = 0; i < len; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  return h >>> 0;
-}
-
-function sameBuf(len: number, codes: Uint16Array): boolean {
-  if (codes.length !== len) return false;
-  const buf = BUF;
-  for (let i = 0; i < len; i++) if (buf[i] !== codes[i]) return false;
-  return true;
-}
-
-const DIGIT_1 = 49;
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
-
-/** FNV-1a over a shape (see `shapeOf`). */
-export function shapeHash(shape: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < shape.length; i++) h = Math.imul(h ^ shape.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** The two texts have the same shape. */
-export function sameShape(a: string, b: string): boolean {
-  return a.length === b.length && (a === b || shapeOf(a) === shapeOf(b));
 }

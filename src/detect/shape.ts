@@ -1,0 +1,100 @@
+/**
+ * Message shapes: what stays the same between the messages of one template, for remembering decisions per template
+ * (classifier.ts). Digits 1-9 are written `1` and whole-token hex ids that hold a digit (`Req#1bee`, `0x7f70a5bfe700`)
+ * are written `1` throughout; a shape has the message's length, so entities sit at the same places in its messages.
+ * The hot path folds into a reused buffer and hashes and compares there, allocating nothing per record.
+ */
+
+const DIGIT_9 = 57;
+
+/**
+ * The message's shape: digits 1-9 written `1`, and whole-token hex ids that hold a digit (`Req#1bee`, `0x7f70a5bfe700`,
+ * `3b199c61…`) written `1` throughout, so request ids, thread ids and hashes do not make every line a new shape.
+ * Same length as the message: entities sit at the same places in every message of a shape.
+ */
+export function shapeOf(text: string): string {
+  return codesToString(BUF.subarray(0, foldInto(text)));
+}
+
+/** The reused buffer shapes are folded into (grown for longer messages). */
+let BUF = new Uint16Array(1024);
+
+/** The folded codes of the last `foldInto`, for a caller that keeps them (a copy: the buffer is reused). */
+export function foldedCopy(len: number): Uint16Array {
+  return BUF.slice(0, len);
+}
+
+export function codesToString(codes: Uint16Array): string {
+  let out = '';
+  for (let i = 0; i < codes.length; i += 4096) out += String.fromCharCode(...codes.subarray(i, i + 4096));
+  return out;
+}
+
+/** Folds `text` into BUF (see `shapeOf`); returns its length. */
+export function foldInto(text: string): number {
+  const n = text.length;
+  if (BUF.length < n) BUF = new Uint16Array(Math.max(n, BUF.length * 2));
+  const buf = BUF;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isHex(c)) {
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+      const after0x = prev === 120 /* x */ && i > 1 && text.charCodeAt(i - 2) === 48;
+      if (!isAlnum(prev) || after0x) {
+        // A whole-token hex run holding a digit (an id): written `1` throughout.
+        let j = i;
+        let digit = false;
+        while (j < n && isHex(text.charCodeAt(j))) {
+          if (text.charCodeAt(j) <= DIGIT_9) digit = true;
+          j++;
+        }
+        if (digit && j - i >= 4 && (j === n || !isAlnum(text.charCodeAt(j)))) {
+          for (let k = i; k < j; k++) buf[k] = DIGIT_1;
+          i = j;
+          continue;
+        }
+      }
+    }
+    buf[i] = c >= DIGIT_1 && c <= DIGIT_9 ? DIGIT_1 : c;
+    i++;
+  }
+  return n;
+}
+
+/** FNV-1a over BUF[0, len). */
+export function hashBuf(len: number): number {
+  let h = 0x811c9dc5;
+  const buf = BUF;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+export function sameBuf(len: number, codes: Uint16Array): boolean {
+  if (codes.length !== len) return false;
+  const buf = BUF;
+  for (let i = 0; i < len; i++) if (buf[i] !== codes[i]) return false;
+  return true;
+}
+
+const DIGIT_1 = 49;
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/** FNV-1a over a shape (see `shapeOf`). */
+export function shapeHash(shape: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < shape.length; i++) h = Math.imul(h ^ shape.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The two texts have the same shape. */
+export function sameShape(a: string, b: string): boolean {
+  return a.length === b.length && (a === b || shapeOf(a) === shapeOf(b));
+}
