@@ -115,6 +115,16 @@ describe('Classifier', () => {
     assert.equal(fps.size, 4);
   });
 
+  test('records with the same exception but messages of different shapes are decided each on its own', () => {
+    const both = pair();
+    const ex = { type: 'System.UnauthorizedAccessException', message: 'Access to the path is denied.' };
+    const [a] = both(rec("Couldn't import episode /tv/a.mkv", { app: 'sonarr', exception: ex }));
+    const [b, ref] = both(rec('Unable to set date of file /t.mkv', { app: 'sonarr', exception: ex }));
+    assert.equal("Couldn't import episode /tv/a.mkv".length, 'Unable to set date of file /t.mkv'.length);
+    assert.deepEqual(b, ref);
+    assert.notEqual(a.fp, b.fp);
+  });
+
   test('entities of a remembered shape are read from the new message', () => {
     const both = pair();
     both(rec('Permission denied on /data/tv/Show/S01E02.mkv'));

@@ -103,14 +103,15 @@ export class Classifier {
     }
     if (this.opts.remember === false) return this.fresh(rec, rank, false).c;
     const message = rec.message;
-    // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
-    const len = foldInto(message);
-    // An exception decides too: its type, its message's shape and the head of its stack (where it was thrown).
+    // An exception decides too: its type, its message's shape and the head of its stack (where it was thrown). Folded
+    // first: the message's shape below must be the last thing in the shared buffer.
     const ex = rec.exception;
     const exKey =
       ex === undefined
         ? ''
         : `${ex.type}\u0001${shapeOf(ex.message.length > 400 ? ex.message.slice(0, 400) : ex.message)}\u0001${ex.stack ? shapeOf(ex.stack.slice(0, 600)) : ''}`;
+    // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
+    const len = foldInto(message);
     const hash =
       exKey === '' ? hashBuf(len) : shapeHash(`${codesToString(foldedCopy(Math.min(len, 2000)))}\u0002${exKey}`);
     const known = this.templates.get(hash);
