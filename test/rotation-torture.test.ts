@@ -105,6 +105,7 @@ test('every line is stored exactly once through rotations in every scheme and re
   const rotated: Record<Scheme, number> = { rename: 0, copy: 0, copydated: 0, delete: 0, daily: 0 };
   const rotate = (s: Scheme) => {
     rotated[s]++;
+    if (process.env.KEEP_TORTURE) stderr += `### ${Date.now()} rotate ${s} after line ${written[s]}\n`;
     const f = live[s]();
     // Apps rotate between lines, never inside one.
     if (half[s]) appendFileSync(f, half[s] as string);
@@ -155,6 +156,7 @@ test('every line is stored exactly once through rotations in every scheme and re
   let kills = 0;
   const startChild = async () => {
     ready = false;
+    if (process.env.KEEP_TORTURE) stderr += `### ${Date.now()} start child (after ${kills} kills)\n`;
     const c = spawn(process.execPath, [CHILD, configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     c.stderr?.on('data', (b: Buffer) => {
@@ -211,6 +213,7 @@ test('every line is stored exactly once through rotations in every scheme and re
       }
       ready = false;
       (child as ChildProcess | null)?.kill('SIGKILL');
+      if (process.env.KEEP_TORTURE) stderr += `### ${Date.now()} SIGKILL ${JSON.stringify(written)}\n`;
       kills++;
       await new Promise((r) => (child as ChildProcess | null)?.once('exit', r));
       await sleep(rand(100, 600));
@@ -263,6 +266,9 @@ test('every line is stored exactly once through rotations in every scheme and re
     writing = false;
     await writer;
     (child as ChildProcess | null)?.kill('SIGKILL');
-    if (!process.env.KEEP_TORTURE) rmSync(root, { recursive: true, force: true });
+    if (process.env.KEEP_TORTURE) {
+      writeFileSync(join(root, 'child.log'), stderr);
+      console.log(`kept ${root}`);
+    } else rmSync(root, { recursive: true, force: true });
   }
 });

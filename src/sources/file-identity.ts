@@ -157,27 +157,49 @@ export async function siblingsOf(path: string): Promise<FileInfo[]> {
  * Copies of `path` (other inode) born after `ref`, oldest first: when the followed file was empty at `ref`, these
  * hold lines written after it and copied away before we read them (copytruncate twice in a row, or while down).
  */
-export async function copiesBornAfter(path: string, ino: number, ref: FileTimes): Promise<string[]> {
+export async function copiesBornAfter(path: string, ino: number, ref: FileTimes): Promise<FileInfo[]> {
   const found = (await siblingsOf(path)).filter(
     (s) => s.ino !== ino && s.size > 0 && isCopyName(s.path, path) && bornAfter(s, ref),
   );
   found.sort(byBirth);
-  return found.map((s) => s.path);
+  return found;
 }
 
-/** A copytruncate copy of the file at `path`: a sibling of its lineage whose first bytes are `fp`, at least `minSize` long. */
+/**
+ * A copytruncate copy of the file at `path`: a sibling of its lineage whose first bytes are `fp`, at least `minSize`
+ * long. Returned with its identity: a rotation shifting `.1` to `.2` can put another copy under the name before the
+ * caller opens it, so the caller opens by name and checks dev + inode (see `openExpected`).
+ */
 export async function findCopy(
   path: string,
   fp: Buffer,
   minSize: number,
   dev: number,
   ino: number,
-): Promise<string | null> {
+): Promise<FileInfo | null> {
   if (fp.length === 0) return null;
   for (const s of await siblingsOf(path)) {
     if ((s.dev === dev && s.ino === ino) || s.size < minSize || !isCopyName(s.path, path)) continue;
-    if ((await headOf(s.path, fp.length)).equals(fp)) return s.path;
+    if ((await headOf(s.path, fp.length)).equals(fp)) return s;
   }
+  return null;
+}
+
+/**
+ * Opens `path` only if it still is the file `expect` names (dev + inode): null when the name is gone or now holds
+ * another file (renamed by a rotation since it was listed).
+ */
+export async function openExpected(path: string, expect: { dev: number; ino: number }): Promise<FileHandle | null> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    if (isMissing(err)) return null;
+    throw err;
+  }
+  const st = await fh.stat();
+  if (st.dev === expect.dev && st.ino === expect.ino) return fh;
+  await fh.close();
   return null;
 }
 
@@ -207,8 +229,10 @@ export async function laterGenerations(
 }
 
 export interface Located extends FileTimes {
-  /** Where the checkpointed content is now. */
+  /** Where the checkpointed content is now, and the identity of the file found there (open it by identity). */
   path: string;
+  dev: number;
+  ino: number;
   how: 'same' | 'renamed' | 'copy';
 }
 
@@ -235,17 +259,19 @@ async function locateOnce(ck: Checkpoint): Promise<Located | null> {
     s.size >= ck.offset && (ck.fpLen === 0 || hashOf(await headOf(s.path, ck.fpLen)) === ck.fpHash);
   const self = siblings.find((s) => s.path === ck.path);
   if (self && self.dev === ck.dev && self.ino === ck.ino && (await matches(self))) {
-    return { path: self.path, how: 'same', mtimeMs: self.mtimeMs, birthtimeMs: self.birthtimeMs };
+    return { ...timesAndId(self), path: self.path, how: 'same' };
   }
   for (const s of siblings) {
     if (s.path !== ck.path && s.dev === ck.dev && s.ino === ck.ino && (await matches(s))) {
-      return { path: s.path, how: 'renamed', mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
+      return { ...timesAndId(s), path: s.path, how: 'renamed' };
     }
   }
   if (ck.fpLen === 0) return null;
   for (const s of siblings) {
     if (!isCopyName(s.path, ck.path)) continue;
-    if (await matches(s)) return { path: s.path, how: 'copy', mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs };
+    if (await matches(s)) return { ...timesAndId(s), path: s.path, how: 'copy' };
   }
   return null;
 }
+
+const timesAndId = (s: FileInfo) => ({ dev: s.dev, ino: s.ino, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs });

@@ -15,13 +15,17 @@ import type { AssemblerLimits } from '../parsers/assembler.ts';
 import type { Zone } from '../parsers/time.ts';
 import type { Checkpoint, RecordStore, StoredCheckpoint } from '../store/records.ts';
 import {
+  bornAfter,
+  byBirth,
   copiesBornAfter,
   type FileInfo,
   type FileTimes,
   identityKey,
+  isCopyName,
   type Located,
   laterGenerations,
   locate,
+  sameLineage,
 } from './file-identity.ts';
 import { isGlob, listFiles, selectFiles, watchScope } from './file-selection.ts';
 import { FileTailer, type OpenResult, type StartMode } from './file-tailer.ts';
@@ -92,7 +96,7 @@ export class FileSource {
         resume.set(ck.path, ck);
         continue;
       }
-      const last = await this.drainChain(ck, loc, selected, stored);
+      const last = await this.drainChain(ck, loc, selected, stored, liveOfLineage(ck.path, listing, selected));
       if (selected.has(ck.path)) fromStart.set(ck.path, last);
       else this.forget(ck.path);
     }
@@ -106,7 +110,7 @@ export class FileSource {
       else if (seenAt === null) mode = this.firstStartMode(info);
       else mode = info && info.birthtimeMs > 0 && info.birthtimeMs < lastSaved ? { at: 'end' } : { at: 'begin' };
       if (seenAt === null && mode.at === 'begin' && !fromStart.has(path) && !resume.has(path)) {
-        const last = await this.backfillGenerations(path, selected, stored, mode.minTime);
+        const last = await this.backfillGenerations(path, selected, stored, mode.minTime, info);
         if (last) fromStart.set(path, last);
       }
       await this.follow(path, resume.get(path) ?? null, mode, fromStart.get(path));
@@ -204,9 +208,13 @@ export class FileSource {
     for (const [path, t] of this.tailers) {
       if (selected.has(path) || this.stopped) continue;
       this.tailers.delete(path);
-      await t.drain();
-      const c = t.checkpoint();
-      if (c) this.settled.set(path, c);
+      // Still counted while it drains: a commit meanwhile stores its records with its checkpoint, never without.
+      this.draining.add(t);
+      try {
+        await t.drain();
+      } finally {
+        this.draining.delete(t);
+      }
       this.forget(path);
       changed = true;
       this.opts.logger.info(`Source ${this.name} no longer follows ${path}.`);
@@ -261,19 +269,27 @@ export class FileSource {
    */
   private async drainChain(
     ck: StoredCheckpoint,
-    loc: Located | null,
+    found: Located | null,
     selected: Set<string>,
     stored: StoredCheckpoint[],
+    live: FileInfo | undefined,
   ): Promise<LastRead> {
     const { logger } = this.opts;
     const read = new Set<string>([`${ck.dev}:${ck.ino}`]);
-    let last: LastRead = loc
-      ? { dev: ck.dev, ino: ck.ino, birthtimeMs: loc.birthtimeMs, mtimeMs: loc.mtimeMs, claimed: read }
-      : { dev: -1, ino: -1, birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt, claimed: read };
-    if (loc) {
+    let loc = found;
+    // Opened by identity: a rotation running meanwhile (`.1` shifted to `.2`, a new `.1`) may have put another file
+    // under the name found a moment ago, and reading that one from the checkpoint's offset loses and doubles lines.
+    for (let attempt = 0; loc && attempt < 20; attempt++) {
       logger.info(`Draining ${loc.path} from byte ${ck.offset} (${loc.how} since the last run of ${this.name}).`);
-      await this.drainOne(ck.path, loc.path, ck, { at: 'offset', offset: ck.offset });
-    } else if (ck.offset > 0) {
+      const r = await this.drainOne(ck.path, loc.path, ck, { at: 'offset', offset: ck.offset }, loc);
+      if (r !== 'missing') break;
+      loc = await locate(ck);
+    }
+    if (loc) read.add(`${loc.dev}:${loc.ino}`);
+    let last: LastRead = loc
+      ? { dev: loc.dev, ino: loc.ino, birthtimeMs: loc.birthtimeMs, mtimeMs: loc.mtimeMs, claimed: read }
+      : { dev: -1, ino: -1, birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt, claimed: read };
+    if (!loc && ck.offset > 0) {
       logger.warn(`The file last read as ${ck.path} is gone; lines written to it after byte ${ck.offset} are lost.`, {
         source: this.name,
       });
@@ -281,12 +297,18 @@ export class FileSource {
     // Without the file itself, generations born after the last save are the ones never read.
     const after = loc ?? { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
     const others = new Set(stored.filter((c) => c !== ck).map((c) => `${c.dev}:${c.ino}`));
-    const skip = (p: string) => p === loc?.path || selected.has(p);
+    // The drained file itself is claimed by identity, not skipped by name: a rotation may have moved it on and put a
+    // generation it has not read under that name.
+    const skip = (p: string) => selected.has(p);
     // One generation at a time, listing again after each: rotations may still be running (the app writes while we
     // start), so a name listed a moment ago can hold another file now. Each is opened by identity and claimed once read.
-    const claimed = new Set(others);
+    const claimed = new Set([...others, ...read]);
+    // A file born after the live one is newer than it (a daily log begun while we start), not a rotated generation:
+    // the live tailer reads it in its turn, after the live file. Copytruncate copies are the exception: the live file
+    // keeps its inode and birth, every copy is born after it.
+    const newer = (g: FileInfo) => bornAfterLive(g, live);
     for (let round = 0; round < 200; round++) {
-      const [g] = await laterGenerations(ck.path, after, skip, claimed);
+      const [g] = (await laterGenerations(ck.path, after, skip, claimed)).filter((x) => !newer(x));
       if (!g) break;
       const r = await this.drainOne(ck.path, g.path, null, { at: 'begin' }, { dev: g.dev, ino: g.ino });
       if (r === 'missing') continue; // renamed since the listing: the next listing finds it under its new name
@@ -308,13 +330,18 @@ export class FileSource {
     selected: Set<string>,
     stored: StoredCheckpoint[],
     minTime: number | undefined,
+    live: FileInfo | undefined,
   ): Promise<LastRead | undefined> {
     const claimed = new Set(stored.map((c) => `${c.dev}:${c.ino}`));
     const read = new Set<string>();
     let last: LastRead | undefined;
     const skip = (p: string) => selected.has(p);
+    // Files begun after the live one are newer, not older generations (see drainChain).
+    const newer = (g: FileInfo) => bornAfterLive(g, live);
     for (let round = 0; round < 500; round++) {
-      const [g] = await laterGenerations(path, { birthtimeMs: 0, mtimeMs: 0 }, skip, claimed);
+      const [g] = (await laterGenerations(path, { birthtimeMs: 0, mtimeMs: 0 }, skip, claimed)).filter(
+        (x) => !newer(x),
+      );
       if (!g) break;
       claimed.add(`${g.dev}:${g.ino}`);
       if (minTime !== undefined && g.mtimeMs < minTime) continue;
@@ -334,9 +361,14 @@ export class FileSource {
   /** The file was empty at the checkpoint: copies (copytruncate) born since hold lines we never read. */
   private async drainCopiesOfEmpty(ck: StoredCheckpoint, loc: Located): Promise<void> {
     const since = { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
-    for (const copy of await copiesBornAfter(loc.path, ck.ino, since)) {
-      this.opts.logger.info(`Draining ${copy}, copied from ${ck.path} while ${this.name} was not running.`);
-      await this.drainOne(ck.path, copy, null, { at: 'begin' });
+    // One copy at a time, listing again after each (copies shift names while rotations go on), opened by identity.
+    const read = new Set<string>();
+    for (let round = 0; round < 200; round++) {
+      const copy = (await copiesBornAfter(loc.path, ck.ino, since)).find((c) => !read.has(`${c.dev}:${c.ino}`));
+      if (!copy) break;
+      if ((await this.drainOne(ck.path, copy.path, null, { at: 'begin' }, copy)) === 'missing') continue;
+      read.add(`${copy.dev}:${copy.ino}`);
+      this.opts.logger.info(`Drained ${copy.path}, copied from ${ck.path} while ${this.name} was not running.`);
     }
   }
 
@@ -423,4 +455,14 @@ export class FileSource {
       this.requestRescan();
     }, 50);
   }
+}
+
+/** The oldest followed file of `path`'s lineage as listed at start: where the generations rotated from it end. */
+function liveOfLineage(path: string, listing: FileInfo[], selected: Set<string>): FileInfo | undefined {
+  return listing.filter((f) => selected.has(f.path) && sameLineage(f.path, path)).sort(byBirth)[0];
+}
+
+/** A file of the lineage begun after the live file (not a copytruncate copy of it): newer, not an older generation. */
+function bornAfterLive(g: FileInfo, live: FileInfo | undefined): boolean {
+  return live !== undefined && !isCopyName(g.path, live.path) && bornAfter(g, live) && !bornAfter(live, g);
 }

@@ -14,12 +14,15 @@ import {
   bornAfter,
   checkpointMatches,
   copiesBornAfter,
+  type FileInfo,
   type FileStat,
   type FileTimes,
   findCopy,
   hashOf,
+  isCopyName,
   isMissing,
   laterGenerations,
+  openExpected,
   readHead,
   statOrNull,
 } from './file-identity.ts';
@@ -91,6 +94,8 @@ export class FileTailer {
   private recheckTimer: NodeJS.Timeout | null = null;
   /** When bytes last arrived (monotonic): quick looks continue for a moment after, so a short stall keeps them. */
   private lastDataAt = Number.NEGATIVE_INFINITY;
+  /** While a copy is read into the stream (see readOther): its identity, which checkpoints then name. */
+  private other: { dev: number; ino: number; fpLen: number; fpHash: string } | null = null;
 
   constructor(opts: TailerOptions) {
     this.opts = opts;
@@ -127,10 +132,6 @@ export class FileTailer {
       await fh.close();
       return 'missing';
     }
-    this.fh = fh;
-    this.dev = st.dev;
-    this.ino = st.ino;
-    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
     const head = await readHead(fh, st.size);
     let result: OpenResult;
     let offset = 0;
@@ -147,6 +148,13 @@ export class FileTailer {
     } else {
       result = 'begin';
     }
+    // From here on no await: identity, first bytes and offset change together, so a checkpoint taken at any moment
+    // names one file with its own offset (never the new inode with the old file's offset).
+    this.fh = fh;
+    this.dev = st.dev;
+    this.ino = st.ino;
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.other = null;
     this.pipe.skipBefore(result === 'begin' && mode.at === 'begin' ? mode.minTime : undefined);
     this.setFingerprint(head);
     this.emptySince = head.length === 0 ? { birthtimeMs: st.mtimeMs, mtimeMs: st.mtimeMs } : null;
@@ -174,13 +182,14 @@ export class FileTailer {
   /** The position to store: null until a file has been opened. */
   checkpoint(): Checkpoint | null {
     if (this.dev < 0) return null;
+    const o = this.other;
     return {
       source: this.opts.source,
       path: this.path,
-      dev: this.dev,
-      ino: this.ino,
-      fpLen: this.fp.length,
-      fpHash: this.fpHash,
+      dev: o ? o.dev : this.dev,
+      ino: o ? o.ino : this.ino,
+      fpLen: o ? o.fpLen : this.fp.length,
+      fpHash: o ? o.fpHash : this.fpHash,
       offset: this.pipe.offset,
     };
   }
@@ -286,8 +295,9 @@ export class FileTailer {
       if (!after || !fh) return;
       const live = await fh.stat();
       const claimed = new Set([...after.claimed, idOf(live)]);
+      // Files begun after the live one are newer than it, except copytruncate copies (the live file keeps its birth).
       const [g] = (await laterGenerations(this.path, after, () => false, claimed)).filter(
-        (x) => !bornAfter(x, live) || bornAfter(live, x),
+        (x) => isCopyName(x.path, this.path) || !bornAfter(x, live) || bornAfter(live, x),
       );
       if (!g) {
         this.skipAfter = null;
@@ -318,17 +328,26 @@ export class FileTailer {
       if (head.length > 0) this.emptySince = null;
       return;
     }
-    const copy = await findCopy(this.path, this.fp, this.pos, this.dev, this.ino);
-    if (copy) await this.readOther(copy, this.pos);
+    // The copy is opened by identity; a rotation shifting copies (`.1` to `.2`) between finding and opening it means
+    // looking again, never reading another copy from our offset.
+    let copy: FileInfo | null = null;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      copy = await findCopy(this.path, this.fp, this.pos, this.dev, this.ino);
+      if (!copy || (await this.readOther(copy, this.pos))) break;
+    }
     this.pipe.endOfFile();
     this.opts.logger.info(
       copy
-        ? `${this.path} was truncated (copytruncate); drained the copy ${copy} and reading it again from the start.`
+        ? `${this.path} was truncated (copytruncate); drained the copy ${copy.path} and reading it again from the start.`
         : `${this.path} was truncated; reading it again from the start.`,
     );
-    this.resetTo(0);
     const now = await fh.stat();
-    this.setFingerprint(await readHead(fh, now.size));
+    const fresh = await readHead(fh, now.size);
+    // Offset, fingerprint and identity change together (no await between): a checkpoint taken in between would pair
+    // offset 0 with the old first bytes, and a restart would find the copy by them and read it again from its start.
+    this.other = null;
+    this.resetTo(0);
+    this.setFingerprint(fresh);
     this.emptySince = this.fp.length === 0 ? { birthtimeMs: now.mtimeMs, mtimeMs: now.mtimeMs } : null;
   }
 
@@ -339,12 +358,17 @@ export class FileTailer {
   private async drainEarlierCopies(): Promise<void> {
     const since = this.emptySince;
     if (!since) return;
-    for (const copy of await copiesBornAfter(this.file, this.ino, since)) {
-      this.opts.logger.info(`${this.path} was copied to ${copy} before we read it; reading the copy first.`);
-      this.resetTo(0);
-      await this.readOther(copy, 0);
+    // One copy at a time, listing again after each: copies shift names (`.1` to `.2`) while rotations go on.
+    const read = new Set<string>();
+    for (let round = 0; round < 50; round++) {
+      const copy = (await copiesBornAfter(this.file, this.ino, since)).find((c) => !read.has(idOf(c)));
+      if (!copy) break;
+      if (!(await this.readOther(copy, 0, true))) continue; // renamed since the listing: the next listing finds it
+      read.add(idOf(copy));
+      this.opts.logger.info(`${this.path} was copied to ${copy.path} before we read it; read the copy first.`);
       this.pipe.endOfFile();
     }
+    this.other = null;
     this.resetTo(0);
   }
 
@@ -365,16 +389,26 @@ export class FileTailer {
     }
   }
 
-  /** Feeds another file (a copytruncate copy) from `from` to its end into the current line stream. */
-  private async readOther(path: string, from: number): Promise<void> {
-    const fh = await open(path, 'r');
+  /**
+   * Feeds another file (a copytruncate copy) from `from` to its end into the current line stream; with `restart` the
+   * stream begins anew at `from`. Meanwhile checkpoints name that file (its identity and first bytes), so a crash
+   * resumes inside it; the caller switches back (`other = null`) when it moves on. False when the name no longer holds
+   * that file (the caller looks for it again).
+   */
+  private async readOther(copy: FileInfo, from: number, restart = false): Promise<boolean> {
+    const fh = await openExpected(copy.path, copy);
+    if (!fh) return false;
     try {
+      const st = await fh.stat();
+      const head = await readHead(fh, st.size);
+      this.other = { dev: st.dev, ino: st.ino, fpLen: head.length, fpHash: hashOf(head) };
+      if (restart) this.resetTo(from);
       const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       for (let at = from; ; ) {
         const wait = this.opts.room?.();
         if (wait) await wait;
         const { bytesRead } = await fh.read(buf, 0, buf.length, at);
-        if (bytesRead === 0) return;
+        if (bytesRead === 0) return true;
         at += bytesRead;
         this.pipe.push(buf.subarray(0, bytesRead));
       }
