@@ -91,3 +91,45 @@ test('backfill: all reads every rotated generation oldest first, then the live f
     await source.stop();
   }
 });
+
+test('two daily logs begun within one rescan: the day in between is read too, each line once, in order', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'arrgus-daily-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const line = (n: number) => `[2026-01-10 11:00:00.000 +00:00] [INF] [1] Test: day line ${n}\n`;
+  const day = (d: number) => join(root, `log_2026010${d}.log`);
+  writeFileSync(day(1), line(1));
+  const store = new RecordStore(openDatabase(':memory:'));
+  store.migrate();
+  const out: LogRecord[] = [];
+  const source = new FileSource({
+    source: { ...sourceSchema.parse({ name: 'jf', app: 'jellyfin', path: root, backfill: 'all' }), path: root },
+    store,
+    maxLineBytes: 65_536,
+    limits: { maxRecordLines: 500, maxRecordBytes: 65_536 },
+    idleFlushMs: 30,
+    // No periodic rescan during the test: the only rescan is the one the watcher's events schedule.
+    rescanMs: 600_000,
+    now: () => NOW,
+    logger: memoryLogger(),
+    emit: (r) => out.push(r),
+    afterChunk: () => {},
+    onFiles: () => {},
+  });
+  await source.start();
+  try {
+    const until = Date.now() + 10_000;
+    while (out.length < 1 && Date.now() < until) await sleep(20);
+    // Day 2 and day 3 begin before the source lists the folder again (events are debounced into one rescan).
+    writeFileSync(day(2), line(2) + line(3));
+    writeFileSync(day(3), line(4));
+    while (out.length < 4 && Date.now() < until) await sleep(20);
+    await sleep(200); // nothing more may arrive (a day read twice would)
+    assert.deepEqual(
+      out.map((r) => r.message),
+      ['day line 1', 'day line 2', 'day line 3', 'day line 4'],
+    );
+    assert.deepEqual(source.files, [day(3)]);
+  } finally {
+    await source.stop();
+  }
+});

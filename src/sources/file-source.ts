@@ -205,6 +205,8 @@ export class FileSource {
     const listing = await this.list();
     const selected = new Set(this.select(listing));
     let changed = false;
+    /** Files no longer followed, drained: a new file of their lineage first reads what was born between (see below). */
+    const dropped: Array<LastRead & { path: string }> = [];
     for (const [path, t] of this.tailers) {
       if (selected.has(path) || this.stopped) continue;
       this.tailers.delete(path);
@@ -215,6 +217,11 @@ export class FileSource {
       } finally {
         this.draining.delete(t);
       }
+      const c = t.checkpoint();
+      const info = listing.find((f) => f.path === path);
+      if (c && info && info.dev === c.dev && info.ino === c.ino) {
+        dropped.push({ ...info, claimed: new Set([`${c.dev}:${c.ino}`]) });
+      }
       this.forget(path);
       changed = true;
       this.opts.logger.info(`Source ${this.name} no longer follows ${path}.`);
@@ -224,7 +231,10 @@ export class FileSource {
       const info = listing.find((f) => f.path === path);
       // Selected now but listed at start (a verbosity switch): it began before us. Otherwise it is new: whole file.
       const mode: StartMode = info && this.known.has(identityKey(info)) ? { at: 'end' } : { at: 'begin' };
-      await this.follow(path, null, mode);
+      // A daily log replaced by a newer one: days begun in between (two rotations within one rescan, or while a
+      // restart was busy) are read first, oldest first.
+      const before = mode.at === 'begin' ? dropped.find((d) => sameLineage(d.path, path)) : undefined;
+      await this.follow(path, null, mode, before);
       changed = true;
       this.opts.logger.info(`Source ${this.name} now follows ${path}.`, { from: mode.at });
     }
