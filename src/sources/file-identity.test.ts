@@ -22,6 +22,7 @@ import {
   isCopyName,
   laterGenerations,
   locate,
+  mayBeCopyName,
   sameLineage,
   statOrNull,
 } from './file-identity.ts';
@@ -134,4 +135,12 @@ test('copytruncate copies: logrotate suffixes and dated copies; never another da
   assert.ok(!isCopyName('/l/sonarr.txt', '/l/sonarr.txt'));
   assert.ok(!isCopyName('/l/log_20260102.log', '/l/log_20260101.log'));
   assert.ok(!isCopyName('/l/sonarr.debug.txt', '/l/sonarr.txt'));
+  // With first bytes to confirm it, a number inside the name may be a copy too; a changed number (a new day) is not.
+  assert.ok(mayBeCopyName('/l/sonarr.0.txt', '/l/sonarr.txt'));
+  assert.ok(mayBeCopyName('/l/Plex Media Server.1.log', '/l/Plex Media Server.log'));
+  assert.ok(mayBeCopyName('/l/sonarr.txt.1', '/l/sonarr.txt'));
+  assert.ok(!mayBeCopyName('/l/log_20260102.log', '/l/log_20260101.log'));
+  assert.ok(!mayBeCopyName('/l/sonarr.debug.txt', '/l/sonarr.txt'));
+  assert.ok(!mayBeCopyName('/l/sonarr.0.log', '/l/sonarr.txt'));
+  assert.ok(!mayBeCopyName('/l/sonarr.txt', '/l/sonarr.txt'));
 });

@@ -125,13 +125,29 @@ export function sameLineage(a: string, b: string): boolean {
 
 /**
  * logrotate names a copytruncate copy after the live file plus a suffix: `X.log.1`, `X.log-20260101`. Copies numbered
- * inside the name (`sonarr.0.txt`) are not recognised: those names are NLog's own rename rotation, and treating them as
- * copies made the rename scheme of the torture test read generations twice under load.
+ * inside the name (`sonarr.0.txt`) are not recognised here: those names are NLog's own rename rotation, and a file
+ * taken for a copy on its name alone (no content to compare, see copiesBornAfter) was read twice in the rename scheme.
  */
 export function isCopyName(candidate: string, live: string): boolean {
   const c = basename(candidate);
   const l = basename(live);
   return c !== l && c.startsWith(l);
+}
+
+/**
+ * A name a copy of `live` may have when its first bytes confirm it: a logrotate suffix, or a number inside the name
+ * before the extension (`sonarr.0.txt`, `Plex Media Server.1.log`: copytruncate by a script that mimics the app's own
+ * names). `log_20260102.log` is not a copy of `log_20260101.log`: the number must be added, not changed.
+ */
+export function mayBeCopyName(candidate: string, live: string): boolean {
+  if (isCopyName(candidate, live)) return true;
+  const c = basename(candidate);
+  const l = basename(live);
+  const dot = l.lastIndexOf('.');
+  if (dot <= 0) return false;
+  const stem = l.slice(0, dot);
+  const ext = l.slice(dot);
+  return c.startsWith(`${stem}.`) && c.endsWith(ext) && /^\d+$/.test(c.slice(stem.length + 1, c.length - ext.length));
 }
 
 /** Regular files in the directory of `path` (itself included). */
@@ -179,7 +195,7 @@ export async function findCopy(
 ): Promise<FileInfo | null> {
   if (fp.length === 0) return null;
   for (const s of await siblingsOf(path)) {
-    if ((s.dev === dev && s.ino === ino) || s.size < minSize || !isCopyName(s.path, path)) continue;
+    if ((s.dev === dev && s.ino === ino) || s.size < minSize || !mayBeCopyName(s.path, path)) continue;
     if ((await headOf(s.path, fp.length)).equals(fp)) return s;
   }
   return null;
@@ -268,7 +284,7 @@ async function locateOnce(ck: Checkpoint): Promise<Located | null> {
   }
   if (ck.fpLen === 0) return null;
   for (const s of siblings) {
-    if (!isCopyName(s.path, ck.path)) continue;
+    if (!mayBeCopyName(s.path, ck.path)) continue;
     if (await matches(s)) return { ...timesAndId(s), path: s.path, how: 'copy' };
   }
   return null;

@@ -21,10 +21,10 @@ import {
   type FileInfo,
   type FileTimes,
   identityKey,
-  isCopyName,
   type Located,
   laterGenerations,
   locate,
+  mayBeCopyName,
   sameLineage,
 } from './file-identity.ts';
 import { isGlob, listFiles, selectFiles, watchScope } from './file-selection.ts';
@@ -207,6 +207,7 @@ export class FileSource {
     let changed = false;
     /** Files no longer followed, drained: a new file of their lineage first reads what was born between (see below). */
     const dropped: Array<LastRead & { path: string }> = [];
+    const droppedPaths: string[] = [];
     for (const [path, t] of this.tailers) {
       if (selected.has(path) || this.stopped) continue;
       this.tailers.delete(path);
@@ -218,11 +219,14 @@ export class FileSource {
         this.draining.delete(t);
       }
       const c = t.checkpoint();
+      // Its checkpoint (at its end) stays until the file that replaces it has one of its own (forgotten below): a
+      // commit in between with neither would leave a restart nothing to find the days in between from.
+      if (c) this.settled.set(path, c);
+      droppedPaths.push(path);
       const info = listing.find((f) => f.path === path);
       if (c && info && info.dev === c.dev && info.ino === c.ino) {
         dropped.push({ ...info, claimed: new Set([`${c.dev}:${c.ino}`]) });
       }
-      this.forget(path);
       changed = true;
       this.opts.logger.info(`Source ${this.name} no longer follows ${path}.`);
     }
@@ -238,6 +242,7 @@ export class FileSource {
       changed = true;
       this.opts.logger.info(`Source ${this.name} now follows ${path}.`, { from: mode.at });
     }
+    for (const path of droppedPaths) this.forget(path);
     if (changed) this.opts.onFiles(this.files);
     for (const t of this.tailers.values()) t.poke();
   }
@@ -474,5 +479,5 @@ function liveOfLineage(path: string, listing: FileInfo[], selected: Set<string>)
 
 /** A file of the lineage begun after the live file (not a copytruncate copy of it): newer, not an older generation. */
 function bornAfterLive(g: FileInfo, live: FileInfo | undefined): boolean {
-  return live !== undefined && !isCopyName(g.path, live.path) && bornAfter(g, live) && !bornAfter(live, g);
+  return live !== undefined && !mayBeCopyName(g.path, live.path) && bornAfter(g, live) && !bornAfter(live, g);
 }

@@ -19,9 +19,9 @@ import {
   type FileTimes,
   findCopy,
   hashOf,
-  isCopyName,
   isMissing,
   laterGenerations,
+  mayBeCopyName,
   openExpected,
   readHead,
   statOrNull,
@@ -297,7 +297,7 @@ export class FileTailer {
       const claimed = new Set([...after.claimed, idOf(live)]);
       // Files begun after the live one are newer than it, except copytruncate copies (the live file keeps its birth).
       const [g] = (await laterGenerations(this.path, after, () => false, claimed)).filter(
-        (x) => isCopyName(x.path, this.path) || !bornAfter(x, live) || bornAfter(live, x),
+        (x) => mayBeCopyName(x.path, this.path) || !bornAfter(x, live) || bornAfter(live, x),
       );
       if (!g) {
         this.skipAfter = null;
