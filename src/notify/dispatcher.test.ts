@@ -211,7 +211,7 @@ test('a flood into a full queue logs one summary WARN a minute, not one per drop
   const { ctx, d, fakes } = setup([{ name: 'slow', url: 'json://h/x', maxQueue: 10 }]);
   const slow = fakes.get('slow') as Recorder;
   slow.script = Array.from({ length: 10_000 }, () => new DeliveryError('down', { kind: 'network' }));
-  for (let i = 0; i < 300; i++) fire(ctx, { id: `alert-${i}`, issueId: `issue-${i}` });
+  for (let i = 0; i < 300; i++) fire(ctx, { id: `alert-${i}` });
   const warns = (ctx.logger as unknown as { lines: string[] }).lines.filter((l) => l.includes('is full'));
   assert.equal(warns.length, 1, warns.join('\n'));
   await d.stop();
