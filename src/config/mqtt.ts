@@ -71,7 +71,9 @@ export const mqttSchema = z
         allowAnonymous: z
           .boolean()
           .default(false)
-          .describe('Allow clients without credentials when listening beyond loopback.'),
+          .describe(
+            "Allow clients without credentials when listening beyond loopback (they may read, not publish under Arrgus's topics).",
+          ),
       })
       .prefault({})
       .describe('The embedded aedes broker.'),
