@@ -1,6 +1,7 @@
 /** The `ai` section: root-cause analysis of issues by a language model (src/ai). Off unless enabled. */
 import { z } from 'zod';
 import { duration } from './duration.ts';
+import { httpUrl, secretString } from './secret.ts';
 
 export const AI_PROVIDERS = ['ollama', 'openai', 'anthropic', 'gemini'] as const;
 export type AiProviderName = (typeof AI_PROVIDERS)[number];
@@ -25,8 +26,7 @@ export const aiSchema = z
       .describe(
         'Who answers: `ollama` (local, default), `openai` (any OpenAI-compatible `/chat/completions`: LM Studio, llama.cpp server, vLLM, OpenAI), `anthropic` (Messages API) or `gemini` (generateContent).',
       ),
-    url: z
-      .url()
+    url: httpUrl()
       .optional()
       .describe(
         'Base URL of the provider. Defaults: ollama http://127.0.0.1:11434, openai https://api.openai.com/v1 (LM Studio: http://HOST:1234/v1), anthropic https://api.anthropic.com, gemini https://generativelanguage.googleapis.com/v1beta.',
@@ -36,9 +36,7 @@ export const aiSchema = z
       .min(1)
       .default('qwen2.5:3b-instruct')
       .describe('Model name as the provider spells it (`qwen2.5:3b-instruct`, `gpt-4o-mini`, `claude-haiku-4-5`...).'),
-    apiKey: z
-      .string()
-      .min(1)
+    apiKey: secretString()
       .optional()
       .describe('API key of a hosted provider (sent only to `ai.url`, never to the model). Secret.'),
     stream: z

@@ -207,4 +207,17 @@ test('secrets: empty or short values are refused naming the key, URL schemes are
     assert.match(bad({ sources: [{ ...src, url }] }), /sources\[0\]\.url: .*http/);
   }
   assert.equal(bad({ sources: [{ ...src, url: 'https://sonarr:8989', apiKey: '0123456789abcdef' }] }), 'valid');
+  // Every URL Arrgus links to or calls is http(s); every secret at least 4 characters, wherever it is written.
+  for (const url of ['file:///etc/passwd', 'javascript:alert(1)']) {
+    assert.match(bad({ web: { publicUrl: url } }), /web\.publicUrl: .*http/);
+    assert.match(bad({ ai: { url } }), /ai\.url: .*http/);
+  }
+  assert.match(bad({ ai: { apiKey: 'abc' } }), /ai\.apiKey: got "\[redacted\]", expected at least 4/);
+  for (const url of ['mqtt://arrgus:abc@broker:1883', 'mqtt://arrgus:@broker', 'mqtts://arrgus:a%40b@broker']) {
+    const message = bad({ mqtt: { url } });
+    assert.match(message, /mqtt\.url: .*password of at least 4 characters/);
+    assert.ok(!message.includes('arrgus:'), message);
+  }
+  assert.equal(bad({ mqtt: { url: 'mqtt://arrgus@broker:1883' } }), 'valid');
+  assert.equal(bad({ mqtt: { url: 'mqtt://arrgus:long-enough@broker:1883' } }), 'valid');
 });

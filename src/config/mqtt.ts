@@ -1,6 +1,7 @@
 /** The `mqtt` and `homeassistant` sections. Owned by the MQTT room (src/mqtt/). */
 
 import { z } from 'zod';
+import { MIN_SECRET_LENGTH } from '../core/redact.ts';
 import { duration } from './duration.ts';
 import { secretString } from './secret.ts';
 
@@ -23,6 +24,10 @@ export const mqttSchema = z
     url: z
       .string()
       .regex(/^(?:mqtts?|wss?):\/\/[^\s]+$/, 'expected a URL starting with mqtt://, mqtts://, ws:// or wss://')
+      .refine(
+        (url) => urlPassword(url) === undefined || (urlPassword(url) as string).length >= MIN_SECRET_LENGTH,
+        `expected a password of at least ${MIN_SECRET_LENGTH} characters after the user name (a shorter one cannot be masked in logs); or leave it out and set mqtt.password`,
+      )
       .optional()
       .describe(
         'External broker (`mqtt://`, `mqtts://`, `ws://`, `wss://`). Unset: the Home Assistant Supervisor broker in the add-on, else the embedded broker.',
@@ -71,7 +76,9 @@ export const mqttSchema = z
         allowAnonymous: z
           .boolean()
           .default(false)
-          .describe('Allow clients without credentials when listening beyond loopback.'),
+          .describe(
+            "Allow clients without credentials when listening beyond loopback (they may read, not publish under Arrgus's topics).",
+          ),
       })
       .prefault({})
       .describe('The embedded aedes broker.'),
@@ -109,3 +116,16 @@ export const homeassistantSchema = z
 
 export type MqttConfig = z.infer<typeof mqttSchema>;
 export type HomeAssistantConfig = z.infer<typeof homeassistantSchema>;
+
+/** The password written in a URL's user info (`user:password@`), decoded; undefined when there is none. */
+function urlPassword(url: string): string | undefined {
+  const userinfo = /^[a-z]+:\/\/([^/?#@]*)@/i.exec(url)?.[1];
+  const colon = userinfo?.indexOf(':') ?? -1;
+  if (userinfo === undefined || colon < 0) return undefined;
+  const raw = userinfo.slice(colon + 1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}

@@ -1,7 +1,7 @@
 /** The `web` section: the HTTP API (and later the panel). */
 
 import { z } from 'zod';
-import { MIN_OWN_SECRET_LENGTH, secretString } from './secret.ts';
+import { httpUrl, MIN_OWN_SECRET_LENGTH, secretString } from './secret.ts';
 
 export const webSchema = z
   .strictObject({
@@ -46,8 +46,7 @@ export const webSchema = z
       .min(1024)
       .default(5 * 1024 * 1024)
       .describe('Largest accepted request body; larger ones get 413.'),
-    publicUrl: z
-      .url()
+    publicUrl: httpUrl()
       .optional()
       .describe('URL at which people reach the panel (links in notifications and Home Assistant).'),
     ingressProxies: z

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { testContext } from '../core/testing.ts';
+import { loadBrokerCredentials } from '../store/broker-credentials.ts';
 import { MqttBridge } from './bridge.ts';
 import { FakeIssues, FakeMutes, FakeStats, makeIssue } from './fakes.ts';
 import { Recorder } from './recorder.ts';
@@ -39,7 +40,12 @@ test('the analyse button reaches the AI with the top issue, and a finished analy
   });
   await bridge.start();
   await bridge.mqtt?.waitConnected(5000);
-  rec = await new Recorder(`mqtt://127.0.0.1:${bridge.embeddedPort}`, ['#']).start();
+  // Pressing a button is publishing under arrgus/: Home Assistant logs in with the generated credentials.
+  rec = await new Recorder(
+    `mqtt://127.0.0.1:${bridge.embeddedPort}`,
+    ['#'],
+    loadBrokerCredentials(ctx.config.dataDir),
+  ).start();
   const button = await rec.waitFor((m) => m.topic === 'homeassistant/button/arrgus_test/sonarr_analyze/config');
   assert.equal(JSON.parse(button.payload).command_topic, 'arrgus/sonarr/analyze/set');
   rec.publish('arrgus/sonarr/analyze/set', 'PRESS');

@@ -9,7 +9,7 @@ import type { IssueService, MuteService, StatsService } from '../core/ports.ts';
 import { levelAtLeast } from '../core/types.ts';
 import { PublishedTopics } from '../store/published-topics.ts';
 import type { EmbeddedBroker } from './broker.ts';
-import { openBrokerConnection } from './broker-connection.ts';
+import { homeAssistantStatusTopic, openBrokerConnection } from './broker-connection.ts';
 import type { MqttConnection } from './client.ts';
 import { handleCommand } from './command-handler.ts';
 import { DiscoverySync } from './discovery-sync.ts';
@@ -17,6 +17,7 @@ import { type OutboundMessage, Publisher } from './publisher.ts';
 import { BRIDGE_KEY, NOTIFIERS_KEY, renderStates, sourceKeys } from './render-states.ts';
 import { hasSessionSource, type SessionSummaries } from './session-states.ts';
 import { SourceRegistry } from './source-registry.ts';
+import { StatusGuard } from './status-guard.ts';
 import type { SupervisorAccess } from './supervisor.ts';
 import { parseCommandTopic, type Topics, topics } from './topics.ts';
 import { wireEvents } from './wire-events.ts';
@@ -64,6 +65,7 @@ export class MqttBridge implements Component {
   private birthTimer: NodeJS.Timeout | null = null;
   private unwire: (() => void) | null = null;
   private readonly discovery: DiscoverySync;
+  private readonly statusGuard: StatusGuard;
   /** Media servers whose playbacks something reported (a webhook without a secret counts once it delivers). */
   private readonly sessionsSeen = new Set<string>();
 
@@ -82,6 +84,12 @@ export class MqttBridge implements Component {
       sessions: deps.sessions !== undefined,
       analyze: deps.ai !== undefined,
       persist: new PublishedTopics(deps.ctx.config.dataDir),
+    });
+    this.statusGuard = new StatusGuard({
+      topic: this.t.status,
+      publishOnline: () => this.connection?.publish(this.t.status, 'online', true),
+      logger: this.log,
+      now: () => deps.ctx.clock.now(),
     });
   }
 
@@ -160,6 +168,7 @@ export class MqttBridge implements Component {
   }
 
   async stop(): Promise<void> {
+    this.statusGuard.stop();
     if (this.tick) clearInterval(this.tick);
     if (this.birthTimer) clearTimeout(this.birthTimer);
     this.tick = null;
@@ -178,8 +187,7 @@ export class MqttBridge implements Component {
   }
 
   private haStatusTopic(): string {
-    const ha = this.d.ctx.config.homeassistant;
-    return ha.statusTopic ?? `${ha.discoveryPrefix}/status`;
+    return homeAssistantStatusTopic(this.d.ctx.config.homeassistant);
   }
 
   private async onConnected(first: boolean): Promise<void> {
@@ -187,7 +195,8 @@ export class MqttBridge implements Component {
     const p = this.publisher;
     if (!c || !p) return;
     c.publish(this.t.status, 'online', true);
-    await c.subscribe([this.haStatusTopic(), ...this.t.commandFilters]);
+    this.statusGuard.start();
+    await c.subscribe([this.haStatusTopic(), this.t.status, ...this.t.commandFilters]);
     if (first) await this.discovery.clearStale(c, p);
     this.publishDiscovery(true);
     p.resetSent();
@@ -207,6 +216,10 @@ export class MqttBridge implements Component {
   }
 
   private onMessage(topic: string, payload: string, retain: boolean): void {
+    if (topic === this.t.status) {
+      this.statusGuard.seen(payload);
+      return;
+    }
     if (topic === this.haStatusTopic()) {
       // A retained birth is an old one: we published everything on connecting already.
       if (!retain && payload.trim() === 'online') this.onHomeAssistantBirth();

@@ -7,8 +7,9 @@ import type { Config } from '../config/schema.ts';
 import type { CoreContext } from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
 import { registerSecret } from '../core/redact.ts';
-import { loadBrokerCredentials } from '../store/broker-credentials.ts';
+import { brokerCredentialsFile, loadBrokerCredentials } from '../store/broker-credentials.ts';
 import { BrokerConfigError, EmbeddedBroker } from './broker.ts';
+import type { Credentials } from './broker-access.ts';
 import { MqttConnection } from './client.ts';
 import {
   announceMqtt,
@@ -73,10 +74,25 @@ export async function openBrokerConnection(o: BrokerConnectionOptions): Promise<
         );
     }
   } else if (choice.kind === 'embedded') {
-    const embedded = await startEmbedded(o.ctx, o.logger);
-    url = embedded.url;
-    broker = embedded.broker;
-    creds = { ...(m.username ? { username: m.username } : {}), ...(m.password ? { password: m.password } : {}) };
+    if (m.username && m.password) {
+      const embedded = await startEmbedded(o.ctx, o.logger);
+      url = embedded.url;
+      broker = embedded.broker;
+      creds = { username: m.username, password: m.password };
+    } else {
+      // No credentials configured: Arrgus (and Home Assistant, to press buttons) log in with generated ones; anonymous
+      // clients may read everything but not publish under Arrgus's topics or the discovery prefix.
+      const writer = loadBrokerCredentials(o.ctx.config.dataDir);
+      registerSecret(writer.password);
+      const embedded = await startEmbedded(o.ctx, o.logger, undefined, writer);
+      url = embedded.url;
+      broker = embedded.broker;
+      creds = writer;
+      if (broker)
+        o.logger.info(
+          `To publish to Arrgus's topics (Home Assistant's buttons and switches), log in to the embedded broker as ${writer.username} with the password in ${brokerCredentialsFile(o.ctx.config.dataDir)}.`,
+        );
+    }
   } else {
     url = choice.url;
     creds = {
@@ -102,12 +118,18 @@ export async function openBrokerConnection(o: BrokerConnectionOptions): Promise<
   return { connection, broker, ...(self ? { panelUrl: ingressPanelUrl(self.slug) } : {}) };
 }
 
+/** Where Home Assistant's birth and last will go (`homeassistant.statusTopic`, else `<discovery prefix>/status`). */
+export function homeAssistantStatusTopic(ha: Config['homeassistant']): string {
+  return ha.statusTopic ?? `${ha.discoveryPrefix}/status`;
+}
+
 async function startEmbedded(
   ctx: CoreContext,
   logger: Logger,
   override?: { host: string; username: string; password: string },
+  writer?: Credentials,
 ): Promise<{ url: string; broker: EmbeddedBroker | null }> {
-  const { mqtt: m } = ctx.config;
+  const { mqtt: m, homeassistant: ha } = ctx.config;
   const listen = override?.host ?? m.embedded.host;
   const username = override?.username ?? m.username;
   const password = override?.password ?? m.password;
@@ -118,6 +140,7 @@ async function startEmbedded(
       allowAnonymous: override ? false : m.embedded.allowAnonymous,
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
+      ...(writer ? { writer, guarded: [m.baseTopic, ha.discoveryPrefix], open: [homeAssistantStatusTopic(ha)] } : {}),
     },
     logger.child('broker'),
   );

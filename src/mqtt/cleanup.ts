@@ -7,6 +7,7 @@
  */
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../core/logger.ts';
+import { readBrokerCredentials } from '../store/broker-credentials.ts';
 import { tlsOptions } from './broker-connection.ts';
 import { MqttConnection, safeUrl } from './client.ts';
 import { buildDiscovery, isOwnConfig } from './discovery.ts';
@@ -48,8 +49,10 @@ export async function haCleanup(o: CleanupOptions): Promise<CleanupResult> {
   const choice = chooseBroker(m, !m.url && access ? await fetchSupervisorMqtt(access, log) : null);
   const host = m.embedded.host === '0.0.0.0' || m.embedded.host === '::' ? '127.0.0.1' : m.embedded.host;
   const url = choice.kind === 'external' ? choice.url : `mqtt://${host}:${m.embedded.port}`;
-  const username = choice.kind === 'external' ? choice.username : m.username;
-  const password = choice.kind === 'external' ? choice.password : m.password;
+  // The embedded broker without configured credentials lets only its generated login publish under Arrgus's topics.
+  const generated = choice.kind === 'external' || m.password ? undefined : readBrokerCredentials(o.config.dataDir);
+  const username = choice.kind === 'external' ? choice.username : (generated?.username ?? m.username);
+  const password = choice.kind === 'external' ? choice.password : (generated?.password ?? m.password);
   // The connection's own retry warnings ("Arrgus keeps running and retries") mean nothing to a one-shot command: the
   // first failure ends it, with one sentence saying what to do.
   let fail: (reason: string) => void = () => {};

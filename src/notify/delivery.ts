@@ -12,6 +12,7 @@ import type { NotifyTarget } from '../config/notify.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Outbox, OutboxItem } from '../store/outbox.ts';
+import { idempotencyKey } from './delivery-key.ts';
 import { type AttemptLog, asDeliveryError, DeliveryLog, failureFields } from './delivery-log.ts';
 import { retryDelay, sendWithTimeout } from './retry-policy.ts';
 import { type Content, DeliveryError, type FailureKind, type Notifier } from './types.ts';
@@ -194,7 +195,7 @@ export class TargetQueue {
     const started = performance.now();
     this.lastAttemptAt = clock.now();
     try {
-      const r = await this.sendOnce(`${this.d.instanceId}-${item.id}`, content, item.id);
+      const r = await this.sendOnce(idempotencyKey(this.d.instanceId, item.key, item.id), content, item.id);
       const now = clock.now();
       outbox.markSent(item.id, now);
       if (this.consecutiveFailures >= (this.d.unhealthyAfter ?? 3)) {

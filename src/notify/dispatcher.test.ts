@@ -4,6 +4,7 @@ import type { NotifyTarget } from '../config/notify.ts';
 import { systemClock } from '../core/clock.ts';
 import type { MuteService } from '../core/ports.ts';
 import { testContext } from '../core/testing.ts';
+import type { Alert } from '../core/types.ts';
 import { openDatabase } from '../store/db.ts';
 import { Outbox } from '../store/outbox.ts';
 import { NotifyDispatcher } from './dispatcher.ts';
@@ -29,6 +30,8 @@ class Recorder implements Notifier {
   readonly type = 'fake';
   readonly name: string;
   readonly got: Content[] = [];
+  /** Delivery ids (the idempotency keys receivers see), in the order sent. */
+  readonly ids: string[] = [];
   script: Array<DeliveryError | 'ok'> = [];
   constructor(name: string) {
     this.name = name;
@@ -37,6 +40,7 @@ class Recorder implements Notifier {
     const next = this.script.shift() ?? 'ok';
     if (next !== 'ok') throw next;
     this.got.push(d.content);
+    this.ids.push(d.id);
     return undefined;
   }
 }
@@ -76,8 +80,14 @@ const until = async (cond: () => boolean, ms = 2000) => {
   }
 };
 
-const fire = (ctx: ReturnType<typeof setup>['ctx'], over = {}) =>
-  ctx.bus.emit('alert', { kind: 'fired', alert: sampleAlert(over), at: ctx.clock.now(), issue: sampleIssue() });
+/** Fires an alert; alerts with different titles are different alerts (ids), as detection makes them. */
+const fire = (ctx: ReturnType<typeof setup>['ctx'], over: Partial<Alert> = {}) =>
+  ctx.bus.emit('alert', {
+    kind: 'fired',
+    alert: sampleAlert({ ...(over.title ? { id: `alert-${over.title}` } : {}), ...over }),
+    at: ctx.clock.now(),
+    issue: sampleIssue(),
+  });
 
 test('routes by severity, source and event kind; resolved only reaches targets that heard the start', async () => {
   const { ctx, d, fakes } = setup([
@@ -201,8 +211,33 @@ test('a flood into a full queue logs one summary WARN a minute, not one per drop
   const { ctx, d, fakes } = setup([{ name: 'slow', url: 'json://h/x', maxQueue: 10 }]);
   const slow = fakes.get('slow') as Recorder;
   slow.script = Array.from({ length: 10_000 }, () => new DeliveryError('down', { kind: 'network' }));
-  for (let i = 0; i < 300; i++) fire(ctx, { id: `alert-${i}`, issueId: `issue-${i}` });
+  for (let i = 0; i < 300; i++) fire(ctx, { id: `alert-${i}` });
   const warns = (ctx.logger as unknown as { lines: string[] }).lines.filter((l) => l.includes('is full'));
   assert.equal(warns.length, 1, warns.join('\n'));
   await d.stop();
+});
+
+test('an announcement made again (the same lines read again after a crash) is not sent again', async () => {
+  const { ctx, d, fakes, outbox } = setup([{ name: 'w', url: 'json://h/x', events: ['alert', 'opened'] }]);
+  const w = fakes.get('w') as Recorder;
+  const at = ctx.clock.now();
+  // Fresh objects each time, as detection rebuilds them from the same records.
+  const announce = () => {
+    ctx.bus.emit('issue', { kind: 'opened', issue: sampleIssue({ firstSeen: at }), at });
+    ctx.bus.emit('alert', { kind: 'fired', alert: sampleAlert({ id: 'a-1' }), at, issue: sampleIssue() });
+  };
+  announce();
+  await until(() => w.got.length === 2);
+  announce();
+  // Still firing after the cooldown: announced again, at a later time; that one goes out.
+  ctx.bus.emit('alert', { kind: 'fired', alert: sampleAlert({ id: 'a-1' }), at: at + 1, issue: sampleIssue() });
+  await until(() => w.got.length >= 3);
+  await d.stop();
+  assert.deepEqual(
+    w.got.map((c) => c.kind),
+    ['opened', 'alert', 'alert'],
+  );
+  assert.equal(new Set(w.ids).size, 3);
+  assert.ok(w.ids.every((id) => id.startsWith(`${ctx.instanceId}-`)));
+  assert.equal(outbox.count('w', 'sent'), 3);
 });

@@ -11,7 +11,7 @@ import type { Component, CoreContext } from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MuteService } from '../core/ports.ts';
 import { SEVERITY_RANK } from '../core/types.ts';
-import type { Outbox, OutboxItem } from '../store/outbox.ts';
+import type { EnqueueRequest, Outbox, OutboxItem } from '../store/outbox.ts';
 import {
   buildContent,
   buildSummary,
@@ -22,6 +22,7 @@ import {
   withAnalysis,
 } from './content.ts';
 import { type AttemptLog, type TargetHealth, TargetQueue, type TestResult } from './delivery.ts';
+import { deliveryIdentity } from './delivery-key.ts';
 import { createNotifier } from './index.ts';
 import { applyTemplate } from './render.ts';
 import { inQuietHours, route } from './router.ts';
@@ -130,7 +131,8 @@ export class NotifyDispatcher implements Component {
     const now = ctx.clock.now();
     const muteScope = this.muteScope(ev);
     let base: Content | undefined;
-    const requests: Array<{ target: string; severity: number; payload: string; heldScope?: string }> = [];
+    const key = deliveryIdentity(ev);
+    const requests: EnqueueRequest[] = [];
     for (const t of this.targets.values()) {
       const decision = route(ev, t, now);
       if (decision === 'skip') continue;
@@ -144,15 +146,20 @@ export class NotifyDispatcher implements Component {
         severity: SEVERITY_RANK[content.severity],
         payload: JSON.stringify(content),
         ...(held ? { heldScope: held } : {}),
+        ...(key === undefined ? {} : { key }),
       });
     }
     if (!requests.length) return;
-    const { dropped } = outbox.enqueue(
+    const { dropped, known } = outbox.enqueue(
       requests,
       now,
       (name) => this.targets.get(name)?.maxQueue ?? 500,
       (name) => this.queues.get(name)?.inFlightId(),
     );
+    if (known) {
+      // Lines read again after a crash announce what was announced before: already queued or delivered.
+      this.logger.debug(`"${base?.title}" was queued before; not sent again.`, { targets: known });
+    }
     for (const d of dropped) {
       const q = this.queues.get(d.target);
       this.logDrop(d.target, now);

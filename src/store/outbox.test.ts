@@ -80,3 +80,58 @@ test('prune removes only finished rows older than the cut', () => {
   assert.equal(o.prune(20), 1);
   assert.equal(o.pendingCount('a'), 1);
 });
+
+test('a (target, key) is stored once whatever became of it; other targets and rows without a key are not affected', () => {
+  const o = outbox();
+  const first = o.enqueue(
+    [
+      { ...req('a', 1), key: 'alert:x:alert:1' },
+      { ...req('b', 1), key: 'alert:x:alert:1' },
+    ],
+    0,
+    () => 10,
+  );
+  assert.equal(first.ids.length, 2);
+  assert.equal(first.known, 0);
+  // Pending: the same announcement again (lines read again after a crash) adds nothing.
+  assert.deepEqual(
+    o.enqueue([{ ...req('a', 1), key: 'alert:x:alert:1' }], 1, () => 10),
+    { ids: [], dropped: [], known: 1 },
+  );
+  o.markSent(first.ids[0] as number, 2);
+  // Sent: still known, so never sent a second time.
+  const again = o.enqueue(
+    [{ ...req('a', 1), key: 'alert:x:alert:1' }, { ...req('a', 1), key: 'alert:x:resolved' }, req('a', 1), req('a', 1)],
+    3,
+    () => 10,
+  );
+  assert.equal(again.known, 1);
+  assert.equal(again.ids.length, 3, 'a new key and two rows without one are stored');
+  assert.equal(o.get(first.ids[0] as number)?.key, 'alert:x:alert:1');
+  assert.equal(o.get(again.ids[1] as number)?.key, null);
+  assert.equal(o.count('a', 'sent'), 1);
+  assert.equal(o.pendingCount('a'), 3);
+  assert.equal(o.pendingCount('b'), 1);
+});
+
+test('an outbox written before keys existed is migrated in place, its rows kept', () => {
+  const db = openDatabase(':memory:');
+  db.exec(`CREATE TABLE notify_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, status TEXT NOT NULL, severity INTEGER NOT NULL,
+     scope TEXT, created_at INTEGER NOT NULL, next_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT, done_at INTEGER, payload TEXT NOT NULL);
+   INSERT INTO _migrations (module, version) VALUES ('notify_outbox', 1);
+   INSERT INTO notify_outbox (target, status, severity, created_at, next_at, payload) VALUES ('a', 'pending', 1, 0, 0, '{}');`);
+  const o = new Outbox(db);
+  o.init();
+  assert.equal(o.next('a')?.key, null);
+  const { ids, known } = o.enqueue(
+    [
+      { ...req('a', 1), key: 'k' },
+      { ...req('a', 1), key: 'k' },
+    ],
+    1,
+    () => 10,
+  );
+  assert.deepEqual([ids.length, known], [1, 1]);
+});

@@ -4,6 +4,11 @@
  * loses pending items nor sends sent ones again (a crash between the receiver's answer and that commit is the only
  * window for a duplicate; receivers get a stable idempotency key for it).
  *
+ * A row may carry a `key`: the identity of what it announces (notify/delivery-key.ts). A (target, key) pair is stored
+ * once, whatever its status: when a crash comes after a send but before the follow positions were committed, the
+ * same lines are read again and detection announces the same alert again; that second enqueue is ignored instead of
+ * becoming a second delivery.
+ *
  * Row states: `pending` (to send, in id order per target), `held` (muted or quiet hours: kept for the summary),
  * `sent`, `failed` (refused for good), `dropped` (queue full), `summarised` (held, then folded into a summary).
  */
@@ -25,6 +30,8 @@ export interface OutboxItem {
   attempts: number;
   lastError: string | null;
   payload: string;
+  /** The identity of what the row announces; null for rows without one (summaries). */
+  key: string | null;
 }
 
 export interface EnqueueRequest {
@@ -33,6 +40,8 @@ export interface EnqueueRequest {
   payload: string;
   /** Set to hold instead of queueing. */
   heldScope?: string;
+  /** The identity of what is announced: a request whose (target, key) is already stored is ignored. */
+  key?: string;
 }
 
 const MIGRATIONS = [
@@ -51,6 +60,9 @@ const MIGRATIONS = [
    );
    CREATE INDEX notify_outbox_queue ON notify_outbox (target, status, id);
    CREATE INDEX notify_outbox_done ON notify_outbox (status, done_at);`,
+  // NULL keys are distinct in a UNIQUE index: rows without a key (summaries) never collide.
+  `ALTER TABLE notify_outbox ADD COLUMN dedupe_key TEXT;
+   CREATE UNIQUE INDEX notify_outbox_key ON notify_outbox (target, dedupe_key);`,
 ];
 
 interface Row {
@@ -64,6 +76,7 @@ interface Row {
   attempts: number;
   last_error: string | null;
   payload: string;
+  dedupe_key: string | null;
 }
 
 const toItem = (r: Row): OutboxItem => ({
@@ -77,6 +90,7 @@ const toItem = (r: Row): OutboxItem => ({
   attempts: r.attempts,
   lastError: r.last_error,
   payload: r.payload,
+  key: r.dedupe_key,
 });
 
 export interface DropNotice {
@@ -112,19 +126,22 @@ export class Outbox {
   /**
    * Stores every request in one transaction and enforces each target's bound: beyond `maxQueue(target)` pending
    * rows, the least severe, then oldest, are marked dropped (the one being sent, `inFlight`, is never chosen).
+   * `ids` are the rows stored; `known` counts the requests ignored because their (target, key) was stored before.
    */
   enqueue(
     requests: readonly EnqueueRequest[],
     now: number,
     maxQueue: (target: string) => number,
     inFlight: (target: string) => number | undefined = () => undefined,
-  ): { ids: number[]; dropped: DropNotice[] } {
+  ): { ids: number[]; dropped: DropNotice[]; known: number } {
+    // OR IGNORE applies to the (target, key) index alone: the other columns have no constraint that could fail.
     const insert = this.sql(
-      'INSERT INTO notify_outbox (target, status, severity, scope, created_at, next_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO notify_outbox (target, status, severity, scope, created_at, next_at, payload, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     return transaction(this.db, () => {
       const ids: number[] = [];
       const targets = new Set<string>();
+      let known = 0;
       for (const r of requests) {
         const res = insert.run(
           r.target,
@@ -134,13 +151,18 @@ export class Outbox {
           now,
           now,
           r.payload,
+          r.key ?? null,
         );
+        if (Number(res.changes) === 0) {
+          known++;
+          continue;
+        }
         ids.push(Number(res.lastInsertRowid));
         if (!r.heldScope) targets.add(r.target);
       }
       const dropped: DropNotice[] = [];
       for (const t of targets) dropped.push(...this.enforceBound(t, maxQueue(t), now, inFlight(t)));
-      return { ids, dropped };
+      return { ids, dropped, known };
     });
   }
 

@@ -10,7 +10,13 @@ function setup(config: Record<string, unknown> = {}) {
   const { ctx } = testContext({ ...config, web });
   const pushed: Array<{ source: string; app: string; lines: string[] }> = [];
   const app = createWebApp(ctx, {
-    health: (): HealthReport => ({ status: 'ok', version: '0.0.0-test', uptimeSeconds: 1, sources: [] }),
+    health: (): HealthReport => ({
+      status: 'ok',
+      version: '0.0.0-test',
+      uptimeSeconds: 1,
+      sources: [{ name: 'sonarr', files: ['/config/logs/sonarr.txt'], api: 'http://sonarr.lan:8989' }],
+      notifications: [{ name: 'phone', lastError: 'HTTP 401 from ntfy.example.com' }],
+    }),
     pushLines: (source, a, lines) => {
       pushed.push({ source, app: a, lines });
       return lines.length;
@@ -25,6 +31,22 @@ describe('web: health and auth', () => {
     const res = await app.request('/api/health');
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as HealthReport).status, 'ok');
+  });
+
+  test('/api/health tells outsiders only status and version; paths, hosts and notifiers need the token', async () => {
+    const { app } = setup({ web: { token: 'sekrit-token-1' } });
+    for (const authorization of [undefined, 'Bearer wrong-token-1', 'Basic c2Vrcml0LXRva2VuLTE=']) {
+      const res = await app.request('/api/health', authorization ? { headers: { authorization } } : {});
+      assert.deepEqual(await res.json(), { status: 'ok', version: '0.0.0-test' }, String(authorization));
+    }
+    const full = await app.request('/api/health', { headers: { authorization: 'bearer sekrit-token-1' } });
+    const body = (await full.json()) as HealthReport;
+    assert.ok(Array.isArray(body.sources) && Array.isArray(body.notifications));
+    // Beyond loopback without a token anyone may ask: status, version and a warning, nothing else.
+    const open = setup({ web: { host: '0.0.0.0' } });
+    const bare = (await (await open.app.request('/api/health')).json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(bare).sort(), ['status', 'version', 'warning']);
+    assert.match(String(bare.warning), /without web\.token/);
   });
 
   test('other routes require the bearer token when configured', async () => {

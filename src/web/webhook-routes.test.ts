@@ -298,4 +298,38 @@ describe('webhook routes', () => {
     const journal = await (await app.request('/api/webhooks')).text();
     for (const out of [text, journal, ...logs]) assert.ok(!out.includes(SECRET), out);
   });
+
+  it('where a secret guards the app, an unknown source answers exactly like a wrong token', async () => {
+    const { post } = setup();
+    const body = fixture('sonarr-webhook-test.json');
+    const known = await post('/api/webhooks/radarr?source=radarr', body);
+    const unknown = await post('/api/webhooks/radarr?source=radarr-4k', body);
+    assert.deepEqual([known.status, unknown.status], [401, 401]);
+    assert.equal(await unknown.text(), await known.text());
+    // The same for Emby, where one of two sources is open: the secret's holder learns what is missing.
+    assert.equal((await post('/api/webhooks/emby?source=nope', '{}')).status, 401);
+    const told = await post(`/api/webhooks/radarr?source=radarr-4k&token=${SECRET}`, body);
+    assert.equal(told.status, 404);
+    assert.match((await answer(told)).error, /no enabled radarr source is named "radarr-4k"/);
+  });
+
+  it('the web token guards webhooks of sources without a secret; a bearer header works in any case', async () => {
+    const { ctx } = testContext({
+      web: { token: 'api-token-0123456789' },
+      sources: [{ name: 'sonarr', app: 'sonarr' }],
+    });
+    const { receiver } = setup();
+    const app = webhookRoutes(ctx, { receiver });
+    const body = fixture('sonarr-webhook-test.json');
+    const post = (path: string, headers: Record<string, string> = {}) =>
+      app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    assert.equal((await post('/api/webhooks/sonarr')).status, 401);
+    assert.equal((await post('/api/webhooks/sonarr?source=other')).status, 401, 'not 404: no names for outsiders');
+    assert.equal((await post('/api/webhooks/lidarr')).status, 401);
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const res = await post('/api/webhooks/sonarr', { authorization: `${scheme} api-token-0123456789` });
+      assert.equal(res.status, 200, scheme);
+    }
+    assert.equal((await post('/api/webhooks/lidarr', { authorization: 'bearer api-token-0123456789' })).status, 404);
+  });
 });

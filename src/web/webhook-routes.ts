@@ -45,15 +45,27 @@ export function webhookRoutes(ctx: CoreContext, deps: WebhookRouteDeps): Hono {
       return fail(c, 404, `no webhook for "${name}"; expected one of ${WEBHOOK_APPS.join(', ')}`);
     }
     const appName = name as WebhookApp;
+    // Apps pass the secret as `?token=` or `X-Arrgus-Token`; people testing with curl may send a bearer header (the
+    // scheme in any case, RFC 9110 §11.1).
+    const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const given = c.req.query('token') ?? c.req.header('x-arrgus-token') ?? bearer;
     const source = pick(ctx.config.sources, appName, c.req.query('source'));
-    if (typeof source === 'string') return fail(c, 404, source);
+    if (typeof source === 'string') {
+      // Which sources exist is for those who may post to them: where the app's webhooks need a secret, an unknown
+      // source answers exactly as a wrong token does, so 404 and 401 cannot be told apart from outside.
+      const secrets = appSecrets(ctx, appName);
+      if (secrets.length && !secrets.some((s) => secretMatches(s, given))) {
+        log.warn(`Refused a ${appName} webhook for an unknown source: missing or wrong token.`);
+        return fail(c, 401, UNAUTHORIZED);
+      }
+      return fail(c, 404, source);
+    }
     // The source's own secret; without one, the API token (when set) guards webhooks too, so setting `web.token`
-    // never leaves them open. Apps pass it as `?token=` or `X-Arrgus-Token` (they cannot send a bearer header).
+    // never leaves them open.
     const required = source.webhookSecret ?? ctx.config.web.token;
-    const bearer = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    if (required && !secretMatches(required, c.req.query('token') ?? c.req.header('x-arrgus-token') ?? bearer)) {
+    if (required && !secretMatches(required, given)) {
       log.warn(`Refused a ${appName} webhook for ${source.name}: missing or wrong token.`);
-      return fail(c, 401, 'missing or wrong webhook token (query `token` or header `X-Arrgus-Token`)');
+      return fail(c, 401, UNAUTHORIZED);
     }
     const raw = await readBodyLimited(c, ctx.config.web.maxBodyBytes);
     const field = MULTIPART_FIELD[appName];
@@ -77,6 +89,16 @@ function fail(c: Context, status: number, message: string): Response {
 }
 
 /** The source a webhook belongs to, or why there is none. */
+const UNAUTHORIZED = 'missing or wrong webhook token (query `token` or header `X-Arrgus-Token`)';
+
+/** The secrets that guard some webhook of `app` (its sources' own, else `web.token`); none when all are open. */
+function appSecrets(ctx: CoreContext, app: string): string[] {
+  const token = ctx.config.web.token;
+  const out = new Set<string>(token ? [token] : []);
+  for (const s of ctx.config.sources) if (s.app === app && s.enabled && s.webhookSecret) out.add(s.webhookSecret);
+  return [...out];
+}
+
 function pick(sources: readonly SourceConfig[], app: string, wanted: string | undefined): SourceConfig | string {
   const candidates = sources.filter((s) => s.app === app && s.enabled);
   if (wanted) {
