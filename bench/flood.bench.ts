@@ -64,7 +64,9 @@ const arrgus: ArrgusProcess = await startArrgus(
 );
 
 process.on('uncaughtException', async (err) => {
-  console.log(`bench failed: ${err instanceof Error ? err.message : String(err)}; arrgus run exit ${arrgus.child.exitCode ?? arrgus.child.signalCode ?? 'none yet'}; its last lines:\n${arrgus.lines.slice(-15).join('\n')}`);
+  console.log(
+    `bench failed: ${err instanceof Error ? err.message : String(err)}; arrgus run exit ${arrgus.child.exitCode ?? arrgus.child.signalCode ?? 'none yet'}; its last lines:\n${arrgus.lines.slice(-15).join('\n')}`,
+  );
   await arrgus.stop();
   process.exit(1);
 });

@@ -73,12 +73,13 @@ export async function startArrgus(
     return null;
   };
   const end = Date.now() + (opts.timeoutMs ?? 60_000);
-  let web: RegExpExecArray | null = null;
   let gone = false;
   void exited.then(() => {
     gone = true;
   });
-  while (!(web = find(/HTTP API listening on (http:\/\/[^\s]+?)\.?$/))) {
+  const listening = /HTTP API listening on (http:\/\/[^\s]+?)\.?$/;
+  for (;;) {
+    if (find(listening)) break;
     if (gone) throw new Error(`arrgus run exited before listening:\n${lines.join('\n')}`);
     if (Date.now() > end) {
       child.kill('SIGKILL');
@@ -86,6 +87,7 @@ export async function startArrgus(
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+  const web = find(listening) as RegExpExecArray;
   const broker = find(/Embedded MQTT broker listening on [^\s:]+:(\d+)/);
   const pid = child.pid as number;
   return {
