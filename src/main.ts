@@ -374,10 +374,16 @@ export class Service {
       warnings5m: s.warnings5m,
       parseFailures: s.parseFailures,
       totalRecords: s.totalRecords,
+      // A source that cannot read its folder or some of its files is failing until it can (it keeps trying).
+      reading: s.problems?.length ? ('failing' as const) : ('ok' as const),
+      problems: s.problems ?? [],
     }));
     const notifications = this.notify.health();
     const mqttConnected = this.mqtt.mqtt?.connected ?? false;
-    const degraded = notifications.some((n) => !n.healthy) || (this.ctx.config.mqtt.enabled && !mqttConnected);
+    const degraded =
+      notifications.some((n) => !n.healthy) ||
+      (this.ctx.config.mqtt.enabled && !mqttConnected) ||
+      sources.some((s) => s.reading === 'failing');
     return {
       status: degraded ? 'degraded' : 'ok',
       version: VERSION,

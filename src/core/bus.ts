@@ -2,6 +2,7 @@
  * A typed event bus. Each listener is isolated: a throwing or rejecting listener is logged once with its name and
  * never reaches the emitter or the other listeners (zigbee2mqtt's EventBus does the same).
  */
+import { LogSummary } from './log-summary.ts';
 import type { Logger } from './logger.ts';
 
 type Listener<T> = (payload: T) => void | Promise<void>;
@@ -13,10 +14,11 @@ interface Entry<T> {
 
 export class EventBus<Events extends object> {
   private readonly listeners = new Map<keyof Events, Entry<never>[]>();
-  private readonly logger: Logger;
+  /** A listener that fails on every record would otherwise write a line per record: one line a minute per listener. */
+  private readonly failures: LogSummary;
 
   constructor(logger: Logger) {
-    this.logger = logger;
+    this.failures = new LogSummary(logger);
   }
 
   /** Subscribes `fn` under `name` (used in error logs). Returns the unsubscribe function. */
@@ -56,8 +58,13 @@ export class EventBus<Events extends object> {
   }
 
   private fail(event: string, name: string, err: unknown): void {
-    this.logger.warn(`Listener ${name} failed on event ${event}; the others carry on.`, {
-      error: err instanceof Error ? err.message : String(err),
-    });
+    this.failures.warn(
+      `${event}\u0000${name}`,
+      (n) =>
+        n > 1
+          ? `Listener ${name} failed on event ${event} ${n} times since the last warning; the others carry on.`
+          : `Listener ${name} failed on event ${event}; the others carry on.`,
+      { error: err instanceof Error ? err.message : String(err) },
+    );
   }
 }

@@ -74,6 +74,8 @@ export interface SourceStats {
   /** Lines that could not be read as records (orphans, bad envelopes) since start. */
   parseFailures: number;
   totalRecords: number;
+  /** What the source cannot read now (its folder, files in it), with why; empty or absent when it reads everything. */
+  problems?: ReadonlyArray<{ path: string; error: string }>;
 }
 
 export interface StatsService {

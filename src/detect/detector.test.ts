@@ -248,6 +248,30 @@ describe('detector', () => {
   });
 });
 
+test('a flood of new issues: the tracker holds its cap between ticks and active alerts stay tied to tracked open issues', () => {
+  const { detector, feed, clock, alerts } = setup({
+    alerts: { threshold: 1 },
+    detect: { retention: { maxIssues: 10 } },
+  });
+  // Every token new (letters g-z: hex-looking tokens are masked), so no two messages share a template.
+  const tok = (n: number) =>
+    [n % 20, Math.floor(n / 20) % 20, Math.floor(n / 400)].map((d) => 'ghijklmnopqrstuvwxyz'[d]).join('');
+  for (let i = 0; i < 300; i++) {
+    feed(rec(clock.now() + S, 'error', `${tok(i)}on ${tok(i)}ed ${tok(i)}ing`));
+    const tracked = detector.list();
+    assert.ok(tracked.length <= 10, `${tracked.length} issues tracked after ${i + 1} new ones`);
+    const active = detector.activeAlerts();
+    for (const a of active)
+      assert.equal(detector.get(a.fingerprint ?? '')?.status, 'open', `alert of a pruned issue: ${a.title}`);
+  }
+  const fired = alerts.filter((a) => a.kind === 'fired').length;
+  const resolved = alerts.filter((a) => a.kind === 'resolved').length;
+  assert.equal(fired, 300, 'every new issue alerted (threshold 1)');
+  // Each pruned issue's alert ended with a resolution paired to its opener: no alert episode is left open behind it.
+  assert.equal(fired - resolved, detector.activeAlerts().length);
+  assert.ok(detector.activeAlerts().length <= 10 && detector.activeAlerts().length > 0);
+});
+
 describe('history and entities', () => {
   test('records older than alerts.maxAge build the issue but raise no alert; fresh ones do', () => {
     const { feed, clock, alerts, detector } = setup({ alerts: { threshold: 1, maxAge: '1h' } });

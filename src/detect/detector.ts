@@ -72,6 +72,9 @@ export class Detector implements Component, IssueService {
         // they have no `issue:` key here and keep clearing on their window.
         if (kind === 'resolved') this.alerts.endEpisode(issueAlertKey(issue.id), at);
       },
+      // An issue pruned (beyond `maxIssues`, or resolved long ago) takes its alert with it: active alerts are always
+      // about issues the tracker holds, so they are bounded by its cap whatever a flood of new messages does.
+      (issue, at) => this.alerts.endEpisode(issueAlertKey(issue.id), at),
     );
     this.incidentTracker = new IncidentTracker(
       { windowMs: detect.incidentWindow, maxIncidents: detect.retention.maxIncidents },
@@ -237,8 +240,13 @@ export class Detector implements Component, IssueService {
     return this.incidentTracker.list();
   }
 
+  /** Firing alerts; one keyed on an issue counts only while that issue is tracked and not resolved. */
   activeAlerts(): Alert[] {
-    return this.alerts.active();
+    return this.alerts.active().filter((a) => {
+      if (!a.fingerprint) return true;
+      const issue = this.tracker.get(a.fingerprint);
+      return issue !== undefined && issue.status !== 'resolved';
+    });
   }
 
   // --- internals ----------------------------------------------------------------------------------------------

@@ -27,15 +27,20 @@ export interface TrackerOptions {
   maxIssues: number;
 }
 
+/** An issue left the tracker without a status change (pruned: too old, or beyond `maxIssues`). */
+export type ForgetIssue = (issue: Issue, at: number) => void;
+
 export class IssueTracker {
   private readonly opts: TrackerOptions;
   private readonly emit: EmitIssue;
+  private readonly forgotten: ForgetIssue | undefined;
   private readonly issues = new Map<string, Issue>();
   private readonly dirty = new Set<string>();
 
-  constructor(opts: TrackerOptions, emit: EmitIssue) {
+  constructor(opts: TrackerOptions, emit: EmitIssue, forgotten?: ForgetIssue) {
     this.opts = opts;
     this.emit = emit;
+    this.forgotten = forgotten;
   }
 
   get size(): number {
@@ -105,6 +110,7 @@ export class IssueTracker {
     addOccurrence(issue, rec, this.opts.samples);
     this.issues.set(id, issue);
     this.emit('opened', issue, t, 'detect');
+    this.makeRoom(issue, t);
     return issue;
   }
 
@@ -163,6 +169,7 @@ export class IssueTracker {
   adopt(issue: Issue, at: number, by: 'detect' | 'api'): void {
     this.issues.set(issue.id, issue);
     this.emit('opened', issue, at, by);
+    this.makeRoom(issue, at);
   }
 
   /** Emits a status change made through `reopen` or `adopt`'s callers. */
@@ -254,16 +261,36 @@ export class IssueTracker {
   private prune(now: number): void {
     for (const [id, issue] of this.issues) {
       if (issue.status === 'resolved' && (issue.resolvedAt ?? issue.lastSeen) < now - this.opts.resolvedAgeMs) {
-        this.issues.delete(id);
+        this.drop(id, now);
       }
     }
     const excess = this.issues.size - this.opts.maxIssues;
     if (excess <= 0) return;
-    // Resolved issues go first, then the longest quiet ones.
-    const victims = [...this.issues.values()]
-      .sort((a, b) => Number(b.status === 'resolved') - Number(a.status === 'resolved') || a.lastSeen - b.lastSeen)
-      .slice(0, excess);
-    for (const v of victims) this.issues.delete(v.id);
+    const victims = [...this.issues.values()].sort(pruneOrder).slice(0, excess);
+    for (const v of victims) this.drop(v.id, now);
+  }
+
+  /**
+   * The cap holds between ticks too: a flood of new messages (thousands of new issues a second) would otherwise grow
+   * the tracker, and the alerts tied to its issues, until the next tick. One scan per issue opened beyond the cap.
+   */
+  private makeRoom(opened: Issue, at: number): void {
+    while (this.issues.size > this.opts.maxIssues) {
+      let victim: Issue | undefined;
+      for (const i of this.issues.values()) {
+        if (i !== opened && (!victim || pruneOrder(i, victim) < 0)) victim = i;
+      }
+      if (!victim) return;
+      this.drop(victim.id, at);
+    }
+  }
+
+  private drop(id: string, at: number): void {
+    const issue = this.issues.get(id);
+    if (!issue) return;
+    this.issues.delete(id);
+    this.dirty.delete(id);
+    this.forgotten?.(issue, at);
   }
 
   snapshot(): Issue[] {
@@ -274,4 +301,9 @@ export class IssueTracker {
     this.issues.clear();
     for (const i of issues) this.issues.set(i.id, i);
   }
+}
+
+/** Which issues the cap drops first: resolved ones, then the longest quiet. */
+function pruneOrder(a: Issue, b: Issue): number {
+  return Number(b.status === 'resolved') - Number(a.status === 'resolved') || a.lastSeen - b.lastSeen;
 }

@@ -82,9 +82,10 @@ function sourceEntities(t: Topics, slug: string, app: string): EntitySpec[] {
       fields: {
         state_topic: state,
         device_class: 'problem',
-        value_template: onOff('alert_active'),
+        // An alert, or a source that cannot read its logs (`read_problem` says what and why).
+        value_template: "{{ 'ON' if value_json.alert_active or value_json.reading == 'failing' else 'OFF' }}",
         json_attributes_topic: state,
-        json_attributes_template: "{{ {'alert': value_json.alert} | tojson }}",
+        json_attributes_template: "{{ {'alert': value_json.alert, 'read_problem': value_json.read_problem} | tojson }}",
       },
     },
     count('errors_5m', 'Errors (5 min)', 'errors_5m', 'mdi:alert-circle-outline'),

@@ -52,6 +52,10 @@ export interface SourceState {
   records_per_minute: number;
   /** Seconds since the last record; null before the first one. */
   log_freshness_s: number | null;
+  /** `failing` while the source cannot read its folder or some of its files (it keeps trying). */
+  reading: 'ok' | 'failing';
+  /** What it cannot read and why (file names only), e.g. `sonarr.txt: permission denied`; null when reading. */
+  read_problem: string | null;
 }
 
 export interface BridgeState {
@@ -147,7 +151,17 @@ export function sourceState(i: SourceStateInput): SourceState {
     last_record_at: iso(last),
     records_per_minute: round(s?.recordsPerMinute ?? 0, 2),
     log_freshness_s: last === null ? null : Math.max(0, Math.round((i.now - last) / 1000)),
+    reading: s?.problems?.length ? 'failing' : 'ok',
+    read_problem: readProblem(s?.problems),
   };
+}
+
+function readProblem(problems: SourceStats['problems']): string | null {
+  const first = problems?.[0];
+  if (!first) return null;
+  const name = first.path.split(/[\\/]/).filter(Boolean).at(-1) ?? first.path;
+  const more = (problems?.length ?? 0) - 1;
+  return clip(`${name}: ${first.error}${more > 0 ? ` (and ${more} more)` : ''}`);
 }
 
 function topIssue(issue: Issue, analysis: string | undefined): TopIssue {

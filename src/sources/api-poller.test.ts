@@ -9,7 +9,10 @@ import { ApiPoller } from './api-poller.ts';
 
 const KEY = 'k3y-5ecret-abcdef0123456789';
 
-function setup(app: FakeApp, opts: { intervalMs?: number; timeoutMs?: number } = {}) {
+function setup(
+  app: FakeApp,
+  opts: { intervalMs?: number; timeoutMs?: number; pokeGapMs?: number; maxBackoffMs?: number } = {},
+) {
   const logger = memoryLogger();
   const issues = new FakeIssueService();
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -29,7 +32,8 @@ function setup(app: FakeApp, opts: { intervalMs?: number; timeoutMs?: number } =
       label: `Sonarr API at ${app.url}`,
       intervalMs: opts.intervalMs ?? 20,
       timeoutMs: opts.timeoutMs ?? 200,
-      maxBackoffMs: 40,
+      maxBackoffMs: opts.maxBackoffMs ?? 40,
+      ...(opts.pokeGapMs === undefined ? {} : { pokeGapMs: opts.pokeGapMs }),
       run: async (signal) => {
         polls++;
         await client.get('api/v3/health', signal, { apikey: KEY });
@@ -115,7 +119,7 @@ describe('ApiPoller', () => {
     const app = new FakeApp().json('/api/v3/health', []);
     apps.push(app);
     await app.start();
-    const { poller, polls } = setup(app, { intervalMs: 60_000 });
+    const { poller, polls } = setup(app, { intervalMs: 60_000, pokeGapMs: 0 });
     poller.start();
     await waitFor(() => polls() === 1, 1000, 'the first poll');
     poller.poke();
@@ -124,5 +128,46 @@ describe('ApiPoller', () => {
     poller.poke();
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(polls(), 2);
+  });
+
+  /** Pokes as fast as the event loop allows for `ms`; returns how long that really took. */
+  async function pokeFlood(poller: ApiPoller, ms: number): Promise<number> {
+    const started = performance.now();
+    while (performance.now() - started < ms) {
+      for (let i = 0; i < 20; i++) poller.poke();
+      await new Promise((r) => setImmediate(r));
+    }
+    return performance.now() - started;
+  }
+
+  it('a flood of pokes while the API answers starts at most one poll per poke gap', async () => {
+    const app = new FakeApp().json('/api/v3/health', []);
+    apps.push(app);
+    await app.start();
+    const { poller, polls } = setup(app, { intervalMs: 60_000, pokeGapMs: 100 });
+    poller.start();
+    await waitFor(() => polls() === 1, 2000, 'the first poll');
+    const took = await pokeFlood(poller, 600);
+    await waitFor(() => polls() >= 2, 2000, 'a poked poll');
+    const during = polls() - 1;
+    await poller.stop();
+    // One poll per started gap, plus the one a poke during the last poll queues behind it.
+    assert.ok(during <= Math.ceil(took / 100) + 1, `${during} polls in ${Math.round(took)} ms of pokes`);
+  });
+
+  it('pokes while the API fails change nothing: the backoff decides when to ask again', async () => {
+    const app = new FakeApp().json('/api/v3/health', []);
+    apps.push(app);
+    await app.start();
+    await app.stop();
+    const { poller, polls } = setup(app, { intervalMs: 400, maxBackoffMs: 60_000, pokeGapMs: 0 });
+    poller.start();
+    await waitFor(() => poller.status().failures === 1, 2000, 'the first failed poll');
+    const before = polls();
+    const took = await pokeFlood(poller, 500);
+    const during = polls() - before;
+    await poller.stop();
+    // After one failure the next poll is 800 ms away: pokes must not bring it forward (without backoff: hundreds).
+    assert.ok(during <= Math.ceil(took / 800), `${during} polls in ${Math.round(took)} ms of pokes while failing`);
   });
 });

@@ -28,6 +28,8 @@ export interface ApiPollerOptions {
   maxBackoffMs?: number;
   /** Consecutive failures before the connectivity problem opens (a rejected key opens it at once); default 2. */
   failuresBeforeProblem?: number;
+  /** Least time between the starts of two polls that pokes bring forward; default the interval, at most 1 s. */
+  pokeGapMs?: number;
   run: (signal: AbortSignal) => Promise<void>;
 }
 
@@ -52,6 +54,9 @@ export class ApiPoller {
   /** Set by stop(): a poll aborted by stopping is not a failure of the API. */
   private halted = false;
   private rerun = false;
+  /** When the pending timer fires and when the last poll began (monotonic ms): pokes are spaced by `pokeGapMs`. */
+  private dueAt = Number.POSITIVE_INFINITY;
+  private lastStartAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
   private lastOkAt: number | null = null;
   private lastError: string | null = null;
@@ -81,15 +86,25 @@ export class ApiPoller {
     this.halted = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.dueAt = Number.POSITIVE_INFINITY;
     this.abort?.abort();
     await this.running;
   }
 
-  /** Polls as soon as possible (a webhook or websocket said something changed). Bursts collapse into one poll. */
+  /**
+   * Polls soon (a webhook or websocket said something changed). Bursts collapse into one poll, and pokes never start
+   * polls closer than `pokeGapMs`. While the API fails, pokes change nothing: the backoff's next poll stands, so a
+   * flood of webhooks cannot turn into a flood of requests to an app that is already in trouble.
+   */
   poke(): void {
-    if (this.stopped) return;
-    if (this.running) this.rerun = true;
-    else this.schedule(0);
+    if (this.stopped || this.failures > 0) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    const wait = this.pokeWait();
+    if (this.dueAt <= performance.now() + wait) return;
+    this.schedule(wait);
   }
 
   status(): PollerStatus {
@@ -114,16 +129,23 @@ export class ApiPoller {
 
   private schedule(ms: number): void {
     clearTimeout(this.timer);
+    this.dueAt = performance.now() + ms;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.dueAt = Number.POSITIVE_INFINITY;
       void this.pollOnce().then(() => {
         if (this.stopped) return;
-        if (this.rerun) {
-          this.rerun = false;
-          this.schedule(0);
-        } else this.schedule(this.nextDelay());
+        const poked = this.rerun && this.failures === 0;
+        this.rerun = false;
+        this.schedule(poked ? this.pokeWait() : this.nextDelay());
       });
     }, ms);
+  }
+
+  /** How long a poke waits: until `pokeGapMs` after the start of the last poll. */
+  private pokeWait(): number {
+    const gap = this.opts.pokeGapMs ?? Math.min(this.opts.intervalMs, 1000);
+    return Math.max(0, this.lastStartAt + gap - performance.now());
   }
 
   private nextDelay(): number {
@@ -134,6 +156,7 @@ export class ApiPoller {
   }
 
   private async tick(): Promise<void> {
+    this.lastStartAt = performance.now();
     const timeoutMs = this.opts.timeoutMs ?? Math.min(this.opts.intervalMs, 15_000);
     const abort = new AbortController();
     this.abort = abort;

@@ -163,10 +163,18 @@ export async function siblingsOf(path: string): Promise<FileInfo[]> {
   const out: FileInfo[] = [];
   for (const name of names) {
     const p = join(dir, name);
-    const st = await statOrNull(p);
+    const st = await statOrSkip(p);
     if (st) out.push({ path: p, ...st });
   }
   return out;
+}
+
+/**
+ * `statOrNull` for scans of a folder: an entry that cannot be stat'ed (a symlink loop, no permission) is skipped, so
+ * one bad entry never stops the scan of the others (the source's listing reports it).
+ */
+async function statOrSkip(path: string): Promise<FileStat | null> {
+  return statOrNull(path).catch(() => null);
 }
 
 /**
@@ -237,7 +245,7 @@ export async function laterGenerations(
   for (const name of names) {
     const p = join(dir, name);
     if (p === path || skip(p) || !sameLineage(p, path)) continue;
-    const st = await statOrNull(p);
+    const st = await statOrSkip(p);
     if (st && bornAfter(st, after) && !claimed.has(`${st.dev}:${st.ino}`)) later.push({ ...st, path: p });
   }
   later.sort(byBirth);

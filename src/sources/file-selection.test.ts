@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -101,11 +101,26 @@ test('a directory lists its files (Docker: one level down); a missing file stays
   assert.deepEqual(await listFiles(single, 'sonarr', null), {
     files: (await listFiles(root, 'sonarr', null)).files,
     isDir: false,
+    problems: [],
   });
-  // Not there yet: a name with an extension is a file to wait for; what an earlier listing learnt is kept.
-  assert.deepEqual(await listFiles(join(root, 'later.log'), 'sonarr', null), { files: [], isDir: false });
-  assert.deepEqual(await listFiles(join(root, 'later'), 'sonarr', null), { files: [], isDir: null });
-  assert.deepEqual(await listFiles(join(root, 'later'), 'sonarr', true), { files: [], isDir: true });
+  // Not there yet: a name with an extension is a file to wait for; what an earlier listing learnt is kept. A missing
+  // folder (or the folder of a missing file) is a problem.
+  assert.deepEqual(await listFiles(join(root, 'later.log'), 'sonarr', null), { files: [], isDir: false, problems: [] });
+  const notFound = (path: string) => [{ path, error: 'not found' }];
+  assert.deepEqual(await listFiles(join(root, 'later'), 'sonarr', null), {
+    files: [],
+    isDir: null,
+    problems: notFound(join(root, 'later')),
+  });
+  assert.deepEqual(await listFiles(join(root, 'later'), 'sonarr', true), {
+    files: [],
+    isDir: true,
+    problems: notFound(join(root, 'later')),
+  });
+  assert.deepEqual(
+    (await listFiles(join(root, 'gone', 'x.log'), 'sonarr', null)).problems,
+    notFound(join(root, 'gone')),
+  );
   const globbed = await listFiles(join(root, '*', '*-json.log'), 'docker', null);
   assert.deepEqual(
     globbed.files.map((f) => f.path),
@@ -122,4 +137,24 @@ test('the watch covers what the path can name, no deeper than needed', () => {
     root: '/var/lib/docker/containers',
     depth: 1,
   });
+});
+
+test('one bad entry is a problem beside the files that can be read: a symlink loop, a link to nowhere is no file', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'arrgus-selection-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  writeFileSync(join(root, 'sonarr.txt'), 'x\n');
+  symlinkSync('loop.txt', join(root, 'loop.txt'));
+  // Loops under names no log has are nobody's concern; dangling links are files not there yet.
+  symlinkSync('notes', join(root, 'notes'));
+  symlinkSync('missing.txt', join(root, 'dangling.txt'));
+  const listed = await listFiles(root, 'sonarr', null);
+  assert.deepEqual(
+    listed.files.map((f) => f.path),
+    [join(root, 'sonarr.txt')],
+  );
+  assert.deepEqual(listed.problems, [{ path: join(root, 'loop.txt'), error: 'symbolic link loop' }]);
+  // The configured path itself a loop: a problem, not a throw.
+  assert.deepEqual((await listFiles(join(root, 'loop.txt'), 'sonarr', null)).problems, [
+    { path: join(root, 'loop.txt'), error: 'symbolic link loop' },
+  ]);
 });

@@ -4,7 +4,7 @@
  * the live one; following those would count lines twice or replay old ones, so each app's naming is spelled out here
  * (FORMATS.md) and kept out of the tailing code. Selection is pure over a listing, so it is tested without files.
  */
-import { glob, readdir } from 'node:fs/promises';
+import { glob, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { NLOG_APPS } from '../core/types.ts';
 import { appFromFileName } from '../parsers/app-hint.ts';
@@ -45,24 +45,62 @@ export interface Listing {
   files: FileInfo[];
   /** Whether the path names a directory; null while that cannot be told (nothing there yet). */
   isDir: boolean | null;
+  /** What could not be read: the folder itself, or log-like entries in it (the others are still listed). */
+  problems: ListingProblem[];
 }
+
+export interface ListingProblem {
+  path: string;
+  /** Short, for people: `permission denied`, `symbolic link loop`, `not found`. */
+  error: string;
+}
+
+/** A file system error in words; the code alone says it for the common ones. */
+export function fsProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'symbolic link loop';
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'ENOTDIR') return 'not a folder';
+  if (code === 'EIO') return 'input/output error';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Entries whose trouble matters: names a log could have (a broken `notes.bak` link is nobody's concern). */
+const LOG_NAME = /\.(log|txt)(\.\d+)?$/i;
 
 /**
  * Regular files a source path covers (directories: two levels for Docker's `<id>/<id>-json.log`). `isDir` is what the
- * previous listing learnt: a configured file that is missing now is still a file, not an empty directory.
+ * previous listing learnt: a configured file that is missing now is still a file, not an empty directory. Nothing
+ * here throws for one bad entry: an entry that cannot be read (a symlink loop, no permission) is a problem beside the
+ * files that can, and so is a folder that is missing or closed to us.
  */
 export async function listFiles(root: string, app: string, isDir: boolean | null): Promise<Listing> {
   let dir = isDir;
   const paths: string[] = [];
+  const problems: ListingProblem[] = [];
   if (GLOB.test(root)) {
-    for await (const p of glob(root)) paths.push(p);
+    try {
+      for await (const p of glob(root)) paths.push(p);
+    } catch (err) {
+      problems.push({ path: globBase(root), error: fsProblem(err) });
+    }
+    const base = globBase(root);
+    if (!problems.length && !(await isFolder(base))) problems.push({ path: base, error: 'not found' });
   } else {
-    const st = await statOrNull(root);
+    const st = await statOrNull(root).catch((err: unknown) => {
+      problems.push({ path: root, error: fsProblem(err) });
+      return null;
+    });
     if (st) {
       dir = false;
       paths.push(root);
-    } else {
-      const entries = await readdir(root, { withFileTypes: true }).catch(() => null);
+    } else if (!problems.length) {
+      let failure: unknown = null;
+      const entries = await readdir(root, { withFileTypes: true }).catch((err: unknown) => {
+        failure = err;
+        return null;
+      });
       if (entries) dir = true;
       for (const e of entries ?? []) {
         const p = join(root, e.name);
@@ -71,14 +109,38 @@ export async function listFiles(root: string, app: string, isDir: boolean | null
       }
       // A configured file that does not exist yet: follow it once it appears.
       if (!entries && dir === null && /\.\w+$/.test(basename(root))) dir = false;
+      if (!entries) {
+        const missing = isMissingError(failure);
+        // A file that is not there yet is expected; its folder missing, or any folder closed to us, is a problem.
+        if (!missing) problems.push({ path: root, error: fsProblem(failure) });
+        else if (dir !== false) problems.push({ path: root, error: 'not found' });
+        else if (!(await isFolder(dirname(root)))) problems.push({ path: dirname(root), error: 'not found' });
+      }
     }
   }
   const files: FileInfo[] = [];
   for (const p of paths) {
-    const st = await statOrNull(p);
-    if (st) files.push({ path: p, ...st });
+    try {
+      const st = await statOrNull(p);
+      if (st) files.push({ path: p, ...st });
+    } catch (err) {
+      if (LOG_NAME.test(p)) problems.push({ path: p, error: fsProblem(err) });
+    }
   }
-  return { files, isDir: dir };
+  return { files, isDir: dir, problems };
+}
+
+function isMissingError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT';
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The assembler app and parsers for one file of a source (`auto` guesses from the file name, like replay). */

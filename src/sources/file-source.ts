@@ -27,8 +27,9 @@ import {
   mayBeCopyName,
   sameLineage,
 } from './file-identity.ts';
-import { isGlob, listFiles, selectFiles, watchScope } from './file-selection.ts';
+import { fsProblem, isGlob, type ListingProblem, listFiles, selectFiles, watchScope } from './file-selection.ts';
 import { FileTailer, type OpenResult, type StartMode } from './file-tailer.ts';
+import { SourceProblems } from './source-problems.ts';
 
 /** The identity and times of the last file read under a name (dev/ino -1 when it was gone). */
 type LastRead = FileTimes & { dev: number; ino: number; claimed: ReadonlySet<string> };
@@ -49,6 +50,8 @@ export interface FileSourceOptions {
   room?: () => Promise<void> | undefined;
   /** The set of followed files changed. */
   onFiles(files: string[]): void;
+  /** What the source cannot read changed (empty: it reads everything). See source-problems.ts. */
+  onProblems?(problems: ListingProblem[]): void;
 }
 
 export class FileSource {
@@ -65,8 +68,13 @@ export class FileSource {
   /** Whether the configured path is a directory; null until a listing could tell (see listFiles). */
   private isDir: boolean | null = null;
   private watcher: FSWatcher | null = null;
+  /** The watcher was set up while its folder could not be read: it is set up again once the folder can. */
+  private watchBroken = false;
+  private readonly problems: SourceProblems;
   private rescanTimer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
+  /** The next try at what fails (source-problems.ts backs it off), sooner than the periodic rescan. */
+  private retryTimer: NodeJS.Timeout | null = null;
   private scanning: Promise<void> | null = null;
   private rescanAgain = false;
   private stopped = false;
@@ -74,6 +82,12 @@ export class FileSource {
   constructor(opts: FileSourceOptions) {
     this.opts = opts;
     this.name = opts.source.name;
+    this.problems = new SourceProblems({
+      source: opts.source.name,
+      logger: opts.logger,
+      maxBackoffMs: opts.rescanMs,
+      onChange: (p) => opts.onProblems?.(p),
+    });
   }
 
   get files(): string[] {
@@ -90,7 +104,14 @@ export class FileSource {
     const resume = new Map<string, StoredCheckpoint>();
     const fromStart = new Map<string, LastRead>();
     for (const ck of stored) {
-      const loc = await locate(ck);
+      let loc: Located | null;
+      try {
+        loc = await locate(ck);
+      } catch (err) {
+        // Its folder or file is closed to us: the checkpoint stays, and the file resumes from it once it can be read.
+        if (selected.has(ck.path)) this.problems.openFailed(ck.path, fsProblem(err), { ck, mode: { at: 'end' } });
+        continue;
+      }
       if (loc?.how === 'same' && selected.has(ck.path)) {
         if (ck.fpLen === 0) await this.drainCopiesOfEmpty(ck, loc);
         resume.set(ck.path, ck);
@@ -104,6 +125,7 @@ export class FileSource {
     // were down from their start. Discovery takes up to a rescan, hence the slack.
     const lastSaved = Math.max(seenAt ?? 0, ...stored.map((c) => c.savedAt)) - 2 * this.opts.rescanMs;
     for (const path of selected) {
+      if (this.problems.plan(path)) continue;
       const info = listing.find((f) => f.path === path);
       let mode: StartMode;
       if (fromStart.has(path)) mode = { at: 'begin' };
@@ -116,6 +138,7 @@ export class FileSource {
       await this.follow(path, resume.get(path) ?? null, mode, fromStart.get(path));
     }
     if (seenAt === null) store.markSeen(source.name, now());
+    this.problems.report();
     logger.info(
       this.tailers.size
         ? `Source ${source.name} (${source.app}) follows ${this.tailers.size} file(s) under ${source.path}.`
@@ -134,13 +157,20 @@ export class FileSource {
     this.stopped = true;
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.debounce) clearTimeout(this.debounce);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.rescanTimer = null;
     this.debounce = null;
+    this.retryTimer = null;
     const w = this.watcher;
     this.watcher = null;
     if (w) await w.close();
     while (this.scanning) await this.scanning;
     await Promise.all([...this.tailers.values()].map((t) => t.stop()));
+  }
+
+  /** What the source cannot read now (see source-problems.ts). */
+  currentProblems(): ListingProblem[] {
+    return this.problems.list();
   }
 
   /** Bytes written to the followed files beyond what was read (live files only; for `/metrics`). No side effects. */
@@ -204,6 +234,7 @@ export class FileSource {
   private async rescan(): Promise<void> {
     const listing = await this.list();
     const selected = new Set(this.select(listing));
+    this.problems.keepOnly(selected);
     let changed = false;
     /** Files no longer followed, drained: a new file of their lineage first reads what was born between (see below). */
     const dropped: Array<LastRead & { path: string }> = [];
@@ -231,30 +262,52 @@ export class FileSource {
       this.opts.logger.info(`Source ${this.name} no longer follows ${path}.`);
     }
     for (const path of selected) {
-      if (this.tailers.has(path) || this.stopped) continue;
+      if (this.tailers.has(path) || this.stopped || !this.problems.due(path)) continue;
       const info = listing.find((f) => f.path === path);
       // Selected now but listed at start (a verbosity switch): it began before us. Otherwise it is new: whole file.
-      const mode: StartMode = info && this.known.has(identityKey(info)) ? { at: 'end' } : { at: 'begin' };
+      // A file that failed to open starts where its first attempt would have.
+      const plan = this.problems.plan(path);
+      const mode: StartMode =
+        plan?.mode ?? (info && this.known.has(identityKey(info)) ? { at: 'end' } : { at: 'begin' });
       // A daily log replaced by a newer one: days begun in between (two rotations within one rescan, or while a
       // restart was busy) are read first, oldest first.
       const before = mode.at === 'begin' ? dropped.find((d) => sameLineage(d.path, path)) : undefined;
-      await this.follow(path, null, mode, before);
+      if (!(await this.follow(path, plan?.ck ?? null, mode, before))) continue;
       changed = true;
       this.opts.logger.info(`Source ${this.name} now follows ${path}.`, { from: mode.at });
     }
     for (const path of droppedPaths) this.forget(path);
     if (changed) this.opts.onFiles(this.files);
+    this.problems.report();
+    if (this.watchBroken && !this.stopped && !this.rootFailed()) await this.rewatch();
+    this.scheduleRetry();
     for (const t of this.tailers.values()) t.poke();
   }
 
-  /** `lastRead`: the generation drained last under this name; the live tailer first reads any rotated after it. */
-  private async follow(path: string, ck: Checkpoint | null, mode: StartMode, lastRead?: LastRead): Promise<void> {
+  /**
+   * `lastRead`: the generation drained last under this name; the live tailer first reads any rotated after it. False
+   * when the file cannot be opened (no permission, a symlink loop): it is tried again with backoff at later rescans,
+   * from where it would have begun now (a start at its end becomes its current size, so the wait loses nothing).
+   */
+  private async follow(path: string, ck: Checkpoint | null, mode: StartMode, lastRead?: LastRead): Promise<boolean> {
     const t = this.newTailer(path);
     this.tailers.set(path, t);
-    const how = await t.open(ck, mode);
+    let how: OpenResult;
+    try {
+      how = await t.open(ck, mode);
+    } catch (err) {
+      this.tailers.delete(path);
+      await t.stop();
+      const size = mode.at === 'end' ? statSync(path, { throwIfNoEntry: false })?.size : undefined;
+      const retry: StartMode = size === undefined ? mode : { at: 'offset', offset: size };
+      this.problems.openFailed(path, fsProblem(err), { ck, mode: retry });
+      return false;
+    }
+    this.problems.opened(path);
     if (lastRead) t.catchUpAfter(lastRead);
     this.opts.logger.debug(`Following ${path}.`, { source: this.name, start: how });
     t.poke();
+    return true;
   }
 
   private newTailer(path: string, file?: string): FileTailer {
@@ -327,6 +380,10 @@ export class FileSource {
       if (!g) break;
       const r = await this.drainOne(ck.path, g.path, null, { at: 'begin' }, { dev: g.dev, ino: g.ino });
       if (r === 'missing') continue; // renamed since the listing: the next listing finds it under its new name
+      if (r === 'failed') {
+        claimed.add(`${g.dev}:${g.ino}`);
+        continue;
+      }
       logger.info(`Drained ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
       claimed.add(`${g.dev}:${g.ino}`);
       read.add(`${g.dev}:${g.ino}`);
@@ -366,6 +423,7 @@ export class FileSource {
         claimed.delete(`${g.dev}:${g.ino}`);
         continue;
       }
+      if (r === 'failed') continue;
       this.opts.logger.info(`Backfilled ${g.path}, an older generation of ${path}.`);
       read.add(`${g.dev}:${g.ino}`);
       last = { ...g, claimed: read };
@@ -393,11 +451,21 @@ export class FileSource {
     ck: Checkpoint | null,
     mode: StartMode,
     expect?: { dev: number; ino: number },
-  ): Promise<OpenResult> {
+  ): Promise<OpenResult | 'failed'> {
     const t = this.newTailer(key, file);
     this.draining.add(t);
     try {
-      const result = await t.open(ck, mode, file, expect);
+      let result: OpenResult;
+      try {
+        result = await t.open(ck, mode, file, expect);
+      } catch (err) {
+        // One unreadable generation must not keep the live file (and the rest of the folder) from being read.
+        this.opts.logger.warn(`Could not read ${file} (${fsProblem(err)}); its lines are skipped.`, {
+          source: this.name,
+        });
+        await t.stop();
+        return 'failed';
+      }
       if (result !== 'missing') await t.drain();
       return result;
     } finally {
@@ -434,13 +502,32 @@ export class FileSource {
 
   /** Regular files the source covers; learns whether its path is a file or a directory on the way. */
   private async list(): Promise<FileInfo[]> {
-    const { files, isDir } = await listFiles(this.opts.source.path, this.opts.source.app, this.isDir);
+    const { files, isDir, problems } = await listFiles(this.opts.source.path, this.opts.source.app, this.isDir);
     this.isDir = isDir;
+    this.problems.setListing(problems);
     return files;
+  }
+
+  /** Whether the folder the watcher watches (or the configured path) could not be read by the last listing. */
+  private rootFailed(): boolean {
+    const s = this.opts.source;
+    const { root } = watchScope(s.path, s.app, this.kind() === 'file');
+    return this.problems.listingFailed(root) || this.problems.listingFailed(s.path);
+  }
+
+  /** The folder can be read again: a watcher set up while it could not sees nothing, so it is set up anew. */
+  private async rewatch(): Promise<void> {
+    const old = this.watcher;
+    this.watcher = null;
+    if (old) await old.close();
+    if (this.stopped) return;
+    await this.watch();
+    this.opts.logger.info(`Source ${this.name} watches its folder again.`);
   }
 
   private async watch(): Promise<void> {
     const s = this.opts.source;
+    this.watchBroken = this.rootFailed();
     const { root, depth } = watchScope(s.path, s.app, this.kind() === 'file');
     const w = watch(root, {
       ignoreInitial: true,
@@ -461,6 +548,18 @@ export class FileSource {
     );
     this.watcher = w;
     await new Promise<void>((resolve) => w.once('ready', resolve));
+  }
+
+  private scheduleRetry(): void {
+    const wait = this.problems.nextRetryIn();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (wait === undefined || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.requestRescan();
+    }, wait);
+    this.retryTimer.unref();
   }
 
   private scheduleRescan(): void {

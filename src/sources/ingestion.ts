@@ -42,6 +42,8 @@ const BATCH_BYTES = 4 << 20;
 /** Past this, a store that keeps failing costs records instead of memory. */
 const MAX_UNSTORED = 100_000;
 const MAX_PUSH_STREAMS = 256;
+/** A source that cannot start is tried again after 1 s, 2 s, 4 s … at most this long apart. */
+const MAX_START_BACKOFF_MS = 5 * 60_000;
 
 interface PushStream {
   asm: Assembler;
@@ -65,6 +67,9 @@ export class Ingestion implements Component {
   private forget: Array<{ source: string; path: string }> = [];
   private readonly written = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
+  /** Sources waiting for another try at starting, by name. */
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private stopping = false;
   private processFailures = 0;
   private storeFailing = false;
 
@@ -97,6 +102,7 @@ export class Ingestion implements Component {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     this.store.migrate();
     await this.writer.start();
     const { config } = this.ctx;
@@ -108,50 +114,19 @@ export class Ingestion implements Component {
     }
     for (const s of list) {
       if (!s.enabled || s.path === undefined) continue;
-      const zone = this.zoneOf(s);
       this.deps.stats.register(s.name, s.app);
-      const source = new FileSource({
-        source: { ...s, path: s.path },
-        store: this.store,
-        ...(zone ? { zone } : {}),
-        maxLineBytes: config.ingest.maxLineBytes,
-        limits: this.limits(),
-        idleFlushMs: config.ingest.idleFlush,
-        rescanMs: config.ingest.rescanInterval,
-        now: () => this.ctx.clock.now(),
-        logger: this.log.child(s.name),
-        emit: (r) => this.accept(r),
-        afterChunk: () => this.maybeCommit(),
-        // Files wait for the store (they keep their lines); only pushed lines, which cannot wait, are ever dropped.
-        room: () => this.writer.room(),
-        onFiles: (files) => {
-          this.deps.stats.setFiles(s.name, files);
-          this.ctx.bus.emit('source', { source: s.name, at: this.ctx.clock.now(), kind: 'files' });
-        },
-      });
-      // Listed before it starts: commits during its start-up drains must carry its checkpoints.
-      this.sources.push(source);
-      try {
-        await source.start();
-        this.log.info(`Source ${s.name} (${s.app}) follows ${resolvePath(s.path)}.`);
-      } catch (err) {
-        this.log.error(`Source ${s.name} could not start; the other sources carry on.`, { path: s.path, error: err });
-        await source.stop();
-        this.commit();
-        this.sources.splice(this.sources.indexOf(source), 1);
-      }
-      this.commit();
-      // The source is marked seen now: its first checkpoints must be stored before anything else happens, or a crash
-      // would restart it as known with no checkpoint (and skip what it had read).
-      await this.writer.drain();
+      await this.startSource({ ...s, path: s.path }, 0);
     }
     this.timer = setInterval(() => this.commit(), config.ingest.checkpointInterval);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    for (const t of this.retries.values()) clearTimeout(t);
+    this.retries.clear();
     await Promise.all(
       this.sources.map((s) =>
         s.stop().catch((err: unknown) => this.log.warn(`Source ${s.name} did not stop cleanly.`, { error: err })),
@@ -165,6 +140,79 @@ export class Ingestion implements Component {
     this.commit();
     this.sources.length = 0;
     await this.writer.stop();
+  }
+
+  /**
+   * Starts one file source. One that cannot start (its checkpointed files or folder closed to us, anything its start
+   * throws) is shown as failing and tried again with backoff, as a new FileSource, until it starts: the other sources
+   * carry on meanwhile. Problems a started source meets (an unreadable file, a missing folder) are its own to retry.
+   */
+  private async startSource(s: SourceConfig & { path: string }, attempt: number): Promise<void> {
+    const { config } = this.ctx;
+    const zone = this.zoneOf(s);
+    const source = new FileSource({
+      source: s,
+      store: this.store,
+      ...(zone ? { zone } : {}),
+      maxLineBytes: config.ingest.maxLineBytes,
+      limits: this.limits(),
+      idleFlushMs: config.ingest.idleFlush,
+      rescanMs: config.ingest.rescanInterval,
+      now: () => this.ctx.clock.now(),
+      logger: this.log.child(s.name),
+      emit: (r) => this.accept(r),
+      afterChunk: () => this.maybeCommit(),
+      // Files wait for the store (they keep their lines); only pushed lines, which cannot wait, are ever dropped.
+      room: () => this.writer.room(),
+      onFiles: (files) => {
+        this.deps.stats.setFiles(s.name, files);
+        this.ctx.bus.emit('source', { source: s.name, at: this.ctx.clock.now(), kind: 'files' });
+      },
+      onProblems: (problems) => this.setProblems(s.name, problems),
+    });
+    // Listed before it starts: commits during its start-up drains must carry its checkpoints.
+    this.sources.push(source);
+    try {
+      await source.start();
+      if (this.stopping) {
+        await source.stop();
+        return;
+      }
+      if (attempt > 0) {
+        this.log.info(`Source ${s.name} started after ${attempt} failed attempts.`);
+        this.setProblems(s.name, source.currentProblems());
+      }
+      this.log.info(`Source ${s.name} (${s.app}) follows ${resolvePath(s.path)}.`);
+    } catch (err) {
+      await source.stop().catch((e: unknown) => this.log.warn(`Source ${s.name} did not stop cleanly.`, { error: e }));
+      this.commit();
+      this.sources.splice(this.sources.indexOf(source), 1);
+      const wait = Math.min(1000 * 2 ** Math.min(attempt, 20), MAX_START_BACKOFF_MS);
+      const why = { path: s.path, error: err, retryInSeconds: Math.round(wait / 1000) };
+      if (attempt === 0)
+        this.log.error(`Source ${s.name} could not start; retrying with backoff, the other sources carry on.`, why);
+      else this.log.debug(`Source ${s.name} still cannot start (${attempt + 1} attempts).`, why);
+      const message = err instanceof Error ? err.message : String(err);
+      this.setProblems(s.name, [{ path: s.path, error: `could not start: ${message}` }]);
+      if (!this.stopping) {
+        const timer = setTimeout(() => {
+          this.retries.delete(s.name);
+          if (!this.stopping) void this.startSource(s, attempt + 1);
+        }, wait);
+        timer.unref();
+        this.retries.set(s.name, timer);
+      }
+    }
+    if (this.stopping) return;
+    this.commit();
+    // The source is marked seen now: its first checkpoints must be stored before anything else happens, or a crash
+    // would restart it as known with no checkpoint (and skip what it had read).
+    await this.writer.drain();
+  }
+
+  private setProblems(source: string, problems: ReadonlyArray<{ path: string; error: string }>): void {
+    this.deps.stats.setProblems(source, problems);
+    this.ctx.bus.emit('source', { source, at: this.ctx.clock.now(), kind: 'files' });
   }
 
   /**

@@ -25,6 +25,7 @@ interface Entry {
   lastErrorAt: number | null;
   parseFailures: number;
   totalRecords: number;
+  problems: Array<{ path: string; error: string }>;
   since: number;
   buckets: Array<Bucket | undefined>;
 }
@@ -44,6 +45,11 @@ export class SourceStatsTracker implements StatsService {
 
   setFiles(source: string, files: readonly string[]): void {
     this.entry(source).files = [...files];
+  }
+
+  /** What the source cannot read now (empty: everything is read). */
+  setProblems(source: string, problems: ReadonlyArray<{ path: string; error: string }>): void {
+    this.entry(source).problems = problems.map((p) => ({ path: p.path, error: p.error }));
   }
 
   /** Counts one record; orphan records (lines before any header) count as parse failures too. */
@@ -111,6 +117,7 @@ export class SourceStatsTracker implements StatsService {
       warnings1h: w60,
       parseFailures: e.parseFailures,
       totalRecords: e.totalRecords,
+      problems: e.problems.map((p) => ({ ...p })),
     };
   }
 
@@ -132,6 +139,7 @@ export class SourceStatsTracker implements StatsService {
       lastErrorAt: null,
       parseFailures: 0,
       totalRecords: 0,
+      problems: [],
       since: this.clock.now(),
       buckets: [],
     };

@@ -283,6 +283,16 @@ describe('webhook routes', () => {
     assert.equal(res.status, 404);
   });
 
+  it('a flood of webhooks with a wrong token is refused, with one log line rather than one per request', async () => {
+    const { post, logs } = setup();
+    const body = fixture('sonarr-webhook-test.json');
+    for (let i = 0; i < 300; i++) {
+      const res = await post(`/api/webhooks/radarr?token=wrong-${i}`, body);
+      assert.equal(res.status, 401);
+    }
+    assert.equal(logs.filter((l) => /Refused .*radarr webhook/.test(l)).length, 1);
+  });
+
   it('a per-source secret is required by query or header, and never echoed or logged', async () => {
     const { post, logs, app } = setup();
     const body = fixture('sonarr-webhook-test.json');

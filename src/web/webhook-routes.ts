@@ -12,6 +12,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SourceConfig } from '../config/sources.ts';
 import type { CoreContext } from '../core/context.ts';
+import { LogSummary } from '../core/log-summary.ts';
 import { redact } from '../core/redact.ts';
 import { WEBHOOK_APPS, type WebhookApp, WebhookInvalid, type WebhookReceiver } from '../sources/webhooks.ts';
 import { readBodyLimited } from './body.ts';
@@ -26,6 +27,8 @@ const MULTIPART_FIELD: Partial<Record<WebhookApp, string>> = { plex: 'payload', 
 
 export function webhookRoutes(ctx: CoreContext, deps: WebhookRouteDeps): Hono {
   const log = ctx.logger.child('webhooks');
+  // Anyone who reaches the port can send wrong tokens: one line a minute per source, with the count.
+  const refusals = new LogSummary(log);
   const app = new Hono();
   app.onError((err, c) => {
     if (err instanceof HTTPException) return fail(c, err.status, err.message);
@@ -55,7 +58,11 @@ export function webhookRoutes(ctx: CoreContext, deps: WebhookRouteDeps): Hono {
       // source answers exactly as a wrong token does, so 404 and 401 cannot be told apart from outside.
       const secrets = appSecrets(ctx, appName);
       if (secrets.length && !secrets.some((s) => secretMatches(s, given))) {
-        log.warn(`Refused a ${appName} webhook for an unknown source: missing or wrong token.`);
+        refusals.warn('\u0000unknown', (n) =>
+          n > 1
+            ? `Refused ${n} ${appName} webhooks for unknown sources since the last warning: missing or wrong token.`
+            : `Refused a ${appName} webhook for an unknown source: missing or wrong token.`,
+        );
         return fail(c, 401, UNAUTHORIZED);
       }
       return fail(c, 404, source);
@@ -64,7 +71,11 @@ export function webhookRoutes(ctx: CoreContext, deps: WebhookRouteDeps): Hono {
     // never leaves them open.
     const required = source.webhookSecret ?? ctx.config.web.token;
     if (required && !secretMatches(required, given)) {
-      log.warn(`Refused a ${appName} webhook for ${source.name}: missing or wrong token.`);
+      refusals.warn(source.name, (n) =>
+        n > 1
+          ? `Refused ${n} ${appName} webhooks for ${source.name} since the last warning: missing or wrong token.`
+          : `Refused a ${appName} webhook for ${source.name}: missing or wrong token.`,
+      );
       return fail(c, 401, UNAUTHORIZED);
     }
     const raw = await readBodyLimited(c, ctx.config.web.maxBodyBytes);

@@ -152,6 +152,22 @@ describe('panel pages', () => {
     assert.match(body, /<title>11:00 UTC: 4 warnings<\/title>/);
   });
 
+  test('a source that cannot read is shown failing on the overview, with what and why', async () => {
+    const { app, stats } = panelFixture();
+    stats.setProblems('sonarr', [
+      { path: '/logs/sonarr/sonarr.txt', error: 'permission denied' },
+      { path: '/logs/sonarr/sonarr.debug.txt', error: 'symbolic link loop' },
+    ]);
+    const body = await (await app.request('/')).text();
+    const row = /<tr><td><a[^>]*>sonarr<\/a>.*?<\/tr>/s.exec(body)?.[0] ?? '';
+    assert.match(row, /st-failing/);
+    assert.match(row, /cannot read \/logs\/sonarr\/sonarr\.txt: permission denied \(and 1 more\)/);
+    const plex = /<tr><td><a[^>]*>plex<\/a>.*?<\/tr>/s.exec(body)?.[0] ?? '';
+    assert.doesNotMatch(plex, /st-failing/);
+    stats.setProblems('sonarr', []);
+    assert.doesNotMatch(await (await app.request('/')).text(), /st-failing/);
+  });
+
   test('links in notifications open the issue or incident page', async () => {
     const { app, detector, clock } = panelFixture();
     const issue = detector.list({})[0];

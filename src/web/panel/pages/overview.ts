@@ -63,8 +63,13 @@ export function overviewPage(p: PageInfo, d: PanelDeps): Html {
   const sources = d.stats.all().map((s) => {
     const openN = openBySource.get(s.source) ?? 0;
     const stale = s.lastRecordAt === null || now - s.lastRecordAt > STALE_MS;
-    const state = muted.has(s.source) ? 'muted' : openN ? 'problem' : stale ? 'quiet' : 'ok';
-    return html`<tr><td><a href="${href(p.base, '/logs', { source: s.source })}">${s.source}</a></td><td>${appLabel(s.app)}</td><td>${ago(s.lastRecordAt, now)}</td><td class="num">${s.recordsPerMinute}</td><td class="num">${s.errors1h}</td><td class="num">${s.warnings1h}</td><td><a href="${href(p.base, '/issues', { source: s.source })}">${statusBadge(state)}</a> ${openN ? html`<span class="muted">${openN} open</span>` : ''}</td></tr>`;
+    // A source that cannot read (its folder, some files) says so first: its other numbers may be stale for that reason.
+    const failing = s.problems?.[0];
+    const state = failing ? 'failing' : muted.has(s.source) ? 'muted' : openN ? 'problem' : stale ? 'quiet' : 'ok';
+    const why = failing
+      ? html` <span class="muted">cannot read ${failing.path}: ${failing.error}${(s.problems?.length ?? 0) > 1 ? ` (and ${(s.problems?.length ?? 0) - 1} more)` : ''}</span>`
+      : '';
+    return html`<tr><td><a href="${href(p.base, '/logs', { source: s.source })}">${s.source}</a></td><td>${appLabel(s.app)}</td><td>${ago(s.lastRecordAt, now)}</td><td class="num">${s.recordsPerMinute}</td><td class="num">${s.errors1h}</td><td class="num">${s.warnings1h}</td><td><a href="${href(p.base, '/issues', { source: s.source })}">${statusBadge(state)}</a> ${openN ? html`<span class="muted">${openN} open</span>` : ''}${why}</td></tr>`;
   });
 
   const chart = d.hourly ? storedLast24h(d.hourly, now) : last24h(all, now);
