@@ -106,7 +106,7 @@ describe('api: /api/logs', () => {
     ['level=loud', /level/],
     ['cursor=xyz', /cursor/],
     ['from=tomorrow', /from/],
-    ['q=' + 'x'.repeat(600), /q/],
+    [`q=${'x'.repeat(600)}`, /q/],
     ['what=1', /unknown parameter "what"/],
   ] as const) {
     test(`answers 400 naming the problem for ?${q.slice(0, 40)}`, async () => {
