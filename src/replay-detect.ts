@@ -4,7 +4,7 @@
  * raised. Adds `fingerprint` to record lines (`--events`), then prints issue, alert and incident lines and their
  * counts in the summary.
  */
-import { validateConfig } from './config/load.ts';
+import { defaultConfig } from './config/defaults.ts';
 import type { Config } from './config/schema.ts';
 import { EventBus } from './core/bus.ts';
 import { ManualClock } from './core/clock.ts';
@@ -27,7 +27,7 @@ export function attachDetection(opts: { tz?: string; config?: Config; explain?: 
   const logger = silentLogger;
   const bus = new EventBus<ArrgusEvents>(logger);
   const ctx: CoreContext = {
-    config: opts.config ?? validateConfig({}),
+    config: opts.config ?? defaultConfig(),
     logger,
     bus,
     clock,

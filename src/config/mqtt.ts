@@ -1,7 +1,7 @@
 /** The `mqtt` and `homeassistant` sections. Owned by the MQTT room (src/mqtt/). */
 
 import { z } from 'zod';
-import { duration } from './duration.ts';
+import { duration } from './duration-field.ts';
 import { secretString } from './secret.ts';
 
 export const mqttTlsSchema = z
