@@ -7,7 +7,16 @@
 import type { Component, CoreContext } from '../core/context.ts';
 import type { IssueEventKind } from '../core/events.ts';
 import type { ExternalProblem, IssueFilter, IssueService, MuteService } from '../core/ports.ts';
-import { type Alert, type Incident, type Issue, LEVEL_RANK, type LogRecord, SEVERITY_RANK } from '../core/types.ts';
+import {
+  type Alert,
+  type Incident,
+  type Issue,
+  LEVEL_RANK,
+  LEVELS,
+  type Level,
+  type LogRecord,
+  SEVERITY_RANK,
+} from '../core/types.ts';
 import type { StateStore } from '../store/state.ts';
 import { AlertKeys, alertSubject, issueAlertKey } from './alert-keys.ts';
 import { AlertEngine, type AlertSubject } from './alerts.ts';
@@ -157,6 +166,14 @@ export class Detector implements Component, IssueService {
     }
     this.store?.markDirty();
     return fp;
+  }
+
+  /**
+   * The lowest level whose records can join an issue: below it `process` reads nothing of a record but its source and
+   * time (WARN, or lower when a rule looks lower).
+   */
+  get lowestLevelRead(): Level {
+    return LEVELS[Math.min(this.rules.lowestRank, LEVEL_RANK.warn)] as Level;
   }
 
   tick(now: number = this.ctx.clock.now()): void {

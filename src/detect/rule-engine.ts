@@ -122,6 +122,11 @@ export class RuleEngine {
     return this.rules;
   }
 
+  /** The lowest level rank any rule looks at (above fatal when there are no rules). */
+  get lowestRank(): number {
+    return this.minRank;
+  }
+
   /** The first rule that matches, with its title rendered on first read. */
   match(rec: LogRecord): RuleMatch | undefined {
     const rule = this.find(rec);
