@@ -14,11 +14,11 @@ import type { LogGenerator } from './gen/random.ts';
 export const BIN = new URL('../bin/arrgus.js', import.meta.url).pathname;
 
 /** `node <flags of the bin's shebang> bin/arrgus.js`: what `arrgus …` runs (the shebang's `env -S node FLAGS`). */
-export function binCommand(): string[] {
-  const first = readFileSync(BIN, 'utf8').split('\n', 1)[0] ?? '';
+export function binCommand(bin = BIN): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
   const m = /^#!\S*env -S node(.*)$/.exec(first);
   const flags = (m?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
-  return [process.execPath, ...flags, BIN];
+  return [process.execPath, ...flags, bin];
 }
 
 /** Writes `records` records of `gen` to `path` (streamed in 4 MB writes); returns the number of physical lines. */

@@ -6,7 +6,8 @@
  * problem kinds, peak RSS < 100 MB, and the same at 10M lines.
  *
  * Env: ARRGUS_BENCH_LINES (default 1,000,000), ARRGUS_BENCH_BIG_LINES (default 10,000,000; 0 skips),
- * ARRGUS_BENCH_RUNS (default 3), ARRGUS_BENCH_DIR (keep generated logs there between runs instead of a temp dir).
+ * ARRGUS_BENCH_RUNS (default 3), ARRGUS_BENCH_DIR (keep generated logs there between runs instead of a temp dir),
+ * ARRGUS_BENCH_BASELINE (another checkout's bin/arrgus.js: its runs are interleaved too, for before/after numbers).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -38,16 +39,25 @@ const cases: Case[] = [
 const keep = process.env.ARRGUS_BENCH_DIR;
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'arrgus-replay-bench-'));
 if (keep) mkdirSync(keep, { recursive: true });
-const bin = binCommand();
+const baseline = process.env.ARRGUS_BENCH_BASELINE;
+const bins: Array<{ name: string; argv: string[] }> = [
+  { name: '', argv: binCommand() },
+  ...(baseline ? [{ name: ' [baseline]', argv: binCommand(baseline) }] : []),
+];
 
 try {
+  const shown = bins[0]?.argv ?? [];
   console.log(
-    `\`${bin.slice(0, -1).join(' ')} bin/arrgus.js replay --app APP --format summary FILE\`, ${RUNS} runs each`,
+    `\`${shown.slice(0, -1).join(' ')} bin/arrgus.js replay --app APP --format summary FILE\`, ${RUNS} runs each`,
   );
-  console.log(`interleaved with \`grep -cE '${GREP}' FILE\`; medians. Load before: ${load()}\n`);
-  const rows = [['log', 'lines', 'MB', 'wall s', 'cpu s', 'lines/s', 'peak MB', 'grep s', 'x grep', 'issues']];
-  // Warm the compile cache, so the first measured run does not pay for type stripping.
-  await runProcess([...bin, 'replay', '--app', 'plex', '--format', 'summary', warmFile()], [0, 1]);
+  console.log(`interleaved with \`grep -cE '${GREP}' FILE\`; medians. Load before: ${load()}`);
+  if (baseline) console.log(`[baseline]: ${baseline}, same runs interleaved`);
+  const rows = [
+    ['log', 'lines', 'MB', 'wall s', 'cpu s', 'lines/s', 'lines/cpu-s', 'peak MB', 'grep s', 'x grep', 'issues'],
+  ];
+  // Warm the compile caches, so the first measured run does not pay for type stripping.
+  for (const b of bins)
+    await runProcess([...b.argv, 'replay', '--app', 'plex', '--format', 'summary', warmFile()], [0, 1]);
   for (const c of cases) {
     const g = c.gen();
     const path = join(dir, `${g.app}-${c.records}.log`);
@@ -55,30 +65,38 @@ try {
     if (existsSync(path) && keep) lines = countLines(path);
     else lines = generateFile(path, g, c.records);
     const size = statSync(path).size;
-    const replays: ProcessRun[] = [];
+    const replays: ProcessRun[][] = bins.map(() => []);
     const greps: ProcessRun[] = [];
     for (let i = 0; i < RUNS; i++) {
       greps.push(await grepRun(GREP, path));
-      replays.push(await runProcess([...bin, 'replay', '--app', g.app, '--format', 'summary', '--tz', 'UTC', path]));
+      for (const [k, b] of bins.entries())
+        replays[k]?.push(
+          await runProcess([...b.argv, 'replay', '--app', g.app, '--format', 'summary', '--tz', 'UTC', path]),
+        );
     }
-    const out = replays[0]?.stdout ?? '';
-    const replayed = Number(/Replayed ([\d,]+) lines/.exec(out)?.[1]?.replaceAll(',', '') ?? Number.NaN);
-    if (replayed !== lines) throw new Error(`${c.label}: replay read ${replayed} lines, the file has ${lines}`);
-    const issues = /issues (\d[\d,]*\d|\d)/.exec(out)?.[1] ?? '?';
-    const wall = median(replays.map((r) => r.wall));
     const grepWall = median(greps.map((r) => r.wall));
-    rows.push([
-      c.label,
-      fmt(lines),
-      fmt(size / 2 ** 20),
-      fmt(wall, 2),
-      fmt(median(replays.map((r) => r.cpu)), 2),
-      fmt(lines / wall),
-      fmt(Math.max(...replays.map((r) => r.peakMB)), 1),
-      fmt(grepWall, 2),
-      fmt(wall / grepWall, 1),
-      issues,
-    ]);
+    for (const [k, b] of bins.entries()) {
+      const runs = replays[k] ?? [];
+      const out = runs[0]?.stdout ?? '';
+      const replayed = Number(/Replayed ([\d,]+) lines/.exec(out)?.[1]?.replaceAll(',', '') ?? Number.NaN);
+      if (replayed !== lines) throw new Error(`${c.label}: replay read ${replayed} lines, the file has ${lines}`);
+      const issues = /issues (\d[\d,]*\d|\d)/.exec(out)?.[1] ?? '?';
+      const wall = median(runs.map((r) => r.wall));
+      const cpu = median(runs.map((r) => r.cpu));
+      rows.push([
+        `${c.label}${b.name}`,
+        fmt(lines),
+        fmt(size / 2 ** 20),
+        fmt(wall, 2),
+        fmt(cpu, 2),
+        fmt(lines / wall),
+        cpu > 0 ? fmt(lines / cpu) : '?',
+        fmt(Math.max(...runs.map((r) => r.peakMB)), 1),
+        fmt(grepWall, 2),
+        fmt(wall / grepWall, 1),
+        issues,
+      ]);
+    }
     if (!keep) rmSync(path);
   }
   console.log(table(rows));

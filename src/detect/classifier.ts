@@ -117,7 +117,7 @@ export class Classifier {
     // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
     const len = foldInto(message);
     const hash =
-      exKey === '' ? hashBuf(len) : shapeHash(`${codesToString(foldedCopy(Math.min(len, 2000)))}\u0002${exKey}`);
+      exKey === '' ? hashBuf(len) : Math.imul(hashBuf(Math.min(len, 2000)) ^ shapeHash(exKey), 0x01000193) >>> 0;
     const known = this.templates.get(hash);
     if (known) {
       for (const t of known) {
