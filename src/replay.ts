@@ -172,7 +172,7 @@ function topIssues(lines: Record<string, unknown>[], max = 10): IssueLine[] {
 }
 
 function humanSummary(s: ReplaySummary, top: IssueLine[] = []): string {
-  const n = (v: number) => v.toLocaleString('en-US');
+  const n = grouped;
   const extra = Object.entries(s)
     .filter(
       ([k, v]) => typeof v === 'number' && !['lines', 'records', 'seconds', 'linesPerSecond', 'peakRssMB'].includes(k),
@@ -192,6 +192,19 @@ function humanSummary(s: ReplaySummary, top: IssueLine[] = []): string {
         ]
       : []),
   ].join('\n');
+}
+
+/**
+ * `1234567` → `1,234,567`, as `toLocaleString('en-US')` writes integers, without loading ICU's locale data for it
+ * (~8 MB of the process's memory when nothing else needs Intl: a replay with `--tz UTC`).
+ */
+export function grouped(v: number): string {
+  if (!Number.isSafeInteger(v)) return v.toLocaleString('en-US');
+  const digits = String(Math.abs(v));
+  let out = '';
+  for (let i = digits.length; i > 0; i -= 3)
+    out = i > 3 ? `,${digits.slice(i - 3, i)}${out}` : `${digits.slice(0, i)}${out}`;
+  return v < 0 ? `-${out}` : out;
 }
 
 /** Joins output lines into large writes and waits for the stream when it asks to. */

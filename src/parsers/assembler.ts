@@ -43,7 +43,8 @@ interface Pending {
   /** The line's envelope (its time wins), or null for a line that had none. */
   unwrapped: Unwrapped | null;
   first: string;
-  parts: string[];
+  /** Continuation lines; null until the first (most records are one line: no array for them). */
+  parts: string[] | null;
   bytes: number;
   lines: number;
   dropped: number;
@@ -82,6 +83,9 @@ export class Assembler {
   private pending: Pending | null = null;
   /** The format of the header `matchHeader` returned last (no object per line for the pair). */
   private matched: FormatParser | null = null;
+  /** The app format `appOf` answered for last, and its answer. */
+  private appParser: FormatParser | null = null;
+  private appOfParser = '';
   /** Whether the time `resolveTime` returned last came from the log (else inferred). */
   private resolvedExact = false;
   private lastExactTime: number | null = null;
@@ -281,7 +285,7 @@ export class Assembler {
       parser,
       unwrapped: u,
       first: text,
-      parts: [],
+      parts: null,
       bytes: text.length,
       lines: physical,
       dropped: 0,
@@ -293,7 +297,7 @@ export class Assembler {
 
   private append(p: Pending, text: string, physical: number, truncated: boolean): void {
     p.lines += physical;
-    if (p.full || p.parts.length + 1 >= this.limits.maxRecordLines) {
+    if (p.full || (p.parts === null ? 0 : p.parts.length) + 1 >= this.limits.maxRecordLines) {
       p.full = true;
       p.dropped += physical;
       return;
@@ -309,7 +313,8 @@ export class Assembler {
       }
       text = text.slice(0, room);
     }
-    p.parts.push(text);
+    if (p.parts === null) p.parts = [text];
+    else p.parts.push(text);
     p.bytes += text.length + 1;
     if (truncated) p.truncated = true;
   }
@@ -322,13 +327,17 @@ export class Assembler {
   }
 
   private appOf(parser: FormatParser | null): string {
+    if (parser !== null && parser === this.appParser) return this.appOfParser;
     if (!parser || FALLBACK_IDS.has(parser.id)) return this.detected ? this.appOf(this.detected) : this.defaultApp;
-    if (parser.apps.includes(this.opts.app)) return this.opts.app;
-    return parser.apps[0] ?? this.defaultApp;
+    const app = parser.apps.includes(this.opts.app) ? this.opts.app : (parser.apps[0] ?? this.defaultApp);
+    // An app format's answer never changes: remembered for the next record (nearly all come from one format).
+    this.appParser = parser;
+    this.appOfParser = app;
+    return app;
   }
 
   private build(p: Pending): LogRecord {
-    const raw = p.parts.length ? `${p.first}\n${p.parts.join('\n')}` : p.first;
+    const raw = p.parts !== null ? `${p.first}\n${p.parts.join('\n')}` : p.first;
     const h = p.header;
     const time = this.resolveTime(h, p.unwrapped);
     const exact = this.resolvedExact;
