@@ -81,6 +81,8 @@ export class Assembler {
   private detected: FormatParser | null = null;
   private readonly defaultApp: string;
   private pending: Pending | null = null;
+  /** A finished record's holder, for the next one. */
+  private spare: Pending | null = null;
   /** The format of the header `matchHeader` returned last (no object per line for the pair). */
   private matched: FormatParser | null = null;
   /** The app format `appOf` answered for last, and its answer. */
@@ -280,6 +282,23 @@ export class Assembler {
   ): Pending {
     const max = this.limits.maxRecordBytes;
     const text = line.length > max ? line.slice(0, max) : line;
+    const spare = this.spare;
+    if (spare !== null) {
+      // The last finished record's holder, reused: one object less per line.
+      this.spare = null;
+      spare.header = header;
+      spare.parser = parser;
+      spare.unwrapped = u;
+      spare.first = text;
+      spare.parts = null;
+      spare.bytes = text.length;
+      spare.lines = physical;
+      spare.dropped = 0;
+      spare.offset = offset;
+      spare.truncated = truncated || text.length < line.length;
+      spare.full = text.length >= max;
+      return spare;
+    }
     return {
       header,
       parser,
@@ -323,7 +342,14 @@ export class Assembler {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    this.opts.emit(this.build(p));
+    const rec = this.build(p);
+    // Nothing keeps `p` past `build`: the next record's `start` refills it (references dropped meanwhile).
+    p.header = null;
+    p.unwrapped = null;
+    p.parts = null;
+    p.first = '';
+    this.spare = p;
+    this.opts.emit(rec);
   }
 
   private appOf(parser: FormatParser | null): string {
@@ -341,16 +367,16 @@ export class Assembler {
     const h = p.header;
     const time = this.resolveTime(h, p.unwrapped);
     const exact = this.resolvedExact;
-    const rec: LogRecord = {
+    const rec: LogRecord = new Record(
       time,
-      timeExact: exact,
-      level: h && !h.unlevelled ? h.level : orphanLevel(raw),
-      app: h?.app ?? this.appOf(p.parser),
-      source: this.opts.source,
-      message: h ? h.message : p.first.trim(),
+      exact,
+      h && !h.unlevelled ? h.level : orphanLevel(raw),
+      h?.app ?? this.appOf(p.parser),
+      this.opts.source,
+      h ? h.message : p.first.trim(),
       raw,
-      lines: p.lines,
-    };
+      p.lines,
+    );
     if (h?.logger !== undefined) rec.logger = h.logger;
     if (h?.thread !== undefined) rec.thread = h.thread;
     if (!h) rec.orphan = true;
@@ -379,5 +405,40 @@ export class Assembler {
     const now = this.opts.now();
     if (tod === undefined) return this.lastExactTime ?? now;
     return dateTimeOfDay(tod, this.lastExactTime, now, this.ctx.zone);
+  }
+}
+
+/**
+ * A record as built here: plain data (no methods), made by a constructor rather than a literal so that V8 reserves
+ * room in the object for the optional fields set after it (logger, thread, file, offset, …): a literal's object has
+ * room for its own fields only, and each record then also allocated a separate store for the rest.
+ */
+class Record implements LogRecord {
+  time: number;
+  timeExact: boolean;
+  level: Level;
+  app: string;
+  source: string;
+  message: string;
+  raw: string;
+  lines: number;
+  constructor(
+    time: number,
+    timeExact: boolean,
+    level: Level,
+    app: string,
+    source: string,
+    message: string,
+    raw: string,
+    lines: number,
+  ) {
+    this.time = time;
+    this.timeExact = timeExact;
+    this.level = level;
+    this.app = app;
+    this.source = source;
+    this.message = message;
+    this.raw = raw;
+    this.lines = lines;
   }
 }
