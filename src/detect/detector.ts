@@ -33,6 +33,11 @@ import { recordTitle } from './titles.ts';
 export interface DetectorOptions extends StateOptions {
   /** How often `tick` runs when started (default 15 s). */
   tickIntervalMs?: number;
+  /**
+   * Alert events carry a copy of their issue (default true: notifiers and MQTT read it). A replay prints alerts alone
+   * and passes false: no copy of an issue, samples and all, per alert.
+   */
+  issueOnAlerts?: boolean;
 }
 
 const ERROR_RANK = LEVEL_RANK.error;
@@ -294,7 +299,8 @@ export class Detector implements Component, IssueService {
   }
 
   private emitAlert(kind: 'fired' | 'resolved', alert: Alert, at: number): void {
-    const issue = alert.fingerprint ? this.tracker.get(alert.fingerprint) : undefined;
+    const issue =
+      alert.fingerprint && this.opts.issueOnAlerts !== false ? this.tracker.get(alert.fingerprint) : undefined;
     this.ctx.bus.emit('alert', {
       kind,
       alert: structuredClone(alert),
