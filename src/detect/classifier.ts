@@ -92,6 +92,8 @@ export class Classifier {
   private readonly opts: ClassifierOptions;
   readonly clusters = new TemplateClusters();
   private readonly templates = new RecentCache<Template[], number>(HASHES_MAX);
+  /** No type has a NUL: the first exception always computes its key. */
+  private lastException = { type: '\u0000', msg: '', head: '', key: '' };
 
   constructor(rules: RuleEngine, opts: ClassifierOptions) {
     this.rules = rules;
@@ -110,10 +112,7 @@ export class Classifier {
     // An exception decides too: its type, its message's shape and the head of its stack (where it was thrown). Folded
     // first: the message's shape below must be the last thing in the shared buffer.
     const ex = rec.exception;
-    const exKey =
-      ex === undefined
-        ? ''
-        : `${ex.type}\u0001${shapeOf(ex.message.length > 400 ? ex.message.slice(0, 400) : ex.message)}\u0001${ex.stack ? shapeOf(ex.stack.slice(0, 600)) : ''}`;
+    const exKey = ex === undefined ? '' : this.exceptionKey(ex.type, ex.message, ex.stack);
     // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
     const len = foldInto(message);
     const hash =
@@ -162,6 +161,17 @@ export class Classifier {
       known.push(t);
     }
     return c;
+  }
+
+  /** The exception's type, message shape and stack head; the last one is remembered (exceptions come in runs). */
+  private exceptionKey(type: string, message: string, stack: string | undefined): string {
+    const msg = message.length > 400 ? message.slice(0, 400) : message;
+    const head = stack ? stack.slice(0, 600) : '';
+    const last = this.lastException;
+    if (last.type === type && last.msg === msg && last.head === head) return last.key;
+    const key = `${type}\u0001${shapeOf(msg)}\u0001${head ? shapeOf(head) : ''}`;
+    this.lastException = { type, msg, head, key };
+    return key;
   }
 
   private fresh(
