@@ -8,6 +8,7 @@ import { LEVEL_RANK, type Level, type LogRecord } from '../core/types.ts';
 import { createContainerParser } from './container.ts';
 import { orphanLevel } from './dumps.ts';
 import { envelopeOf, type Unwrapped, unwrap } from './envelope.ts';
+import { BuiltRecord } from './record.ts';
 import { recordStart } from './record-start.ts';
 import { processZone, type Zone } from './time.ts';
 import { dateTimeOfDay } from './time-of-day.ts';
@@ -367,7 +368,7 @@ export class Assembler {
     const h = p.header;
     const time = this.resolveTime(h, p.unwrapped);
     const exact = this.resolvedExact;
-    const rec: LogRecord = new Record(
+    const rec: LogRecord = new BuiltRecord(
       time,
       exact,
       h && !h.unlevelled ? h.level : orphanLevel(raw),
@@ -405,40 +406,5 @@ export class Assembler {
     const now = this.opts.now();
     if (tod === undefined) return this.lastExactTime ?? now;
     return dateTimeOfDay(tod, this.lastExactTime, now, this.ctx.zone);
-  }
-}
-
-/**
- * A record as built here: plain data (no methods), made by a constructor rather than a literal so that V8 reserves
- * room in the object for the optional fields set after it (logger, thread, file, offset, …): a literal's object has
- * room for its own fields only, and each record then also allocated a separate store for the rest.
- */
-class Record implements LogRecord {
-  time: number;
-  timeExact: boolean;
-  level: Level;
-  app: string;
-  source: string;
-  message: string;
-  raw: string;
-  lines: number;
-  constructor(
-    time: number,
-    timeExact: boolean,
-    level: Level,
-    app: string,
-    source: string,
-    message: string,
-    raw: string,
-    lines: number,
-  ) {
-    this.time = time;
-    this.timeExact = timeExact;
-    this.level = level;
-    this.app = app;
-    this.source = source;
-    this.message = message;
-    this.raw = raw;
-    this.lines = lines;
   }
 }
