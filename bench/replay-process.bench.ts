@@ -6,8 +6,8 @@
  * problem kinds, peak RSS < 100 MB, and the same at 10M lines.
  *
  * Env: ARRGUS_BENCH_LINES (default 1,000,000), ARRGUS_BENCH_BIG_LINES (default 10,000,000; 0 skips),
- * ARRGUS_BENCH_RUNS (default 3), ARRGUS_BENCH_DIR (keep generated logs there between runs instead of a temp dir),
- * ARRGUS_BENCH_BASELINE (another checkout's bin/arrgus.js: its runs are interleaved too, for before/after numbers).
+ * ARRGUS_BENCH_RUNS (default 3), ARRGUS_BENCH_BIG_RUNS (default 1), ARRGUS_BENCH_DIR (keep generated logs there
+ * between runs instead of a temp dir), ARRGUS_BENCH_BASELINE (another checkout's bin/arrgus.js: its runs are interleaved too, for before/after numbers).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -21,19 +21,24 @@ import { binCommand, fmt, generateFile, grepRun, load, median, type ProcessRun, 
 const LINES = Number(process.env.ARRGUS_BENCH_LINES ?? 1_000_000);
 const BIG = Number(process.env.ARRGUS_BENCH_BIG_LINES ?? 10_000_000);
 const RUNS = Math.max(1, Number(process.env.ARRGUS_BENCH_RUNS ?? 3));
+const BIG_RUNS = Math.max(1, Number(process.env.ARRGUS_BENCH_BIG_RUNS ?? 1));
 const GREP = 'ERROR|WARN|FATAL|Error|Warn|Fatal';
 
 interface Case {
   label: string;
   gen: () => LogGenerator;
   records: number;
+  /** Interleaved runs (the 10M-line case: ARRGUS_BENCH_BIG_RUNS, default 1). */
+  runs: number;
 }
 
 const cases: Case[] = [
-  { label: 'Plex, 27 problem kinds', gen: () => plexProblemsGenerator(7), records: LINES },
+  { label: 'Plex, 27 problem kinds', gen: () => plexProblemsGenerator(7), records: LINES, runs: RUNS },
   // An NLog record with an exception spans ~7 lines: about LINES physical lines.
-  { label: 'Sonarr (NLog)', gen: () => nlogGenerator(3), records: Math.round(LINES / 1.3) },
-  ...(BIG > 0 ? [{ label: 'Plex, 27 problem kinds', gen: () => plexProblemsGenerator(7), records: BIG }] : []),
+  { label: 'Sonarr (NLog)', gen: () => nlogGenerator(3), records: Math.round(LINES / 1.3), runs: RUNS },
+  ...(BIG > 0
+    ? [{ label: 'Plex, 27 problem kinds', gen: () => plexProblemsGenerator(7), records: BIG, runs: BIG_RUNS }]
+    : []),
 ];
 
 const keep = process.env.ARRGUS_BENCH_DIR;
@@ -48,7 +53,7 @@ const bins: Array<{ name: string; argv: string[] }> = [
 try {
   const shown = bins[0]?.argv ?? [];
   console.log(
-    `\`${shown.slice(0, -1).join(' ')} bin/arrgus.js replay --app APP --format summary FILE\`, ${RUNS} runs each`,
+    `\`${shown.slice(0, -1).join(' ')} bin/arrgus.js replay --app APP --format summary FILE\`, ${RUNS} runs each (${BIG_RUNS} at ${fmt(BIG)} lines)`,
   );
   console.log(`interleaved with \`grep -cE '${GREP}' FILE\`; medians. Load before: ${load()}`);
   if (baseline) console.log(`[baseline]: ${baseline}, same runs interleaved`);
@@ -67,7 +72,7 @@ try {
     const size = statSync(path).size;
     const replays: ProcessRun[][] = bins.map(() => []);
     const greps: ProcessRun[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < c.runs; i++) {
       greps.push(await grepRun(GREP, path));
       for (const [k, b] of bins.entries())
         replays[k]?.push(
