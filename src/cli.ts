@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, type LoadedConfig, loadConfig } from './config/load.ts';
+// Loaded by the commands that read a configuration: zod and the schema cost ~20 MB and 0.3 s of start-up, which
+// `arrgus replay` on the defaults does without (src/config/defaults.ts).
+import type { LoadedConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { APPS } from './core/types.ts';
 import { isValidZone } from './parsers/time.ts';
@@ -79,7 +81,7 @@ export async function cli(argv: string[]): Promise<number> {
     case 'replay':
       return replayCommand(rest);
     case 'check-config':
-      return checkConfig(rest);
+      return await checkConfig(rest);
     case 'notify-test':
       return notifyTest(rest);
     case 'ha-cleanup':
@@ -101,7 +103,8 @@ export async function cli(argv: string[]): Promise<number> {
 
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
-  let loaded: ReturnType<typeof loadConfig>;
+  const { loadConfig } = await import('./config/load.ts');
+  let loaded: LoadedConfig;
   try {
     loaded = loadConfig(values.config ? { file: values.config } : {});
   } catch (err) {
@@ -111,13 +114,14 @@ async function run(args: string[]): Promise<number> {
   return startService(loaded);
 }
 
-function checkConfig(args: string[]): number {
+async function checkConfig(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: { config: { type: 'string', short: 'c' } },
     allowPositionals: true,
   });
   const file = positionals[0] ?? values.config;
+  const { loadConfig } = await import('./config/load.ts');
   try {
     const { layers } = loadConfig(file ? { file } : {});
     process.stdout.write(`Configuration is valid (${layers.join(' + ')}).\n`);
@@ -128,12 +132,13 @@ function checkConfig(args: string[]): number {
 }
 
 /** Loads the configuration for a one-shot command; a ConfigError becomes exit code 2. */
-function loadFor(args: string[]): { loaded: LoadedConfig; positionals: string[] } | number {
+async function loadFor(args: string[]): Promise<{ loaded: LoadedConfig; positionals: string[] } | number> {
   const { values, positionals } = parseArgs({
     args,
     options: { config: { type: 'string', short: 'c' } },
     allowPositionals: true,
   });
+  const { loadConfig } = await import('./config/load.ts');
   try {
     return { loaded: loadConfig(values.config ? { file: values.config } : {}), positionals };
   } catch (err) {
@@ -142,7 +147,7 @@ function loadFor(args: string[]): { loaded: LoadedConfig; positionals: string[] 
 }
 
 async function notifyTest(args: string[]): Promise<number> {
-  const r = loadFor(args);
+  const r = await loadFor(args);
   if (typeof r === 'number') return r;
   const { notifyTestCommand } = await import('./notify/cli.ts');
   const { systemClock } = await import('./core/clock.ts');
@@ -155,7 +160,7 @@ async function notifyTest(args: string[]): Promise<number> {
 
 async function aiPreview(args: string[]): Promise<number> {
   const json = args.includes('--json');
-  const r = loadFor(args.filter((a) => a !== '--json'));
+  const r = await loadFor(args.filter((a) => a !== '--json'));
   if (typeof r === 'number') return r;
   const { aiPreviewCommand } = await import('./ai/cli.ts');
   const { systemClock } = await import('./core/clock.ts');
@@ -167,7 +172,7 @@ async function aiPreview(args: string[]): Promise<number> {
 }
 
 async function haCleanupCommand(args: string[]): Promise<number> {
-  const r = loadFor(args);
+  const r = await loadFor(args);
   if (typeof r === 'number') return r;
   const { config } = r.loaded;
   const { loadInstanceId } = await import('./store/instance-id.ts');
@@ -192,7 +197,8 @@ async function haCleanupCommand(args: string[]): Promise<number> {
 }
 
 function configFailure(err: unknown): number {
-  if (err instanceof ConfigError) {
+  // By name: the class lives in config/load.ts, which this file loads only when a command needs it.
+  if (err instanceof Error && err.name === 'ConfigError') {
     process.stderr.write(`${err.message}\n`);
     return 2;
   }
@@ -228,6 +234,7 @@ async function replayCommand(args: string[]): Promise<number> {
   }
   let config: Config | undefined;
   if (values.config) {
+    const { loadConfig } = await import('./config/load.ts');
     try {
       config = loadConfig({ file: values.config }).config;
     } catch (err) {

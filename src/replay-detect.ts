@@ -4,7 +4,7 @@
  * raised. Adds `fingerprint` to record lines (`--events`), then prints issue, alert and incident lines and their
  * counts in the summary.
  */
-import { validateConfig } from './config/load.ts';
+import { defaultConfig } from './config/defaults.ts';
 import type { Config } from './config/schema.ts';
 import { EventBus } from './core/bus.ts';
 import { ManualClock } from './core/clock.ts';
@@ -18,7 +18,7 @@ import type { ReplayOptions } from './replay.ts';
 /** The live detector ticks every 15 s; the replay ticks when the log's time has moved that far. */
 const TICK_MS = 15_000;
 
-export interface ReplayDetection extends Pick<ReplayOptions, 'onRecord' | 'finish'> {
+export interface ReplayDetection extends Pick<ReplayOptions, 'onRecord' | 'finish' | 'detailsFrom'> {
   detector: Detector;
 }
 
@@ -27,18 +27,21 @@ export function attachDetection(opts: { tz?: string; config?: Config; explain?: 
   const logger = silentLogger;
   const bus = new EventBus<ArrgusEvents>(logger);
   const ctx: CoreContext = {
-    config: opts.config ?? validateConfig({}),
+    config: opts.config ?? defaultConfig(),
     logger,
     bus,
     clock,
     instanceId: 'replay',
     version: 'replay',
   };
-  const detector = new Detector(ctx);
-  const alerts: AlertEvent[] = [];
+  const detector = new Detector(ctx, { issueOnAlerts: false });
+  // The printed alert lines only, not the events: each event carries a full copy of its issue (samples and all).
+  const alerts: Record<string, unknown>[] = [];
+  let fired = 0;
   const incidents = new Map<string, IncidentEvent>();
   bus.on('alert', 'replay', (e) => {
-    alerts.push(e);
+    if (e.kind === 'fired') fired++;
+    alerts.push(alertLine(e));
   });
   bus.on('incident', 'replay', (e) => {
     incidents.set(e.incident.id, e);
@@ -48,6 +51,7 @@ export function attachDetection(opts: { tz?: string; config?: Config; explain?: 
 
   return {
     detector,
+    detailsFrom: detector.lowestLevelRead,
     onRecord(record) {
       clock.advanceTo(record.time);
       const now = clock.now();
@@ -87,25 +91,7 @@ export function attachDetection(opts: { tz?: string; config?: Config; explain?: 
           ...(i.entities ? { entities: i.entities } : {}),
         });
       }
-      for (const e of alerts) {
-        const a = e.alert;
-        lines.push({
-          type: 'alert',
-          event: e.kind,
-          at: new Date(e.at).toISOString(),
-          id: a.id,
-          key: a.key,
-          kind: a.kind,
-          title: a.title,
-          source: a.source,
-          category: a.category,
-          severity: a.severity,
-          level: a.level,
-          count: a.count,
-          suppressed: a.suppressed,
-          ...(a.fingerprint ? { fingerprint: a.fingerprint } : {}),
-        });
-      }
+      for (const line of alerts) lines.push(line);
       for (const { incident: inc } of incidents.values()) {
         lines.push({
           type: 'incident',
@@ -123,12 +109,32 @@ export function attachDetection(opts: { tz?: string; config?: Config; explain?: 
         ...(opts.explain ? { text: explainIssues(issues) } : {}),
         counts: {
           issues: issues.length,
-          alerts: alerts.filter((e) => e.kind === 'fired').length,
+          alerts: fired,
           incidents: incidents.size,
           uncategorizedErrors: uncategorized,
         },
       };
     },
+  };
+}
+
+function alertLine(e: AlertEvent): Record<string, unknown> {
+  const a = e.alert;
+  return {
+    type: 'alert',
+    event: e.kind,
+    at: new Date(e.at).toISOString(),
+    id: a.id,
+    key: a.key,
+    kind: a.kind,
+    title: a.title,
+    source: a.source,
+    category: a.category,
+    severity: a.severity,
+    level: a.level,
+    count: a.count,
+    suppressed: a.suppressed,
+    ...(a.fingerprint ? { fingerprint: a.fingerprint } : {}),
   };
 }
 

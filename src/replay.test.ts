@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import type { LogRecord } from './core/types.ts';
-import { replay } from './replay.ts';
+import { grouped, replay } from './replay.ts';
 
 const sink = () =>
   new Writable({
@@ -41,4 +41,9 @@ test("replay dates times of day by the file's mtime, never after it", async () =
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('counts are grouped as en-US writes them, without Intl', () => {
+  for (const v of [0, 7, 999, 1000, 12345, 999999, 1000000, 1234567890, -1234, -12, 2 ** 53 + 2, 1.5])
+    assert.equal(grouped(v), v.toLocaleString('en-US'), String(v));
 });

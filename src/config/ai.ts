@@ -1,6 +1,6 @@
 /** The `ai` section: root-cause analysis of issues by a language model (src/ai). Off unless enabled. */
 import { z } from 'zod';
-import { duration } from './duration.ts';
+import { duration } from './duration-field.ts';
 import { httpUrl, secretString } from './secret.ts';
 
 export const AI_PROVIDERS = ['ollama', 'openai', 'anthropic', 'gemini'] as const;

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { LEVELS, SEVERITIES } from '../core/types.ts';
-import { duration, parseDuration } from './duration.ts';
+import { parseDuration } from './duration.ts';
+import { duration } from './duration-field.ts';
 
 /** A duration without default: unset stays unset (overrides fall back to the section's value). */
 function optionalDuration() {

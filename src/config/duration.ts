@@ -1,8 +1,7 @@
 /**
  * Durations are written like `500ms`, `30s`, `5m`, `24h`, `7d` (or combined: `1h30m`); a bare number is milliseconds.
+ * No zod here: detection formats durations in replay, which runs without the schema (duration-field.ts has the field).
  */
-import { z } from 'zod';
-
 const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
 
@@ -28,19 +27,4 @@ export function formatDuration(ms: number): string {
   if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0 && ms > 0) return `${ms / 1000}s`;
   return `${ms}ms`;
-}
-
-/** A zod field holding a duration, written as text or milliseconds, parsed to milliseconds. */
-export function duration(defaultValue: string) {
-  return z
-    .union([z.string(), z.number()])
-    .default(defaultValue)
-    .transform((v, ctx) => {
-      const ms = parseDuration(v);
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s, 5m, 24h or 7d' });
-        return z.NEVER;
-      }
-      return ms;
-    });
 }

@@ -1,6 +1,6 @@
 /** The `ingest` section: how lines are read and records assembled. */
 import { z } from 'zod';
-import { duration } from './duration.ts';
+import { duration } from './duration-field.ts';
 
 export const ingestSchema = z
   .strictObject({

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { MIN_SECRET_LENGTH } from '../core/redact.ts';
-import { duration } from './duration.ts';
+import { duration } from './duration-field.ts';
 import { secretString } from './secret.ts';
 
 export const mqttTlsSchema = z

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { parseAppriseUrl } from '../notify/apprise-url.ts';
 import { NOTIFY_EVENT_KINDS } from '../notify/types.ts';
-import { duration } from './duration.ts';
+import { duration } from './duration-field.ts';
 import { secretString } from './secret.ts';
 
 const severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);

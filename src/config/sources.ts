@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { APPS } from '../core/types.ts';
 import { isValidZone } from '../parsers/time.ts';
-import { duration, parseDuration } from './duration.ts';
+import { parseDuration } from './duration.ts';
+import { duration } from './duration-field.ts';
 import { httpUrl, MIN_OWN_SECRET_LENGTH, secretString } from './secret.ts';
 import { sourceRetentionSchema } from './store.ts';
 

@@ -1,7 +1,8 @@
 /** The `store` section: the log store's retention, size cap and write queue. */
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { duration, parseDuration } from './duration.ts';
+import { parseDuration } from './duration.ts';
+import { duration } from './duration-field.ts';
 
 /** How long lines of each level are kept. */
 export const levelRetentionSchema = z

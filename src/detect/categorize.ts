@@ -6,7 +6,7 @@
  * carries its evidence, so a person can see why and write a rule where the answer is wrong.
  */
 import type { CategoryEvidence, LogRecord } from '../core/types.ts';
-import { codeCandidates } from './layers/codes.ts';
+import { codeCandidates, keyOf } from './layers/codes.ts';
 import { COMPONENTS, REQUEST_PATHS } from './layers/components.ts';
 import { EXCEPTION_TYPES, INFRASTRUCTURE, NAMESPACES } from './layers/exceptions.ts';
 import { KEYWORDS } from './layers/keywords.ts';
@@ -21,6 +21,11 @@ export interface Decision {
   rule: CompiledRule | undefined;
   /** A code read from a number decided or could have: the decision may differ for another number of the same shape. */
   numeric: boolean;
+  /**
+   * When numbers decided and the codes were read from the message alone: what the code layer said (`codeKey`). Another
+   * message of the same digit shape whose `codeKey` is this one gets the same decision (the other layers ignore digits).
+   */
+  codeKey?: string;
 }
 
 /** Inner exception types: ` ---> System.Net.WebException: …` (.NET), `Caused by: x.y.Z` (JVM-style wrappers). */
@@ -128,7 +133,9 @@ export function categorize(rec: LogRecord, rule: CompiledRule | undefined): Deci
 
   // Code and keyword layers read the message and the exceptions' messages.
   const text = texts.length === 1 ? rec.message : texts.join('\n');
+  const before = cands.length;
   const numeric = codeCandidates(text, cands);
+  const codeKey = numeric && texts.length === 1 ? keyOf(cands.slice(before)) : undefined;
   const wording = wordsOf(text);
   for (const entry of KEYWORDS) {
     if (entry.apps && !entry.apps.includes(app)) continue;
@@ -152,6 +159,7 @@ export function categorize(rec: LogRecord, rule: CompiledRule | undefined): Deci
       evidence: { layer: 'none', detail: 'no layer matched' },
       rule: undefined,
       numeric,
+      ...(codeKey !== undefined ? { codeKey } : {}),
     };
   const decidedByRule = best.layer === 'rule' ? rule : undefined;
   return {
@@ -159,6 +167,7 @@ export function categorize(rec: LogRecord, rule: CompiledRule | undefined): Deci
     evidence: { layer: best.layer, detail: best.detail },
     rule: decidedByRule,
     numeric,
+    ...(codeKey !== undefined ? { codeKey } : {}),
   };
 }
 

@@ -9,12 +9,14 @@
  *
  * Reusing a decision is sound when nothing in it can tell messages of one shape apart: rules whose patterns name no
  * digit decide alike for them (rule-table.ts), the few that do are tried again; a category read from a number (an
- * HTTP status, an errno) is never remembered; and the template must not have kept a digit.
+ * HTTP status, an errno) is reused only for messages whose codes say the same (`codeKey`, read again per record: a
+ * few anchored regexes instead of the whole classification); and the template must not have kept a digit.
  */
 import { type CategoryEvidence, type EntityKind, LEVEL_RANK, type LogRecord } from '../core/types.ts';
 import { isBenign } from './benign.ts';
-import { categorize } from './categorize.ts';
+import { categorize, type Decision } from './categorize.ts';
 import { type Cluster, TemplateClusters } from './clusters.ts';
+import { codeKey } from './layers/codes.ts';
 import { RecentCache } from './recent-cache.ts';
 import type { CompiledRule, RuleEngine } from './rule-engine.ts';
 import { codesToString, foldedCopy, foldInto, hashBuf, sameBuf, shapeHash, shapeOf } from './shape.ts';
@@ -64,6 +66,8 @@ interface Template {
   /** Where in its rule table the decision fell, and which rules to try again (see `RuleEngine.toRecheck`). */
   readonly index: number;
   readonly recheck: readonly number[];
+  /** A number decided (an HTTP status, an errno): what the code layer said, which a message must repeat to reuse it. */
+  readonly codeKey: string | undefined;
 }
 
 const WARN_RANK = LEVEL_RANK.warn;
@@ -88,6 +92,8 @@ export class Classifier {
   private readonly opts: ClassifierOptions;
   readonly clusters = new TemplateClusters();
   private readonly templates = new RecentCache<Template[], number>(HASHES_MAX);
+  /** No type has a NUL: the first exception always computes its key. */
+  private lastException = { type: '\u0000', msg: '', head: '', key: '' };
 
   constructor(rules: RuleEngine, opts: ClassifierOptions) {
     this.rules = rules;
@@ -106,14 +112,11 @@ export class Classifier {
     // An exception decides too: its type, its message's shape and the head of its stack (where it was thrown). Folded
     // first: the message's shape below must be the last thing in the shared buffer.
     const ex = rec.exception;
-    const exKey =
-      ex === undefined
-        ? ''
-        : `${ex.type}\u0001${shapeOf(ex.message.length > 400 ? ex.message.slice(0, 400) : ex.message)}\u0001${ex.stack ? shapeOf(ex.stack.slice(0, 600)) : ''}`;
+    const exKey = ex === undefined ? '' : this.exceptionKey(ex.type, ex.message, ex.stack);
     // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
     const len = foldInto(message);
     const hash =
-      exKey === '' ? hashBuf(len) : shapeHash(`${codesToString(foldedCopy(Math.min(len, 2000)))}\u0002${exKey}`);
+      exKey === '' ? hashBuf(len) : Math.imul(hashBuf(Math.min(len, 2000)) ^ shapeHash(exKey), 0x01000193) >>> 0;
     const known = this.templates.get(hash);
     if (known) {
       for (const t of known) {
@@ -122,14 +125,15 @@ export class Classifier {
           t.rank !== rank ||
           t.logger !== rec.logger ||
           t.exKey !== exKey ||
-          !sameBuf(len, t.codes)
+          !sameBuf(len, t.codes) ||
+          (t.codeKey !== undefined && codeKey(message) !== t.codeKey)
         )
           continue;
         if (this.rules.decidesAlike(rec, rank, t.index, t.recheck)) return fromTemplate(t, message);
       }
     }
     const codes = foldedCopy(len);
-    const { c, cacheable, spans, cluster } = this.fresh(rec, rank, true);
+    const { c, cacheable, spans, cluster, codes: key } = this.fresh(rec, rank, true);
     // No issue is a decision too (a harmless WARN repeated all day): remembered like the others.
     if (!cacheable) return c;
     const index = this.rules.lastIndex;
@@ -149,6 +153,7 @@ export class Classifier {
       plain: c.entities.length === 0 ? { ...c, entities: NO_ENTITIES } : undefined,
       index,
       recheck: this.rules.toRecheck(rec, rank, index, shape.toLowerCase()),
+      codeKey: key,
     };
     if (!known) this.templates.set(hash, [t]);
     else {
@@ -158,11 +163,28 @@ export class Classifier {
     return c;
   }
 
+  /** The exception's type, message shape and stack head; the last one is remembered (exceptions come in runs). */
+  private exceptionKey(type: string, message: string, stack: string | undefined): string {
+    const msg = message.length > 400 ? message.slice(0, 400) : message;
+    const head = stack ? stack.slice(0, 600) : '';
+    const last = this.lastException;
+    if (last.type === type && last.msg === msg && last.head === head) return last.key;
+    const key = `${type}\u0001${shapeOf(msg)}\u0001${head ? shapeOf(head) : ''}`;
+    this.lastException = { type, msg, head, key };
+    return key;
+  }
+
   private fresh(
     rec: LogRecord,
     rank: number,
     wantSpans: boolean,
-  ): { c: Classification; cacheable: boolean; spans: EntitySpan[]; cluster: Template['cluster'] | undefined } {
+  ): {
+    c: Classification;
+    cacheable: boolean;
+    spans: EntitySpan[];
+    cluster: Template['cluster'] | undefined;
+    codes: string | undefined;
+  } {
     const found = this.rules.find(rec, rank);
     const masked = maskMessage(rec.message);
     const d = categorize(rec, found);
@@ -175,7 +197,7 @@ export class Classifier {
         d.category === 'uncategorized'
           ? this.opts.uncategorizedWarnings
           : this.opts.unmatchedWarnings && !isBenign(rec);
-      if (!keep) return { c: NO_ISSUE, cacheable: !d.numeric, spans: [], cluster: undefined };
+      if (!keep) return { c: NO_ISSUE, cacheable: remembers(d), spans: [], cluster: undefined, codes: d.codeKey };
     }
     const band = rank >= ERROR_RANK ? 'E' : rank === WARN_RANK ? 'W' : 'I';
     const key = [
@@ -199,12 +221,19 @@ export class Classifier {
         entities: masked.entities,
         alerting: rank >= ERROR_RANK || found !== undefined,
       },
-      // Numbers decided, or a digit survived masking: the next message of this shape may differ.
-      cacheable: !d.numeric && !/[1-9]/.test(masked.template),
+      // A digit survived masking, or numbers decided in a way no code key captures: the next message of this shape may
+      // differ.
+      cacheable: remembers(d) && !/[1-9]/.test(masked.template),
       spans,
       cluster,
+      codes: d.codeKey,
     };
   }
+}
+
+/** A decision numbers made is remembered only with what the code layer said (the message alone was read). */
+function remembers(d: Decision): boolean {
+  return !d.numeric || d.codeKey !== undefined;
 }
 
 function fromTemplate(t: Template, message: string): Classification {

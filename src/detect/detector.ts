@@ -7,7 +7,16 @@
 import type { Component, CoreContext } from '../core/context.ts';
 import type { IssueEventKind } from '../core/events.ts';
 import type { ExternalProblem, IssueFilter, IssueService, MuteService } from '../core/ports.ts';
-import { type Alert, type Incident, type Issue, LEVEL_RANK, type LogRecord, SEVERITY_RANK } from '../core/types.ts';
+import {
+  type Alert,
+  type Incident,
+  type Issue,
+  LEVEL_RANK,
+  LEVELS,
+  type Level,
+  type LogRecord,
+  SEVERITY_RANK,
+} from '../core/types.ts';
 import type { StateStore } from '../store/state.ts';
 import { AlertKeys, alertSubject, issueAlertKey } from './alert-keys.ts';
 import { AlertEngine, type AlertSubject } from './alerts.ts';
@@ -24,6 +33,11 @@ import { recordTitle } from './titles.ts';
 export interface DetectorOptions extends StateOptions {
   /** How often `tick` runs when started (default 15 s). */
   tickIntervalMs?: number;
+  /**
+   * Alert events carry a copy of their issue (default true: notifiers and MQTT read it). A replay prints alerts alone
+   * and passes false: no copy of an issue, samples and all, per alert.
+   */
+  issueOnAlerts?: boolean;
 }
 
 const ERROR_RANK = LEVEL_RANK.error;
@@ -162,6 +176,14 @@ export class Detector implements Component, IssueService {
     return fp;
   }
 
+  /**
+   * The lowest level whose records can join an issue: below it `process` reads nothing of a record but its source and
+   * time (WARN, or lower when a rule looks lower).
+   */
+  get lowestLevelRead(): Level {
+    return LEVELS[Math.min(this.rules.lowestRank, LEVEL_RANK.warn)] as Level;
+  }
+
   tick(now: number = this.ctx.clock.now()): void {
     this.tracker.tick(now);
     this.incidentTracker.tick(now, (id) => this.tracker.get(id));
@@ -285,7 +307,8 @@ export class Detector implements Component, IssueService {
   }
 
   private emitAlert(kind: 'fired' | 'resolved', alert: Alert, at: number): void {
-    const issue = alert.fingerprint ? this.tracker.get(alert.fingerprint) : undefined;
+    const issue =
+      alert.fingerprint && this.opts.issueOnAlerts !== false ? this.tracker.get(alert.fingerprint) : undefined;
     this.ctx.bus.emit('alert', {
       kind,
       alert: structuredClone(alert),

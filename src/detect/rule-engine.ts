@@ -122,6 +122,11 @@ export class RuleEngine {
     return this.rules;
   }
 
+  /** The lowest level rank any rule looks at (above fatal when there are no rules). */
+  get lowestRank(): number {
+    return this.minRank;
+  }
+
   /** The first rule that matches, with its title rendered on first read. */
   match(rec: LogRecord): RuleMatch | undefined {
     const rule = this.find(rec);
@@ -176,9 +181,7 @@ export class RuleEngine {
     for (const i of table.shapeSensitive) {
       if (i > index) break;
       const gate = table.messageGates[i] ?? table.textGates[i] ?? null;
-      // A literal that is not ASCII may lowercase differently inside a message than alone: always try it again.
-      const couldPass = (lit: string) => !ASCII.test(lit) || foldedLower.includes(foldDigits(lit.toLowerCase()));
-      if (gate === null || gate.any.some(couldPass)) out.push(i);
+      if (gate === null || foldedLiterals(gate).some((lit) => lit === null || foldedLower.includes(lit))) out.push(i);
     }
     return out;
   }
@@ -260,6 +263,22 @@ const LEVEL_RANKS: readonly number[] = LEVELS.map((l) => LEVEL_RANK[l]);
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for "ASCII only", control characters included
 const ASCII = /^[\x00-\x7f]*$/;
+
+const FOLDED = new WeakMap<LiteralGate, ReadonlyArray<string | null>>();
+
+/**
+ * A gate's literals lowercased with digits folded (`toRecheck` compares them with a folded message), computed once per
+ * gate; null for a literal that is not ASCII, which may lowercase differently inside a message than alone (always
+ * tried again).
+ */
+function foldedLiterals(gate: LiteralGate): ReadonlyArray<string | null> {
+  let folded = FOLDED.get(gate);
+  if (folded === undefined) {
+    folded = gate.any.map((lit) => (ASCII.test(lit) ? foldDigits(lit.toLowerCase()) : null));
+    FOLDED.set(gate, folded);
+  }
+  return folded;
+}
 
 /** Digits 1-9 written `1` (the digit shape of classifier.ts). */
 export function foldDigits(text: string): string {

@@ -4,10 +4,11 @@
  * header form one orphan record. Every physical line ends up in exactly one record. Records are capped in lines and
  * bytes (lines beyond the cap are counted, not kept) so a pasted HTML page cannot grow memory without bound.
  */
-import type { LogRecord } from '../core/types.ts';
+import { LEVEL_RANK, type Level, type LogRecord } from '../core/types.ts';
 import { createContainerParser } from './container.ts';
 import { orphanLevel } from './dumps.ts';
-import { type Unwrapped, unwrap } from './envelope.ts';
+import { envelopeOf, type Unwrapped, unwrap } from './envelope.ts';
+import { BuiltRecord } from './record.ts';
 import { recordStart } from './record-start.ts';
 import { processZone, type Zone } from './time.ts';
 import { dateTimeOfDay } from './time-of-day.ts';
@@ -32,15 +33,19 @@ export interface AssemblerOptions {
   limits?: AssemblerLimits;
   /** Reference time for records whose header has no date (replay: file mtime or now; live: the clock). */
   now: () => number;
+  /** Records below this level may go without the details formats read from the message (see ParseContext). */
+  detailsFrom?: Level;
   emit: (record: LogRecord) => void;
 }
 
 interface Pending {
   header: Header | null;
   parser: FormatParser | null;
-  unwrapped: Unwrapped;
+  /** The line's envelope (its time wins), or null for a line that had none. */
+  unwrapped: Unwrapped | null;
   first: string;
-  parts: string[];
+  /** Continuation lines; null until the first (most records are one line: no array for them). */
+  parts: string[] | null;
   bytes: number;
   lines: number;
   dropped: number;
@@ -77,6 +82,15 @@ export class Assembler {
   private detected: FormatParser | null = null;
   private readonly defaultApp: string;
   private pending: Pending | null = null;
+  /** A finished record's holder, for the next one. */
+  private spare: Pending | null = null;
+  /** The format of the header `matchHeader` returned last (no object per line for the pair). */
+  private matched: FormatParser | null = null;
+  /** The app format `appOf` answered for last, and its answer. */
+  private appParser: FormatParser | null = null;
+  private appOfParser = '';
+  /** Whether the time `resolveTime` returned last came from the log (else inferred). */
+  private resolvedExact = false;
   private lastExactTime: number | null = null;
   private carries: Carry[] = [];
   private end = 0;
@@ -96,6 +110,7 @@ export class Assembler {
         if (!ctx.zoneExplicit) ctx.zone = zone;
       },
     };
+    if (opts.detailsFrom !== undefined) ctx.detailsFrom = LEVEL_RANK[opts.detailsFrom];
     this.ctx = ctx;
   }
 
@@ -136,7 +151,13 @@ export class Assembler {
    */
   push(line: string, offset = this.end, end = offset + line.length + 1, truncated = false): void {
     this.end = end;
-    const u = unwrap(line);
+    // The usual line has no envelope: no object for it.
+    const env = envelopeOf(line);
+    if (env === null && this.carries.length === 0) {
+      this.line(line, null, offset, 1, truncated);
+      return;
+    }
+    const u = env ?? unwrap(line);
     if (this.carries.length) {
       if (u.stream === undefined)
         this.flushCarries(); // not an envelope: the split line will never get its end
@@ -148,7 +169,7 @@ export class Assembler {
           c.truncated = this.joinInto(c, u.text) || c.truncated || truncated;
           if (u.partial) return;
           this.carries.splice(i, 1);
-          this.line({ ...c.first, text: c.text, partial: false }, c.offset, c.physical, c.truncated);
+          this.line(c.text, { ...c.first, text: c.text, partial: false }, c.offset, c.physical, c.truncated);
           return;
         }
       }
@@ -159,7 +180,7 @@ export class Assembler {
       this.carries.push({ stream: u.stream ?? '', first: u, text, offset, physical: 1, truncated: cut });
       return;
     }
-    this.line(u, offset, 1, truncated);
+    this.line(u.text, u, offset, 1, truncated);
   }
 
   /** Emits the pending record (idle timeout, end of file, shutdown), and a split line whose end never came. */
@@ -171,7 +192,8 @@ export class Assembler {
   private flushCarries(): void {
     const carries = this.carries;
     this.carries = [];
-    for (const c of carries) this.line({ ...c.first, text: c.text, partial: false }, c.offset, c.physical, c.truncated);
+    for (const c of carries)
+      this.line(c.text, { ...c.first, text: c.text, partial: false }, c.offset, c.physical, c.truncated);
   }
 
   /** Appends a part to a split line, within the record byte cap; true when something had to be cut. */
@@ -186,17 +208,19 @@ export class Assembler {
   }
 
   /** One logical line (several physical ones when the runtime split it). */
-  private line(u: Unwrapped, offset: number, physical: number, truncated: boolean): void {
-    const header = this.matchHeader(u.text);
+  private line(text: string, u: Unwrapped | null, offset: number, physical: number, truncated: boolean): void {
+    const header = this.matchHeader(text);
     if (header) {
+      const parser = this.matched;
       this.finishPending();
-      this.pending = this.start(header.h, header.p, u, offset, physical, truncated);
-    } else if (this.pending) this.append(this.pending, u.text, physical, truncated);
+      this.pending = this.start(header, parser, text, u, offset, physical, truncated);
+    } else if (this.pending) this.append(this.pending, text, physical, truncated);
     // Before the first header (or after an idle flush): one orphan record collects everything.
-    else this.pending = this.start(null, null, u, offset, physical, truncated);
+    else this.pending = this.start(null, null, text, u, offset, physical, truncated);
   }
 
-  private matchHeader(text: string): { h: Header; p: FormatParser | null } | null {
+  /** The header `text` is, if any, with the format that read it in `matched` (null: record-start.ts). */
+  private matchHeader(text: string): Header | null {
     const known = this.matchFormat(text);
     if (known) return known;
     if (this.continuesAppRecord(text)) return null;
@@ -204,11 +228,15 @@ export class Assembler {
     const extra = this.single ? this.containerFallback : null;
     if (extra) {
       const h = extra.header(text, this.ctx);
-      if (h) return { h, p: extra };
+      if (h) return this.found(h, extra);
     }
     // No format knows the line: it may still open a record in a layout nobody wrote a format for (record-start.ts).
-    const h = recordStart(text, this.ctx);
-    return h ? { h, p: null } : null;
+    return this.found(recordStart(text, this.ctx), null);
+  }
+
+  private found(h: Header | null, p: FormatParser | null): Header | null {
+    this.matched = p;
+    return h;
   }
 
   /**
@@ -223,29 +251,23 @@ export class Assembler {
     return text.length === 0 || c0 === 32 || c0 === 9 || (c0 === 91 && text.charCodeAt(1) === 118) /* [v */;
   }
 
-  private matchFormat(text: string): { h: Header; p: FormatParser } | null {
+  private matchFormat(text: string): Header | null {
     const single = this.single;
-    if (single) {
-      const h = single.header(text, this.ctx);
-      return h ? { h, p: single } : null;
-    }
+    if (single) return this.found(single.header(text, this.ctx), single);
     // Container layouts first: they are distinctive, and an app format must not claim (and lock onto) a hotio line.
     const container = this.container;
     if (container) {
       const h = container.header(text, this.ctx);
-      if (h) return { h, p: container };
+      if (h) return this.found(h, container);
     }
     const detected = this.detected;
-    if (detected) {
-      const h = detected.header(text, this.ctx);
-      return h ? { h, p: detected } : null;
-    }
+    if (detected) return this.found(detected.header(text, this.ctx), detected);
     for (const p of this.opts.parsers) {
       if (p === container) continue;
       const h = p.header(text, this.ctx);
       if (!h) continue;
       if (!FALLBACK_IDS.has(p.id)) this.detected = p;
-      return { h, p };
+      return this.found(h, p);
     }
     return null;
   }
@@ -253,31 +275,49 @@ export class Assembler {
   private start(
     header: Header | null,
     parser: FormatParser | null,
-    u: Unwrapped,
+    line: string,
+    u: Unwrapped | null,
     offset: number,
     physical: number,
     truncated: boolean,
   ): Pending {
     const max = this.limits.maxRecordBytes;
-    const text = u.text.length > max ? u.text.slice(0, max) : u.text;
+    const text = line.length > max ? line.slice(0, max) : line;
+    const spare = this.spare;
+    if (spare !== null) {
+      // The last finished record's holder, reused: one object less per line.
+      this.spare = null;
+      spare.header = header;
+      spare.parser = parser;
+      spare.unwrapped = u;
+      spare.first = text;
+      spare.parts = null;
+      spare.bytes = text.length;
+      spare.lines = physical;
+      spare.dropped = 0;
+      spare.offset = offset;
+      spare.truncated = truncated || text.length < line.length;
+      spare.full = text.length >= max;
+      return spare;
+    }
     return {
       header,
       parser,
       unwrapped: u,
       first: text,
-      parts: [],
+      parts: null,
       bytes: text.length,
       lines: physical,
       dropped: 0,
       offset,
-      truncated: truncated || text.length < u.text.length,
+      truncated: truncated || text.length < line.length,
       full: text.length >= max,
     };
   }
 
   private append(p: Pending, text: string, physical: number, truncated: boolean): void {
     p.lines += physical;
-    if (p.full || p.parts.length + 1 >= this.limits.maxRecordLines) {
+    if (p.full || (p.parts === null ? 0 : p.parts.length) + 1 >= this.limits.maxRecordLines) {
       p.full = true;
       p.dropped += physical;
       return;
@@ -293,7 +333,8 @@ export class Assembler {
       }
       text = text.slice(0, room);
     }
-    p.parts.push(text);
+    if (p.parts === null) p.parts = [text];
+    else p.parts.push(text);
     p.bytes += text.length + 1;
     if (truncated) p.truncated = true;
   }
@@ -302,29 +343,41 @@ export class Assembler {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    this.opts.emit(this.build(p));
+    const rec = this.build(p);
+    // Nothing keeps `p` past `build`: the next record's `start` refills it (references dropped meanwhile).
+    p.header = null;
+    p.unwrapped = null;
+    p.parts = null;
+    p.first = '';
+    this.spare = p;
+    this.opts.emit(rec);
   }
 
   private appOf(parser: FormatParser | null): string {
+    if (parser !== null && parser === this.appParser) return this.appOfParser;
     if (!parser || FALLBACK_IDS.has(parser.id)) return this.detected ? this.appOf(this.detected) : this.defaultApp;
-    if (parser.apps.includes(this.opts.app)) return this.opts.app;
-    return parser.apps[0] ?? this.defaultApp;
+    const app = parser.apps.includes(this.opts.app) ? this.opts.app : (parser.apps[0] ?? this.defaultApp);
+    // An app format's answer never changes: remembered for the next record (nearly all come from one format).
+    this.appParser = parser;
+    this.appOfParser = app;
+    return app;
   }
 
   private build(p: Pending): LogRecord {
-    const raw = p.parts.length ? `${p.first}\n${p.parts.join('\n')}` : p.first;
+    const raw = p.parts !== null ? `${p.first}\n${p.parts.join('\n')}` : p.first;
     const h = p.header;
-    const { time, exact } = this.resolveTime(h, p.unwrapped);
-    const rec: LogRecord = {
+    const time = this.resolveTime(h, p.unwrapped);
+    const exact = this.resolvedExact;
+    const rec: LogRecord = new BuiltRecord(
       time,
-      timeExact: exact,
-      level: h && !h.unlevelled ? h.level : orphanLevel(raw),
-      app: h?.app ?? this.appOf(p.parser),
-      source: this.opts.source,
-      message: h ? h.message : p.first.trim(),
+      exact,
+      h && !h.unlevelled ? h.level : orphanLevel(raw),
+      h?.app ?? this.appOf(p.parser),
+      this.opts.source,
+      h ? h.message : p.first.trim(),
       raw,
-      lines: p.lines,
-    };
+      p.lines,
+    );
     if (h?.logger !== undefined) rec.logger = h.logger;
     if (h?.thread !== undefined) rec.thread = h.thread;
     if (!h) rec.orphan = true;
@@ -337,18 +390,21 @@ export class Assembler {
     return rec;
   }
 
-  private resolveTime(h: Header | null, u: Unwrapped): { time: number; exact: boolean } {
-    if (u.time !== undefined) {
+  /** The record's time; `resolvedExact` says whether the log gave it. */
+  private resolveTime(h: Header | null, u: Unwrapped | null): number {
+    this.resolvedExact = true;
+    if (u !== null && u.time !== undefined) {
       this.lastExactTime = u.time;
-      return { time: u.time, exact: true };
+      return u.time;
     }
     if (h && h.time !== null) {
       this.lastExactTime = h.time;
-      return { time: h.time, exact: true };
+      return h.time;
     }
-    const tod = h?.timeOfDay ?? u.partialDate?.timeOfDay;
+    this.resolvedExact = false;
+    const tod = h?.timeOfDay ?? u?.partialDate?.timeOfDay;
     const now = this.opts.now();
-    if (tod === undefined) return { time: this.lastExactTime ?? now, exact: false };
-    return { time: dateTimeOfDay(tod, this.lastExactTime, now, this.ctx.zone), exact: false };
+    if (tod === undefined) return this.lastExactTime ?? now;
+    return dateTimeOfDay(tod, this.lastExactTime, now, this.ctx.zone);
   }
 }

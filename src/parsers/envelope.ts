@@ -59,6 +59,11 @@ function localMonth(name: string): number | null {
 }
 
 export function unwrap(line: string): Unwrapped {
+  return envelopeOf(line) ?? { text: line };
+}
+
+/** As `unwrap`, but null for a line that is its own text (no envelope, no ANSI codes): no object for the usual line. */
+export function envelopeOf(line: string): Unwrapped | null {
   let text = line;
   if (text.includes('\x1b')) text = text.replace(ANSI, '');
   const c0 = text.charCodeAt(0);
@@ -98,7 +103,7 @@ export function unwrap(line: string): Unwrapped {
       return { text: stripped };
     }
   }
-  return { text };
+  return text === line ? null : { text };
 }
 
 function unwrapIso(text: string): Unwrapped | null {

@@ -5,7 +5,7 @@
  * This is the hot path of the benchmark: the usual shape is read by position (no regex, no match array), other shapes
  * by one anchored regex, and the date part is converted once per second.
  */
-import type { Correlation, Level, LogRecord } from '../core/types.ts';
+import { type Correlation, LEVEL_RANK, type Level, type LogRecord } from '../core/types.ts';
 import { createSecondCache } from './second-cache.ts';
 import { fixedZone, monthNumber, type Zone } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
@@ -110,10 +110,34 @@ function isName(s: string, from: number, to: number): boolean {
 type SecondOf = ReturnType<typeof createSecondCache<RegExpExecArray | null>>;
 
 /**
+ * The fast shape's date part (its first 21 characters, to the second) as epoch ms: compared in place with the last
+ * one, so the lines of one second cost no string; a new second goes through the regex path's cache.
+ */
+function fastSecondCache(secondOf: SecondOf): (line: string, zone: Zone) => number | null {
+  let lastKey = '';
+  let lastZone: Zone | null = null;
+  let lastBase = 0;
+  return (line, zone) => {
+    if (zone === lastZone && line.startsWith(lastKey)) return lastBase;
+    const key = line.slice(0, 21);
+    const base = secondOf(key, zone, null);
+    if (base === null) return null;
+    lastKey = key;
+    lastZone = zone;
+    lastBase = base;
+    return base;
+  };
+}
+
+/**
  * The common shape, read by position without a regex or a match array: `Mmm dd, yyyy hh:mm:ss.mmm [thread] LEVEL - `
  * (two-digit day). Returns undefined when the line is not exactly that shape, so the regex decides.
  */
-function fastHeader(line: string, ctx: ParseContext, secondOf: SecondOf): Header | null | undefined {
+function fastHeader(
+  line: string,
+  ctx: ParseContext,
+  secondOf: (line: string, zone: Zone) => number | null,
+): Header | null | undefined {
   if (
     line.charCodeAt(6) !== 44 /* , */ ||
     line.charCodeAt(12) !== 32 ||
@@ -161,15 +185,29 @@ function fastHeader(line: string, ctx: ParseContext, secondOf: SecondOf): Header
       return undefined;
   }
   if (after < 0 || line.charCodeAt(after) !== 32 || line.charCodeAt(after + 1) !== 45 /* - */) return undefined;
-  const thread = line.slice(27, close);
-  if (!THREAD.test(thread)) return undefined;
-  const base = secondOf(line.slice(0, 21), ctx.zone, null);
+  if (!isThread(line, 27, close)) return undefined;
+  const base = secondOf(line, ctx.zone);
   if (base === null) return null;
+  const thread = line.slice(27, close);
   const start = line.charCodeAt(after + 2) === 32 ? after + 3 : after + 2;
   return { time: base + ms, level, thread, message: line.slice(start) };
 }
 
-const THREAD = /^(?:0x[0-9a-fA-F]+|\d+)$/;
+/** `line[from, to)` is a thread id: `0x` and hex digits, or decimal digits. */
+function isThread(line: string, from: number, to: number): boolean {
+  let i = from;
+  const hex = line.charCodeAt(i) === 48 /* 0 */ && line.charCodeAt(i + 1) === 120; /* x */
+  if (hex) i += 2;
+  if (i >= to) return false;
+  for (; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (!hex) return false;
+    const l = c | 32;
+    if (l < 97 || l > 102) return false;
+  }
+  return true;
+}
 
 /** Three ASCII digits at `i` as a number, or -1. */
 function digits3(s: string, i: number): number {
@@ -196,13 +234,14 @@ function regexHeader(line: string, ctx: ParseContext, secondOf: SecondOf): Heade
 
 export function createPlexParser(): FormatParser {
   const secondOf: SecondOf = createSecondCache(dateOf);
+  const fastSecondOf = fastSecondCache(secondOf);
   return {
     id: 'plex',
     apps: ['plex'],
     header(line: string, ctx: ParseContext): Header | null {
       const c0 = line.charCodeAt(0);
       if (c0 < 65 || c0 > 90) return null;
-      return fastHeader(line, ctx, secondOf) ?? regexHeader(line, ctx, secondOf);
+      return fastHeader(line, ctx, fastSecondOf) ?? regexHeader(line, ctx, secondOf);
     },
     finish(rec: LogRecord, ctx: ParseContext): void {
       if (rec.orphan) return;
@@ -215,6 +254,7 @@ export function createPlexParser(): FormatParser {
           ctx.announceZone(fixedZone(minutes));
         }
       }
+      if (ctx.detailsFrom !== undefined && LEVEL_RANK[rec.level] < ctx.detailsFrom) return;
       // Cheap substring gates first: this runs for every record of the benchmark's hot path.
       const logger = componentOf(msg);
       if (logger !== undefined) rec.logger = logger;

@@ -4,6 +4,8 @@
  * cached per hour so a million lines cost a million integer additions, not a million Intl calls.
  */
 
+import { systemZoneName } from '../core/system-zone.ts';
+
 export const MONTHS: Readonly<Record<string, number>> = {
   jan: 1,
   feb: 2,
@@ -68,7 +70,7 @@ export function zoneByName(name: string): Zone {
 }
 
 export function processZone(): Zone {
-  const tz = process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const tz = systemZoneName();
   try {
     return zoneByName(tz);
   } catch {

@@ -33,6 +33,12 @@ export interface ParseContext {
   zoneExplicit: boolean;
   /** Apply a zone the log announced (Plex banner `GMT -05:00`), unless one was configured. */
   announceZone(zone: Zone): void;
+  /**
+   * Records below this level rank (LEVEL_RANK) may skip the details a format reads from the message (component,
+   * correlation ids, an exception in the body): nobody looks at them (a replay that prints only its summary, whose
+   * detection reads nothing below it). Unset: every record gets them.
+   */
+  detailsFrom?: number;
 }
 
 export interface FormatParser {

@@ -171,3 +171,20 @@ export function codeCandidates(text: string, out: Candidate[]): boolean {
   }
   return numeric;
 }
+
+/**
+ * What the code layer says about `text`, as one string (each candidate's category, strength and detail): two texts
+ * with the same key get the same code candidates. '' when no code was read from a number.
+ */
+export function codeKey(text: string): string {
+  const out: Candidate[] = [];
+  if (!codeCandidates(text, out)) return '';
+  return keyOf(out);
+}
+
+/** The key of code candidates (see `codeKey`). */
+export function keyOf(cands: readonly Candidate[]): string {
+  let key = '#';
+  for (const c of cands) key += `${c.category}\u0001${c.strength}\u0001${c.detail}\u0002`;
+  return key;
+}
