@@ -6,34 +6,10 @@
  * timestamp (a stack frame, a banner, Next.js's `warn  - ...`) is never a header.
  */
 import type { Level } from '../core/types.ts';
+import { LEVEL_WORDS as WORDS } from './levels.ts';
 import { fractionMs, monthNumber, parseOffset } from './time.ts';
 import type { FormatParser, Header, ParseContext } from './types.ts';
 
-const WORDS: Readonly<Record<string, Level>> = {
-  trace: 'trace',
-  verbose: 'trace',
-  vrb: 'trace',
-  debug: 'debug',
-  dbg: 'debug',
-  info: 'info',
-  inf: 'info',
-  information: 'info',
-  notice: 'info',
-  warn: 'warn',
-  wrn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  err: 'error',
-  eror: 'error',
-  severe: 'error',
-  crit: 'fatal',
-  critical: 'fatal',
-  fatal: 'fatal',
-  ftl: 'fatal',
-  panic: 'fatal',
-  alert: 'fatal',
-  emerg: 'fatal',
-};
 const LETTERS: Readonly<Record<string, Level>> = {
   T: 'trace',
   D: 'debug',

@@ -16,35 +16,10 @@
  * Next.js's `warn  - ` notices (FORMATS.md §1.5).
  */
 import type { Level } from '../core/types.ts';
+import { LEVEL_WORDS as WORDS } from './levels.ts';
 import { leadingStamp, type Stamp } from './stamp.ts';
 import type { Header, ParseContext } from './types.ts';
 
-/** Level words in any case, lower-cased keys. */
-const WORDS: Readonly<Record<string, Level>> = {
-  trace: 'trace',
-  trc: 'trace',
-  verbose: 'trace',
-  vrb: 'trace',
-  debug: 'debug',
-  dbg: 'debug',
-  info: 'info',
-  inf: 'info',
-  information: 'info',
-  notice: 'info',
-  warn: 'warn',
-  wrn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  err: 'error',
-  eror: 'error',
-  severe: 'error',
-  crit: 'fatal',
-  critical: 'fatal',
-  fatal: 'fatal',
-  ftl: 'fatal',
-  panic: 'fatal',
-  emerg: 'fatal',
-};
 /**
  * Bare upper-case words that open a console line (`WARN disk low`, `ERROR: x`, Python's default `WARNING:root:x`);
  * rarer ones need brackets.
