@@ -38,7 +38,7 @@ import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
 import { analysisRoutes, describeAnalysisRoutes } from './web/api/analysis.ts';
 import { apiRoutes } from './web/api/index.ts';
-import type { IssueRouteDeps } from './web/api/issues.ts';
+import { issueRouteDeps } from './web/api/issue-deps.ts';
 import { LiveTail } from './web/api/log-tail.ts';
 import type { LogRouteDeps } from './web/api/logs.ts';
 import type { StatsRouteDeps } from './web/api/stats.ts';
@@ -194,34 +194,16 @@ export class Service {
       search: (q) => ingestion.records.logs.search(q),
       isQueryError: (err) => err instanceof QueryError,
     };
-    const issueApi: IssueRouteDeps = {
+    const issueApi = issueRouteDeps({
       issues: detector,
       clock,
-      // The detector has no reopen of its own yet: mute then unmute lands on `open` from any status.
-      reopen: (id, at) => {
-        const issue = detector.get(id);
-        if (!issue || issue.status === 'open') return issue;
-        if (issue.status !== 'muted') detector.setIssueMuted(id, true, at);
-        return detector.setIssueMuted(id, false, at);
-      },
       timeline: (id) => history.timeline(id),
+      around: (at, before, after) => ingestion.records.around(at, before, after),
       analysis: (id) => {
         const view = ai?.view(id);
         return view && view.status !== 'none' ? view : undefined;
       },
-      context: (id, sample, before, after) => {
-        const around = ingestion.records.around({ ...sample, issue: id }, before, after);
-        const line = (r: (typeof around.before)[number]) => ({
-          id: r.id,
-          time: new Date(r.time).toISOString(),
-          level: r.level,
-          source: r.source,
-          message: r.message,
-          raw: r.raw,
-        });
-        return { before: around.before.map(line), after: around.after.map(line) };
-      },
-    };
+    });
     const mounts: Array<{ path: string; app: Hono }> = [
       { path: '/', app: createNotifyRoutes(this.notify) },
       { path: '/', app: sessionRoutes({ tracker: this.sessions }) },

@@ -13,6 +13,7 @@ import { QueryError } from '../../store/log-reader.ts';
 import { RecordStore } from '../../store/records.ts';
 import { createWebApp } from '../app.ts';
 import { type ApiDeps, apiRoutes } from './index.ts';
+import { issueRouteDeps } from './issue-deps.ts';
 import { LiveTail, type TailOptions } from './log-tail.ts';
 
 export function rec(time: number, level: Level, message: string, extra: Partial<LogRecord> = {}): LogRecord {
@@ -33,29 +34,12 @@ export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more']
   const api = apiRoutes({
     config: ctx.config,
     version: ctx.version,
-    issues: {
+    issues: issueRouteDeps({
       issues: detector,
       clock,
-      reopen: (id, at) => {
-        const issue = detector.get(id);
-        if (!issue || issue.status === 'open') return issue;
-        if (issue.status !== 'muted') detector.setIssueMuted(id, true, at);
-        return detector.setIssueMuted(id, false, at);
-      },
       timeline: (id) => history.timeline(id),
-      context: (id, sample, before, after) => {
-        const around = records.around({ ...sample, issue: id }, before, after);
-        const line = (r: (typeof around.before)[number]) => ({
-          id: r.id,
-          time: new Date(r.time).toISOString(),
-          level: r.level,
-          source: r.source,
-          message: r.message,
-          raw: r.raw,
-        });
-        return { before: around.before.map(line), after: around.after.map(line) };
-      },
-    },
+      around: (at, before, after) => records.around(at, before, after),
+    }),
     alerts: { alerts: (q) => history.alerts(q) },
     sources: {
       clock,
