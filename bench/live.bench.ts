@@ -32,7 +32,7 @@ const BURST = Number(process.env.BENCH_LIVE_BURST ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_LIVE_ROUNDS ?? 3);
 const TAIL = Number(process.env.BENCH_LIVE_TAIL ?? 500_000);
 /** Another checkout's bin can be measured with the same harness (before/after comparisons). */
-const ROOT = process.env.ARRGUS_BENCH_ROOT ?? new URL('..', import.meta.url).pathname;
+const ROOT = process.env.ARRGUS_BENCH_ROOT || new URL('..', import.meta.url).pathname;
 const MB = 1024;
 
 interface Mem {
