@@ -185,7 +185,12 @@ async function main(): Promise<void> {
   // E.g. `--cpu-prof` to see where a burst's time goes.
   if (process.env.NODE_OPTIONS) env.NODE_OPTIONS = process.env.NODE_OPTIONS;
   const t0 = performance.now();
-  const child: ChildProcess = spawn(join(ROOT, 'bin/arrgus.js'), ['run', '--config', cfg], {
+  // ARRGUS_BENCH_NODE_FLAGS (experiments: V8 flags NODE_OPTIONS refuses): `node FLAGS bin/arrgus.js` instead.
+  const flags = process.env.ARRGUS_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
+  const [cmd, ...args] = flags
+    ? [process.execPath, ...flags, join(ROOT, 'bin/arrgus.js'), 'run', '--config', cfg]
+    : [join(ROOT, 'bin/arrgus.js'), 'run', '--config', cfg];
+  const child: ChildProcess = spawn(cmd as string, args, {
     cwd: dir,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
