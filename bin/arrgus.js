@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // `--max-semi-space-size=4`: a smaller young generation keeps a long replay at about half the peak memory (V8 grows
-// it to 32 MB and more under a high allocation rate) for a few percent of throughput. npm start and the image pass it too.
+// it to 128 MB under a high allocation rate) for a few percent of throughput. npm start and the image pass it too, and
+// a start without it (`node bin/arrgus.js`) re-executes itself with it (withSmallYoungGeneration below).
 // The `arrgus` bin. Node runs the TypeScript sources directly (type stripping), so there is no build step. The compile
 // cache keeps the stripped and compiled modules on disk: later starts skip the type stripper entirely, which saves
 // ~30 MB of memory and most of the start-up time. It is enabled before the first .ts module loads.
@@ -15,6 +16,7 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   );
   process.exit(1);
 }
+withSmallYoungGeneration();
 dropPrivileges(process.env.ARRGUS_DROP_TO);
 module.enableCompileCache?.();
 const { cli } = await import('../src/cli.ts');
@@ -27,6 +29,23 @@ cli(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+/**
+ * `node bin/arrgus.js …` (or any start that bypasses the shebang) would run with V8's default young generation, which
+ * grows to 128 MB of semi-spaces under a high allocation rate (a burst of lines), and the flag cannot be changed once
+ * V8 runs (`v8.setFlagsFromString` is too late). So the process replaces itself (same pid, arguments, environment and
+ * open files; `process.execve`, Node 23.11+, not on Windows) with one that has the flag.
+ */
+function withSmallYoungGeneration() {
+  const flag = '--max-semi-space-size';
+  if (process.execArgv.some((a) => a.startsWith(flag)) || process.env.NODE_OPTIONS?.includes(flag)) return;
+  if (typeof process.execve !== 'function') return;
+  process.execve(
+    process.execPath,
+    [process.execPath, `${flag}=4`, ...process.execArgv, ...process.argv.slice(1)],
+    process.env,
+  );
+}
 
 /**
  * The image sets `ARRGUS_DROP_TO=uid:gid`: started as root (Docker and the Home Assistant Supervisor create the data

@@ -101,6 +101,9 @@ export class MqttConnection {
       connectTimeout: 10_000,
       resubscribe: false,
       queueQoSZero: false,
+      // mqtt-packet otherwise fills a cache of 65,536 two-byte Buffers (~6.5 MB of heap, held for good) on the first
+      // packet; the option is global to the module, so it also spares the embedded aedes broker, which shares it.
+      writeCache: false,
       ...(o.username ? { username: o.username } : {}),
       ...(o.password ? { password: o.password } : {}),
       ...(o.will ? { will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true } } : {}),

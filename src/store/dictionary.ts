@@ -6,6 +6,8 @@
 import type { Database } from './db.ts';
 import type { DictKind } from './log-schema.ts';
 
+type Statement = ReturnType<Database['prepare']>;
+
 /** Distinct values per kind past which `id()` answers null (the caller stores the text inline). */
 export const DICT_CAP = 100_000;
 const READ_CACHE = 50_000;
@@ -17,32 +19,46 @@ export class Dictionary {
   private readonly counts = new Map<number, number>();
   private readonly values = new Map<number, string>();
   private loaded = false;
+  /** The last value looked up per kind and its id: a batch repeats its source, app and file on every line. */
+  private readonly lastValue: Array<string | undefined> = [];
+  private readonly lastId: number[] = [];
+  /** Prepared once (on first use: the table is created after the constructor runs); a burst of new templates would
+   * otherwise prepare two statements per line. */
+  private statements: { select: Statement; insert: Statement; value: Statement } | null = null;
 
   constructor(db: Database) {
     this.db = db;
   }
 
+  private get sql(): { select: Statement; insert: Statement; value: Statement } {
+    this.statements ??= {
+      select: this.db.prepare('SELECT id FROM dict WHERE kind = ? AND value = ?'),
+      insert: this.db.prepare('INSERT INTO dict (kind, value) VALUES (?, ?) RETURNING id'),
+      value: this.db.prepare('SELECT value FROM dict WHERE id = ?'),
+    };
+    return this.statements;
+  }
+
   /** The id of `value` of `kind`, adding it when new; null when the kind is at its cap. */
   id(kind: DictKind, value: string): number | null {
+    if (this.lastValue[kind] === value) return this.lastId[kind] as number;
     this.load();
     const map = this.mapOf(kind);
-    const known = map.get(value);
-    if (known !== undefined) return known;
-    const found = this.db.prepare('SELECT id FROM dict WHERE kind = ? AND value = ?').get(kind, value) as
-      | { id: number }
-      | undefined;
-    if (found) {
-      map.set(value, found.id);
-      return found.id;
+    let id = map.get(value);
+    if (id === undefined) {
+      const found = this.sql.select.get(kind, value) as { id: number } | undefined;
+      if (found) id = found.id;
+      else {
+        const n = this.counts.get(kind) ?? 0;
+        if (n >= DICT_CAP) return null;
+        id = (this.sql.insert.get(kind, value) as { id: number }).id;
+        this.counts.set(kind, n + 1);
+      }
+      map.set(value, id);
     }
-    const n = this.counts.get(kind) ?? 0;
-    if (n >= DICT_CAP) return null;
-    const row = this.db.prepare('INSERT INTO dict (kind, value) VALUES (?, ?) RETURNING id').get(kind, value) as {
-      id: number;
-    };
-    map.set(value, row.id);
-    this.counts.set(kind, n + 1);
-    return row.id;
+    this.lastValue[kind] = value;
+    this.lastId[kind] = id;
+    return id;
   }
 
   /** An id known already, without adding (queries: an unknown value matches nothing). */
@@ -50,16 +66,14 @@ export class Dictionary {
     this.load();
     const cached = this.mapOf(kind).get(value);
     if (cached !== undefined) return cached;
-    const row = this.db.prepare('SELECT id FROM dict WHERE kind = ? AND value = ?').get(kind, value) as
-      | { id: number }
-      | undefined;
+    const row = this.sql.select.get(kind, value) as { id: number } | undefined;
     return row?.id;
   }
 
   value(id: number): string {
     const cached = this.values.get(id);
     if (cached !== undefined) return cached;
-    const row = this.db.prepare('SELECT value FROM dict WHERE id = ?').get(id) as { value: string } | undefined;
+    const row = this.sql.value.get(id) as { value: string } | undefined;
     const v = row?.value ?? '';
     if (this.values.size >= READ_CACHE) this.values.clear();
     this.values.set(id, v);
@@ -69,6 +83,8 @@ export class Dictionary {
   /** Forgets ids cached after a transaction that added them rolled back. */
   reset(): void {
     this.ids.length = 0;
+    this.lastValue.length = 0;
+    this.lastId.length = 0;
     this.counts.clear();
     this.loaded = false;
   }

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction } from './db.ts';
 import { type Batch, RecordStore } from './records.ts';
-import { AUTOMERGE, RetentionPass, type RetentionPolicy } from './retention-pass.ts';
+import { AUTOMERGE, FTS_HASH_BYTES, RetentionPass, type RetentionPolicy } from './retention-pass.ts';
 
 interface BatchJob extends Batch {
   seq: number;
@@ -29,6 +29,7 @@ db.exec('PRAGMA cache_size = -16000');
 const store = new RecordStore(db);
 // A retention run cut short (crash, stop) leaves FTS automerge off: on again.
 db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('automerge', ${AUTOMERGE})`);
+db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('hashsize', ${FTS_HASH_BYTES})`);
 const port = parentPort;
 if (!port) throw new Error('store-writer-worker runs as a worker thread');
 
