@@ -265,6 +265,8 @@ test('every line is stored exactly once through rotations in every scheme and re
     );
     assert.deepEqual(problems, [], `${problems.join('\n')}\nchild stderr:\n${stderr.slice(-4000)}`);
     assert.ok(done);
+    const total = SCHEMES.reduce((n, s) => n + written[s], 0);
+    console.log(`torture: ${total} lines, ${kills} SIGKILLs, rotations ${JSON.stringify(rotated)}: 0 lost, 0 twice`);
   } finally {
     writing = false;
     await writer;

@@ -182,9 +182,11 @@ async function statOrSkip(path: string): Promise<FileStat | null> {
  * hold lines written after it and copied away before we read them (copytruncate twice in a row, or while down).
  */
 export async function copiesBornAfter(path: string, ino: number, ref: FileTimes): Promise<FileInfo[]> {
-  const found = (await siblingsOf(path)).filter(
-    (s) => s.ino !== ino && s.size > 0 && isCopyName(s.path, path) && bornAfter(s, ref),
-  );
+  // No content to compare: a logrotate suffix is enough; a number inside the name (`sonarr.0.txt`, also NLog's own
+  // archives) needs a birth strictly after (a tie could be an archive renamed in the same clock tick).
+  const copy = (s: FileInfo) =>
+    isCopyName(s.path, path) ? bornAfter(s, ref) : mayBeCopyName(s.path, path) && !bornAfter(ref, s);
+  const found = (await siblingsOf(path)).filter((s) => s.ino !== ino && s.size > 0 && copy(s));
   found.sort(byBirth);
   return found;
 }
