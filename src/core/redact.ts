@@ -124,6 +124,8 @@ const SECRET_WORDS =
 /** Names that are secrets only on their own (`sid`, not `GoodreadsId`). */
 const SECRET_ALONE = '(?:sid|sessid|phpsessid|jsessionid|pass|pw)';
 const SECRET_NAME = `(?:[A-Za-z0-9_.-]*?${SECRET_WORDS}|${SECRET_ALONE})`;
+/** How every secret name ends (a shape's `need`: no name without one of these words). */
+const SECRET_WORD_OR_ALONE = `(?:${SECRET_WORDS}|${SECRET_ALONE})`;
 const SECRET_NAME_ONLY = new RegExp(`^${SECRET_NAME}$`, 'i');
 
 /** What `redact` leaves: the prefix, then the mask (keeping quotes around a quoted value). */
@@ -138,6 +140,12 @@ export interface SecretShape {
   /** What the shape is, for the catalogue. */
   name: string;
   re: RegExp;
+  /**
+   * What every match of `re` contains, as a cheap test: a text `need` does not match cannot match `re`, so the shape
+   * is skipped. No anchors, word boundaries or lookarounds (a text's part cannot match where the whole does not);
+   * proven against `re` by the tests (catalogue, planted corpus, generated texts).
+   */
+  need: RegExp;
   replace: string | ((substring: string, ...args: string[]) => string);
   /** A line with this shape; its secret is `secret`, else the literal `PLANTED` (the tests check it is masked). */
   example: string;
@@ -153,30 +161,35 @@ export const SHAPES: readonly SecretShape[] = [
     name: 'PEM private key block',
     re: /-----BEGIN ([A-Z ]*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g,
     replace: `-----BEGIN $1-----${MASK}-----END $1-----`,
+    need: /PRIVATE KEY-----/,
     example: '-----BEGIN RSA PRIVATE KEY-----\nMIIPLANTED\n-----END RSA PRIVATE KEY-----',
   },
   {
     name: 'Cookie and Set-Cookie headers (every cookie value)',
     re: /\b((?:set-)?cookie2?\\?["']?\s*[:=]\s*\\?["']?)(?!\[redacted\])[^\r\n"'\\]+/gi,
     replace: `$1${MASK}`,
+    need: /cookie2?\\?["']?\s*[:=]/i,
     example: 'Set-Cookie: SID=PLANTED; Path=/; HttpOnly',
   },
   {
     name: 'Authorization header with a scheme (Bearer, Basic, Token, Bot, ApiKey, Digest …), any case',
     re: /\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?(?:bearer|basic|token|bot|apikey|api-key|key|digest|negotiate|ntlm|oauth|sso-key|gitlab-token)\s+)(?!\[redacted\])[^\s"',;\\]+/gi,
     replace: `$1${MASK}`,
+    need: /authorization\\?["']?\s*[:=]/i,
     example: 'Authorization: Token PLANTED',
   },
   {
     name: 'Authorization header without a scheme',
     re: /\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)(?!\[redacted\]|mediabrowser\b|emby\b|bearer\b|basic\b|token\b|bot\b|apikey\b|digest\b)[^\s"',;\\]+/gi,
     replace: `$1${MASK}`,
+    need: /authorization\\?["']?\s*[:=]/i,
     example: 'authorization: PLANTED',
   },
   {
     name: 'Bearer credentials anywhere (curl lines, error echoes)',
     re: /\b(bearer\s+)(?!\[redacted\])(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/gi,
     replace: `$1${MASK}`,
+    need: /bearer\s/i,
     example: 'curl -H "X-Foo: Bearer PLANTED1"',
   },
   {
@@ -186,30 +199,35 @@ export const SHAPES: readonly SecretShape[] = [
       'gi',
     ),
     replace: maskValue,
+    need: new RegExp(`${SECRET_WORD_OR_ALONE}\\\\?["']?\\s*(?:=|%3D|:)`, 'i'),
     example: 'Authorization: MediaBrowser Token="PLANTED", Client="Jellyfin Web", Device="Firefox"',
   },
   {
     name: 'user:password@ in URLs, also URL-encoded',
     re: /((?:\b[a-z][a-z0-9+.-]*:\/\/|%3A%2F%2F)[^/\s:@%]*(?::|%3A))(?!\[redacted\])[^@\s/]+?(@|%40)/gi,
     replace: `$1${MASK}$2`,
+    need: /(?::\/\/|%3A%2F%2F)[^/\s]*(?:@|%40)/i,
     example: 'connecting to mqtt://arrgus:PLANTED@broker:1883',
   },
   {
     name: 'Discord and Slack webhook credentials',
     re: /\b((?:discord(?:app)?\.com\/api\/webhooks\/\d+|hooks\.slack\.com\/services\/[A-Z0-9]+\/[A-Z0-9]+)\/)[\w-]+/gi,
     replace: `$1${MASK}`,
+    need: /\.com\/api\/webhooks\/\d|hooks\.slack\.com\/services\//i,
     example: 'POST https://discord.com/api/webhooks/123456/PLANTED failed',
   },
   {
     name: 'Telegram bot tokens',
     re: /\b(bot)?\d{6,12}:[A-Za-z0-9_-]{30,}\b/g,
     replace: `$1${MASK}`,
+    need: /\d:[\w-]{30}/,
     example: 'GET https://api.telegram.org/bot123456789:AAPLANTEDxxxxxxxxxxxxxxxxxxxxxxxxxx/sendMessage',
   },
   {
     name: 'Tracker passkeys in announce URLs (/PASSKEY/announce)',
     re: /(\/)[a-f0-9]{32}(\/announce)/gi,
     replace: `$1${MASK}$2`,
+    need: /[a-f0-9]\/announce/i,
     example: 'Announce to https://tracker.example/0123456789abcdef0123456789abcdef/announce failed',
     secret: '0123456789abcdef0123456789abcdef',
   },
@@ -217,31 +235,43 @@ export const SHAPES: readonly SecretShape[] = [
     name: 'JSON Web Tokens',
     re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
     replace: MASK,
+    need: /eyJ[\w-]{8,}\./,
     example: 'session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJQTEFOVEVEIn0.PLANTED',
   },
   {
     name: 'Well-known token prefixes: ntfy tk_, GitHub gh?_, Slack xox?-, AWS AKIA',
     re: /\b(?:tk_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g,
     replace: MASK,
+    need: /tk_[A-Za-z0-9]{20}|gh[pousr]_[A-Za-z0-9]{30}|xox[abprs]-[A-Za-z0-9-]{10}|AKIA[0-9A-Z]{16}/,
     example: 'using tk_PLANTEDxxxxxxxxxxxxxxxxxxxxx',
   },
 ];
 
 /**
- * One cheap test before the shapes: nothing in the text hints at a secret. Every shape above needs one of these words
- * (kept in step by a test), so most log text is returned after one regex.
+ * One cheap test before the shapes: the union of their `need`s. A text it does not match holds no shape (each shape
+ * needs its `need`), so most log text — `Signed-in Token (user)` included — is returned after this one regex.
  */
-const MAYBE_SECRET =
-  /token|key|pass|secret|auth|pwd|sid|cookie|bearer|credential|signature|eyJ|PRIVATE KEY|webhooks|hooks\.slack|bot\d|\d:[\w-]{30}|announce|tk_|gh[pousr]_|xox[abprs]-|AKIA|:\/\/[^/\s]*@|%3A%2F%2F/i;
+const MAYBE_SECRET = new RegExp(SHAPES.map((s) => `(?:${s.need.source})`).join('|'), 'i');
 
 export function redact(text: string): string {
-  const hint = MAYBE_SECRET.test(text);
-  if (!hint && !containsKnown(text)) return text;
   let out = text;
   for (const secret of ordered) {
     if (out.includes(secret)) out = out.split(secret).join(MASK);
   }
-  if (!hint) return out;
+  if (!MAYBE_SECRET.test(out)) return out;
+  for (const s of SHAPES) {
+    // A shape whose `need` is absent cannot match: skip its (costlier) search.
+    if (s.need.test(out)) out = out.replace(s.re, s.replace as (substring: string, ...args: string[]) => string);
+  }
+  return out;
+}
+
+/** Test helper: every shape applied without the `need` tests (what `redact` must always equal). */
+export function redactEveryShape(text: string): string {
+  let out = text;
+  for (const secret of ordered) {
+    if (out.includes(secret)) out = out.split(secret).join(MASK);
+  }
   for (const s of SHAPES) out = out.replace(s.re, s.replace as (substring: string, ...args: string[]) => string);
   return out;
 }
@@ -272,19 +302,24 @@ function walk(v: unknown, key?: string): unknown {
 
 /**
  * Redacts a log record's text in place (message, raw, exception) before it is stored, printed or sampled: apps log
- * URLs with `X-Plex-Token=` or `api_key=` in clear. Records without a hint of a secret cost one regex test.
+ * URLs with `X-Plex-Token=` or `api_key=` in clear. A field that is part of `raw` is clean when `raw` is (the `need`s
+ * hold no anchors or boundaries: a part cannot match where the whole does not), so most records cost one regex test.
  */
 export function redactRecord(rec: {
   message: string;
   raw: string;
   exception?: { message: string; stack?: string };
 }): void {
-  if (!MAYBE_SECRET.test(rec.raw) && !containsKnown(rec.raw)) return;
-  rec.raw = redact(rec.raw);
-  rec.message = redact(rec.message);
+  const raw = rec.raw;
+  const rawClean = !MAYBE_SECRET.test(raw) && !containsKnown(raw);
+  if (!rawClean) rec.raw = redact(raw);
+  // A part of a clean raw is clean; anything else (a message the parser rebuilt or unescaped) is checked itself.
+  const clean = (field: string) => rawClean && raw.includes(field);
+  if (!clean(rec.message)) rec.message = redact(rec.message);
   if (rec.exception) {
-    rec.exception.message = redact(rec.exception.message);
-    if (rec.exception.stack !== undefined) rec.exception.stack = redact(rec.exception.stack);
+    if (!clean(rec.exception.message)) rec.exception.message = redact(rec.exception.message);
+    const stack = rec.exception.stack;
+    if (stack !== undefined && !clean(stack)) rec.exception.stack = redact(stack);
   }
 }
 
