@@ -3,8 +3,9 @@
  * batch. They answer `/api/stats` without scanning lines, and they outlive the lines retention deletes. The number of
  * records stored now per source is kept apart (`stored_counts`): retention lowers it, the hourly counts stay.
  */
-import type { LogRecord } from '../core/types.ts';
+import { LEVELS } from '../core/types.ts';
 import { type Database, migrate } from './db.ts';
+import { F, INTS, type RecordColumns } from './record-columns.ts';
 
 const HOUR = 3_600_000;
 
@@ -38,14 +39,16 @@ export class Counts {
   }
 
   /** Adds a batch's records (call inside the batch's transaction). */
-  add(records: readonly LogRecord[]): void {
-    if (!records.length) return;
+  add(c: RecordColumns): void {
+    if (!c.n) return;
     const hourly = new Map<string, number>();
     const perSource = new Map<string, number>();
-    for (const r of records) {
-      const key = `${Math.floor(r.time / HOUR) * HOUR}\u0000${r.source}\u0000${r.level}`;
+    for (let i = 0; i < c.n; i++) {
+      const source = c.names[c.ints[i * INTS + F.source] as number] as string;
+      const level = LEVELS[c.ints[i * INTS + F.level] as number] as string;
+      const key = `${Math.floor((c.time[i] as number) / HOUR) * HOUR}\u0000${source}\u0000${level}`;
       hourly.set(key, (hourly.get(key) ?? 0) + 1);
-      perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
+      perSource.set(source, (perSource.get(source) ?? 0) + 1);
     }
     const up = this.db.prepare(
       'INSERT INTO hourly_counts (hour, source, level, n) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n',

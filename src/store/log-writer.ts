@@ -3,12 +3,12 @@
  * text, the FTS entry, and the counts. Rows and FTS entries go in multi-row statements (one call per 32 records):
  * per-statement overhead, not SQLite, is what limits a single-row loop.
  */
-import { LEVEL_RANK, type LogRecord } from '../core/types.ts';
 import type { Counts } from './counts.ts';
 import type { Database } from './db.ts';
 import { Dictionary } from './dictionary.ts';
 import { mask, timeTemplate } from './log-encode.ts';
-import { DICT, RAW_AS_IS } from './log-schema.ts';
+import { DICT, type DictKind, RAW_AS_IS } from './log-schema.ts';
+import { ColumnReader, F, FLAG, INTS, type RecordColumns } from './record-columns.ts';
 
 const ROW_COLUMNS =
   'id, time, level, source, app, logger, issue, tmpl, args, pre, pretext, tail, file, offset, lines, exc, excmsg, extras';
@@ -32,20 +32,30 @@ export class LogWriter {
     this.counts = counts;
   }
 
-  /**
-   * Stores `records` (call inside a transaction). `issues[i]` is the issue id detection gave `records[i]`, if any.
-   */
-  write(records: readonly LogRecord[], issues?: ReadonlyArray<string | null | undefined>): void {
-    if (!records.length) return;
+  /** Stores records given as columns (call inside a transaction). */
+  write(c: RecordColumns): void {
+    if (!c.n) return;
     const max = this.db.prepare('SELECT coalesce(max(id), 0) AS id FROM logs').get() as { id: number };
     let id = max.id;
+    // The batch's repeated strings map to dictionary ids once, not once per line.
+    const ids = new Map<number, number | null>();
+    const dictId = (kind: DictKind, k: number): number | null => {
+      if (k < 0) return null;
+      const key = k * 16 + kind;
+      let v = ids.get(key);
+      if (v === undefined) {
+        v = this.dict.id(kind, c.names[k] as string);
+        ids.set(key, v);
+      }
+      return v;
+    };
+    const read = new ColumnReader(c);
     let rows: Value[] = [];
     let fts: Value[] = [];
     let n = 0;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i] as LogRecord;
+    for (let i = 0; i < c.n; i++) {
       id++;
-      this.encode(r, issues?.[i] ?? null, id, rows, fts);
+      this.encode(c, read, i, dictId, id, rows, fts);
       n++;
       if (n === CHUNK) {
         this.insert(n, rows, fts);
@@ -55,58 +65,80 @@ export class LogWriter {
       }
     }
     if (n) this.insert(n, rows, fts);
-    this.counts.add(records);
+    this.counts.add(c);
   }
 
-  private encode(r: LogRecord, issue: string | null, id: number, rows: Value[], fts: Value[]): void {
+  private encode(
+    c: RecordColumns,
+    read: ColumnReader,
+    i: number,
+    dictId: (kind: DictKind, k: number) => number | null,
+    id: number,
+    rows: Value[],
+    fts: Value[],
+  ): void {
     const d = this.dict;
-    const source = d.id(DICT.source, r.source) as number;
-    const app = d.id(DICT.app, r.app) as number;
-    const logger = r.logger !== undefined ? d.id(DICT.logger, r.logger) : null;
-    const issueId = issue ? d.id(DICT.issue, issue) : null;
-    const m = r.message.length <= MAX_TEMPLATE ? mask(r.message) : null;
+    const o = i * INTS;
+    const ints = c.ints;
+    const time = c.time[i] as number;
+    const raw = c.raw[i] as string;
+    const message = read.messageOf(i);
+    const loggerName = read.name(i, F.logger);
+    const logger = dictId(DICT.logger, ints[o + F.logger] as number);
+    const m = message.length <= MAX_TEMPLATE ? mask(message) : null;
     const tmpl = m ? d.id(DICT.template, m.template) : null;
-    const args = tmpl !== null && m ? m.args : r.message;
+    const args = tmpl !== null && m ? m.args : message;
     let pre: number | null = null;
     let pretext: string | null = null;
     let tail: string | null = null;
-    const k = r.raw.indexOf(r.message);
+    const k = ints[o + F.msgAt] as number;
     if (k < 0) {
       pre = RAW_AS_IS;
-      pretext = r.raw;
+      pretext = raw;
     } else {
-      const prefix = r.raw.slice(0, k);
-      tail = k + r.message.length < r.raw.length ? r.raw.slice(k + r.message.length) : null;
-      if (prefix) {
-        const t = timeTemplate(prefix, r.time);
+      const end = k + message.length;
+      tail = end < raw.length ? raw.slice(end) : null;
+      if (k > 0) {
+        const prefix = raw.slice(0, k);
+        const t = timeTemplate(prefix, time);
         const p = t !== null ? d.id(DICT.prefix, t) : null;
         if (p !== null) pre = p;
         else pretext = prefix;
       }
     }
-    const exc = r.exception ? d.id(DICT.exception, r.exception.type) : null;
-    const extras = extrasOf(r, logger === null && r.logger !== undefined, exc === null && r.exception !== undefined);
+    const e = c.exception[i] as number;
+    const excType = e >= 0 ? (c.names[c.excType[e] as number] as string) : undefined;
+    const excMessage = e >= 0 ? (c.excMessage[e] as string) : undefined;
+    const exc = e >= 0 ? dictId(DICT.exception, c.excType[e] as number) : null;
+    const flags = ints[o + F.flags] as number;
+    const extras = extrasOf(
+      flags,
+      ints[o + F.droppedLines] as number,
+      logger === null ? loggerName : undefined,
+      exc === null ? excType : undefined,
+    );
+    const offset = c.offset[i] as number;
     rows.push(
       id,
-      r.time,
-      LEVEL_RANK[r.level],
-      source,
-      app,
+      time,
+      ints[o + F.level] as number,
+      dictId(DICT.source, ints[o + F.source] as number),
+      dictId(DICT.app, ints[o + F.app] as number),
       logger,
-      issueId,
+      dictId(DICT.issue, ints[o + F.issue] as number),
       tmpl,
       args,
       pre,
       pretext,
       tail,
-      r.file !== undefined ? d.id(DICT.file, r.file) : null,
-      r.offset ?? null,
-      r.lines,
+      dictId(DICT.file, ints[o + F.file] as number),
+      Number.isNaN(offset) ? null : offset,
+      ints[o + F.lines] as number,
       exc,
-      r.exception?.message ?? null,
+      excMessage ?? null,
       extras,
     );
-    fts.push(id, r.message, ftsException(r), r.logger ?? null);
+    fts.push(id, message, excType !== undefined ? `${excType} ${excMessage}` : null, loggerName ?? null);
   }
 
   private insert(n: number, rows: Value[], fts: Value[]): void {
@@ -141,16 +173,25 @@ function placeholders(n: number, width: number): string {
 
 /**
  * Rare fields as JSON. Thread, correlation ids and stack frames are not kept apart: they are in the raw text, and
- * the parser reads them again from it.
+ * the parser reads them again from it. `loggerInline`/`excInline`: names the dictionary had no room for.
  */
-function extrasOf(r: LogRecord, loggerInline: boolean, excInline: boolean): string | null {
-  if (r.timeExact && !r.orphan && !r.droppedLines && !r.truncated && !loggerInline && !excInline) return null;
+function extrasOf(
+  flags: number,
+  droppedLines: number,
+  loggerInline: string | undefined,
+  excInline: string | undefined,
+): string | null {
+  const timeExact = (flags & FLAG.timeExact) !== 0;
+  const orphan = (flags & FLAG.orphan) !== 0;
+  const truncated = (flags & FLAG.truncated) !== 0;
+  if (timeExact && !orphan && !droppedLines && !truncated && loggerInline === undefined && excInline === undefined)
+    return null;
   const x: Record<string, unknown> = {};
-  if (!r.timeExact) x.timeExact = false;
-  if (r.orphan) x.orphan = true;
-  if (r.droppedLines) x.droppedLines = r.droppedLines;
-  if (r.truncated) x.truncated = true;
-  if (loggerInline) x.logger = r.logger;
-  if (excInline) x.exceptionType = r.exception?.type;
+  if (!timeExact) x.timeExact = false;
+  if (orphan) x.orphan = true;
+  if (droppedLines) x.droppedLines = droppedLines;
+  if (truncated) x.truncated = true;
+  if (loggerInline !== undefined) x.logger = loggerInline;
+  if (excInline !== undefined) x.exceptionType = excInline;
   return JSON.stringify(x);
 }

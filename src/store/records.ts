@@ -10,6 +10,7 @@ import type { Dictionary } from './dictionary.ts';
 import { LogReader, type StoredLine } from './log-reader.ts';
 import { hasOldRecordsTable, migrateLogs, migrateLogsView } from './log-schema.ts';
 import { LogWriter } from './log-writer.ts';
+import { type RecordColumns, toColumns } from './record-columns.ts';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE records (
@@ -72,6 +73,14 @@ export interface Batch {
   issues?: ReadonlyArray<string | null | undefined>;
 }
 
+/** A batch as the writer thread receives it: the records in columns (record-columns.ts). */
+export interface ColumnBatch {
+  columns: RecordColumns;
+  checkpoints: readonly Checkpoint[];
+  forget: ReadonlyArray<{ source: string; path: string }>;
+  at: number;
+}
+
 export class RecordStore {
   private readonly db: Database;
   /** Counts per hour/source/level and per source, written with each batch. */
@@ -105,7 +114,7 @@ export class RecordStore {
       after = rows[rows.length - 1]?.id ?? after;
       const records = rows.map(fromOldRow);
       transaction(this.db, () => {
-        this.writer.write(records);
+        this.writer.write(toColumns(records));
         this.db.prepare('DELETE FROM records WHERE id <= ?').run(after);
       });
     }
@@ -113,7 +122,12 @@ export class RecordStore {
 
   /** Writes records and checkpoints atomically: either the whole batch is stored or none of it. */
   commit(batch: Batch): void {
-    if (!batch.records.length && !batch.checkpoints.length && !batch.forget.length) return;
+    this.commitColumns({ ...batch, columns: toColumns(batch.records, batch.issues) });
+  }
+
+  /** `commit` for records already in columns (what the writer thread receives). */
+  commitColumns(batch: ColumnBatch): void {
+    if (!batch.columns.n && !batch.checkpoints.length && !batch.forget.length) return;
     const upsert = this.db.prepare(
       `INSERT INTO checkpoints (source, path, dev, ino, fp_len, fp_hash, offset, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (source, path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, fp_len = excluded.fp_len,
@@ -122,7 +136,7 @@ export class RecordStore {
     const remove = this.db.prepare('DELETE FROM checkpoints WHERE source = ? AND path = ?');
     try {
       transaction(this.db, () => {
-        this.writer.write(batch.records, batch.issues);
+        this.writer.write(batch.columns);
         for (const f of batch.forget) remove.run(f.source, f.path);
         for (const c of batch.checkpoints) {
           upsert.run(c.source, c.path, c.dev, c.ino, c.fpLen, c.fpHash, c.offset, batch.at);

@@ -6,10 +6,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction } from './db.ts';
-import { type Batch, RecordStore } from './records.ts';
+import { type ColumnBatch, RecordStore } from './records.ts';
 import { AUTOMERGE, FTS_HASH_BYTES, RetentionPass, type RetentionPolicy } from './retention-pass.ts';
 
-interface BatchJob extends Batch {
+interface BatchJob extends ColumnBatch {
   seq: number;
 }
 
@@ -18,7 +18,7 @@ interface SqlJob {
   seq: number;
   sql: string;
   args: Array<string | number | null>;
-  records?: undefined;
+  columns?: undefined;
 }
 
 type Job = BatchJob | SqlJob;
@@ -63,16 +63,16 @@ function run(): void {
   while (queue.length) {
     const take: Job[] = [];
     let n = 0;
-    while (queue.length && (take.length === 0 || n + ((queue[0] as Job).records?.length ?? 0) <= MAX_TX_RECORDS)) {
+    while (queue.length && (take.length === 0 || n + ((queue[0] as Job).columns?.n ?? 0) <= MAX_TX_RECORDS)) {
       const j = queue.shift() as Job;
-      n += j.records?.length ?? 0;
+      n += j.columns?.n ?? 0;
       take.push(j);
     }
     try {
       transaction(db, () => {
         for (const j of take) {
           if ('sql' in j) db.prepare(j.sql).run(...j.args);
-          else store.commit(j);
+          else store.commitColumns(j);
         }
       });
     } catch (err) {

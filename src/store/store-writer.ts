@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/logger.ts';
 import type { Database } from './db.ts';
+import { toColumns, transferables } from './record-columns.ts';
 import type { Batch, RecordStore } from './records.ts';
 import { RetentionPass, type RetentionPolicy, type RetentionResult } from './retention-pass.ts';
 
@@ -118,7 +119,10 @@ export class StoreWriter {
     const seq = ++this.seq;
     this.pending.set(seq, b.records.length);
     this.queued += b.records.length;
-    this.worker.postMessage({ ...b, seq });
+    // Only what the store keeps crosses, in columns; their typed arrays are handed over, not copied.
+    const columns = toColumns(b.records, b.issues);
+    const job = { columns, checkpoints: b.checkpoints, forget: b.forget, at: b.at, seq };
+    this.worker.postMessage(job, transferables(columns));
   }
 
   /**
