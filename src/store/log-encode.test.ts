@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { mask, renderTime, timeTemplate, unmask } from './log-encode.ts';
+import { mask, maskByRegex, renderTime, timeTemplate, unmask } from './log-encode.ts';
 
 describe('store: line encoding', () => {
   test('messages split into a template and arguments that rebuild the same text', () => {
@@ -20,6 +20,21 @@ describe('store: line encoding', () => {
       mask('Request: [10.0.0.9:443] GET /a/77')?.template,
     );
     assert.equal(mask('has \u0002 marker'), null);
+  });
+
+  test('the one-pass mask equals the regex it replaces, on edge cases and generated texts', () => {
+    const texts = ['', '1', 'a', 'abc', 'a1', '1a', 'dead beef 0', 'x0x', 'ff:ff:1f', 'é1é', '12é34', 'Fa9 G9 g'];
+    let seed = 7;
+    const alphabet = '0123456789abcdefABCDEFgxyzG :-./#é\u00ff\u4e2d';
+    for (let i = 0; i < 5000; i++) {
+      let t = '';
+      for (let k = (i % 40) + 1; k > 0; k--) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        t += alphabet[seed % alphabet.length];
+      }
+      texts.push(t);
+    }
+    for (const t of texts) assert.deepEqual(mask(t), maskByRegex(t), JSON.stringify(t));
   });
 
   test('timestamps in prefixes become templates rebuilt from the record time and its zone offset', () => {
