@@ -261,3 +261,30 @@ test('a burst of events is committed to the outbox together, at the end of the t
   assert.equal(outbox.count('slow', 'dropped'), 1045);
   await d.stop();
 });
+
+test('an alert that ended because its issue was dropped at the cap is not notified; one that resolved is', async () => {
+  const { ctx, d, fakes, outbox } = setup([{ name: 'all', url: 'json://h/x', events: ['alert', 'resolved'] }]);
+  const all = fakes.get('all') as Recorder;
+  const at = ctx.clock.now();
+  fire(ctx, { id: 'dropped' });
+  fire(ctx, { id: 'fixed' });
+  const ended = (id: string, pruned: boolean) =>
+    ctx.bus.emit('alert', {
+      kind: 'resolved',
+      alert: sampleAlert({ id, state: 'resolved', resolvedAt: at, ...(pruned ? { pruned } : {}) }),
+      at,
+    });
+  ended('dropped', true);
+  ended('fixed', false);
+  d.flush();
+  const rows = () => outbox.count('all', 'pending') + outbox.count('all', 'sent');
+  assert.equal(rows(), 3, 'two alerts and one resolution queued');
+  await until(() => all.got.length === 3);
+  await d.stop();
+  assert.equal(rows(), 3);
+  assert.deepEqual(
+    all.got.map((c) => c.kind),
+    ['alert', 'alert', 'resolved'],
+  );
+  assert.equal(outbox.count('all', 'sent'), 3);
+});

@@ -86,7 +86,8 @@ export class NotifyDispatcher implements Component {
     }
     const bus = ctx.bus;
     this.unsubscribe.push(
-      bus.on('alert', 'notify', (e) => this.handle(fromAlertEvent(e))),
+      // An alert that ended because its issue was dropped at the cap is history, not news (see Alert.pruned).
+      bus.on('alert', 'notify', (e) => this.handle(e.alert.pruned ? null : fromAlertEvent(e))),
       bus.on('issue', 'notify', (e) => this.handle(fromIssueEvent(e))),
       bus.on('incident', 'notify', (e) => this.handle(fromIncidentEvent(e))),
       bus.on('mute', 'notify', () => this.releaseEnded()),
