@@ -11,7 +11,9 @@
  *   5. test notification requests (100).
  *
  * Per phase: the peak RSS (VmHWM) and RSS after, the slowest `/api/health` answer during it (asked every 250 ms), and
- * what was kept. Numbers only; nothing here fails on a slow machine.
+ * what was kept; for the new-issue lines also lines/s and the ratio to `grep -cE` over the same file. Numbers only;
+ * nothing here fails on a slow machine. `BENCH_FLOOD_PHASES=issues` (comma-separated: webhooks, failing-api, ingest,
+ * issues, tests) runs only some phases, so a phase's peak RSS is its own.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,9 @@ import {
 const WEBHOOKS = Number(process.env.BENCH_FLOOD_WEBHOOKS ?? 40_000);
 const ISSUES = Number(process.env.BENCH_FLOOD_ISSUES ?? 50_000);
 const SECRET = 'bench-flood-webhook-secret-0123456789';
+const PHASES = new Set(
+  (process.env.BENCH_FLOOD_PHASES ?? 'webhooks,failing-api,ingest,issues,tests').split(',').map((p) => p.trim()),
+);
 
 interface Health {
   openIssues: number;
@@ -118,53 +123,62 @@ async function phase<T>(name: string, fn: () => Promise<T>, kept: (r: T) => Prom
   );
 }
 
-await phase(
-  `${WEBHOOKS} playback webhooks (new ids)`,
-  () => webhookFlood(arrgus.base, 'plex-hooks', SECRET, WEBHOOKS),
-  async (s) => `answers ${fmt(s)}, active sessions ${(await health()).sessions.active}`,
-);
+if (PHASES.has('webhooks'))
+  await phase(
+    `${WEBHOOKS} playback webhooks (new ids)`,
+    () => webhookFlood(arrgus.base, 'plex-hooks', SECRET, WEBHOOKS),
+    async (s) => `answers ${fmt(s)}, active sessions ${(await health()).sessions.active}`,
+  );
 
 const before = plexApi.requests.length;
 const polledFrom = Date.now();
-await phase(
-  '2000 webhooks while the app API fails',
-  () => webhookFlood(arrgus.base, 'plex', SECRET, 2000),
-  async (s) =>
-    `answers ${fmt(s)}, requests to the failing API ${plexApi.requests.length - before} in ${Math.round((Date.now() - polledFrom) / 1000)} s`,
-);
+if (PHASES.has('failing-api'))
+  await phase(
+    '2000 webhooks while the app API fails',
+    () => webhookFlood(arrgus.base, 'plex', SECRET, 2000),
+    async (s) =>
+      `answers ${fmt(s)}, requests to the failing API ${plexApi.requests.length - before} in ${Math.round((Date.now() - polledFrom) / 1000)} s`,
+  );
 
-await phase(
-  '300 ingest requests naming new sources',
-  () => ingestNewSources(arrgus.base, 300),
-  async (s) => `answers ${fmt(s)}, sources ${(await health()).sources.length}`,
-);
+if (PHASES.has('ingest'))
+  await phase(
+    '300 ingest requests naming new sources',
+    () => ingestNewSources(arrgus.base, 300),
+    async (s) => `answers ${fmt(s)}, sources ${(await health()).sources.length}`,
+  );
 
-await phase(
-  `${ISSUES} new-issue lines appended`,
-  async () => {
-    for (let i = 0; i < ISSUES; i += 1000) appendFileSync(logFile, newIssueLines(i, Math.min(1000, ISSUES - i)));
-    for (;;) {
-      // A reset connection (the server closing an idle keep-alive socket as it is reused) is asked again.
-      const h = await health().catch(() => undefined);
-      if (h && (h.sources.find((s) => s.name === 'sonarr')?.totalRecords ?? 0) >= ISSUES) return h;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  },
-  async (h) => {
-    const t = performance.now();
-    const grep = spawnSync('grep', ['-cE', '\\|Error\\|', logFile], { encoding: 'utf8' });
-    const grepMs = performance.now() - t;
-    const drops = arrgus.lines.filter((l) => l.includes('is full; dropped')).length;
-    const warns = arrgus.lines.filter((l) => / WARN /.test(l)).length;
-    return `open issues ${h.openIssues}, active alerts ${h.activeAlerts}; log lines about dropped notifications ${drops}, WARN lines in all ${warns}; grep -cE counted ${grep.stdout.trim()} in ${grepMs.toFixed(1)} ms`;
-  },
-);
+if (PHASES.has('issues'))
+  await phase(
+    `${ISSUES} new-issue lines appended`,
+    async () => {
+      const from = performance.now();
+      for (let i = 0; i < ISSUES; i += 1000) appendFileSync(logFile, newIssueLines(i, Math.min(1000, ISSUES - i)));
+      for (;;) {
+        // A reset connection (the server closing an idle keep-alive socket as it is reused) is asked again.
+        const h = await health().catch(() => undefined);
+        if (h && (h.sources.find((s) => s.name === 'sonarr')?.totalRecords ?? 0) >= ISSUES) {
+          return { ...h, ms: performance.now() - from };
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async (h) => {
+      const t = performance.now();
+      const grep = spawnSync('grep', ['-cE', '\\|Error\\|', logFile], { encoding: 'utf8' });
+      const grepMs = performance.now() - t;
+      const drops = arrgus.lines.filter((l) => l.includes('is full; dropped')).length;
+      const warns = arrgus.lines.filter((l) => / WARN /.test(l)).length;
+      const rate = ISSUES / (h.ms / 1000);
+      return `${Math.round(rate)} lines/s (${(h.ms / grepMs).toFixed(0)}× grep's time); open issues ${h.openIssues}, active alerts ${h.activeAlerts}; log lines about dropped notifications ${drops}, WARN lines in all ${warns}; grep -cE counted ${grep.stdout.trim()} in ${grepMs.toFixed(1)} ms`;
+    },
+  );
 
-await phase(
-  '100 test notification requests',
-  () => testNotifications(arrgus.base, 'down', 100),
-  async (s) => `answers ${fmt(s)}`,
-);
+if (PHASES.has('tests'))
+  await phase(
+    '100 test notification requests',
+    () => testNotifications(arrgus.base, 'down', 100),
+    async (s) => `answers ${fmt(s)}`,
+  );
 
 const code = await arrgus.stop();
 console.log(

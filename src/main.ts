@@ -123,6 +123,8 @@ export class Service {
         return detector.process(record);
       },
       stats: this.stats,
+      // Notifications are committed before the positions of the lines that caused them.
+      beforeCommit: () => this.notify.flush(),
       ...(opts.defaultRoots ? { defaultRoots: opts.defaultRoots } : {}),
     });
     this.sessions = new SessionTracker({

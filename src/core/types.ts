@@ -197,6 +197,11 @@ export interface Alert {
   windowMs: number;
   firedAt: number;
   resolvedAt?: number;
+  /**
+   * The alert ended because its issue was dropped (beyond `detect.retention.maxIssues`, or resolved long ago), not
+   * because the problem stopped: recorded in the history, never notified.
+   */
+  pruned?: boolean;
 }
 
 /** Issues from different sources that started close together: one story. */

@@ -101,14 +101,17 @@ export class AlertEngine {
    * the occurrences before the resolution leave the window, so they can never help a recurrence reach the threshold
    * (with a cooldown shorter than the window they could). The cooldown and the suppressed count stay, as after a
    * resolution by quiet: a recurrence inside the cooldown is counted and announced when the cooldown ends, one after
-   * it alerts on its own occurrences.
+   * it alerts on its own occurrences. `pruned`: the issue was dropped rather than resolved (see `Alert.pruned`).
    */
-  endEpisode(key: string, at: number): void {
+  endEpisode(key: string, at: number, pruned = false): void {
     const st = this.keys.get(key);
     if (!st) return;
     st.stateActive = false;
     st.times.length = 0;
-    if (st.alert) this.resolve(st, at);
+    if (!st.alert) return;
+    // The issue was dropped, not fixed: the resolution goes to the history, and no one is notified of it.
+    if (pruned) st.alert.pruned = true;
+    this.resolve(st, at);
   }
 
   tick(now: number): void {

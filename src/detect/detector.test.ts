@@ -249,7 +249,7 @@ describe('detector', () => {
 });
 
 test('a flood of new issues: the tracker holds its cap between ticks and active alerts stay tied to tracked open issues', () => {
-  const { detector, feed, clock, alerts } = setup({
+  const { detector, feed, clock, alerts, logs } = setup({
     alerts: { threshold: 1 },
     detect: { retention: { maxIssues: 10 } },
   });
@@ -270,6 +270,13 @@ test('a flood of new issues: the tracker holds its cap between ticks and active 
   // Each pruned issue's alert ended with a resolution paired to its opener: no alert episode is left open behind it.
   assert.equal(fired - resolved, detector.activeAlerts().length);
   assert.ok(detector.activeAlerts().length <= 10 && detector.activeAlerts().length > 0);
+  // Those resolutions say why: the issue was dropped, so they are history, not notifications.
+  assert.ok(alerts.filter((a) => a.kind === 'resolved').every((a) => a.alert.pruned === true));
+  assert.ok(alerts.filter((a) => a.kind === 'fired').every((a) => a.alert.pruned === undefined));
+  // One summary line for the whole flood, not a line per issue dropped.
+  const lines = logs.filter((l) => l.includes('maxIssues'));
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0] ?? '', /An unresolved issue was dropped to keep within detect\.retention\.maxIssues \(10\)/);
 });
 
 describe('history and entities', () => {

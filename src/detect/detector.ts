@@ -6,6 +6,7 @@
  */
 import type { Component, CoreContext } from '../core/context.ts';
 import type { IssueEventKind } from '../core/events.ts';
+import { LogSummary } from '../core/log-summary.ts';
 import type { ExternalProblem, IssueFilter, IssueService, MuteService } from '../core/ports.ts';
 import {
   type Alert,
@@ -62,10 +63,12 @@ export class Detector implements Component, IssueService {
   private readonly maxAgeMs: number;
   private store: StateStore | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private readonly pruneLog: LogSummary;
 
   constructor(ctx: CoreContext, opts: DetectorOptions = {}) {
     this.ctx = ctx;
     this.opts = opts;
+    this.pruneLog = new LogSummary(ctx.logger.child('detect'));
     const { detect, alerts } = ctx.config;
     this.rules = new RuleEngine(detect.rules, detect.ruleOverrides);
     this.classifier = new Classifier(this.rules, {
@@ -87,8 +90,12 @@ export class Detector implements Component, IssueService {
         if (kind === 'resolved') this.alerts.endEpisode(issueAlertKey(issue.id), at);
       },
       // An issue pruned (beyond `maxIssues`, or resolved long ago) takes its alert with it: active alerts are always
-      // about issues the tracker holds, so they are bounded by its cap whatever a flood of new messages does.
-      (issue, at) => this.alerts.endEpisode(issueAlertKey(issue.id), at),
+      // about issues the tracker holds, so they are bounded by its cap whatever a flood of new messages does. Quietly:
+      // the history records the end, nobody is notified (a flood would otherwise notify every issue it pushes out).
+      (issue, at) => {
+        this.alerts.endEpisode(issueAlertKey(issue.id), at, true);
+        if (issue.status !== 'resolved') this.notePruned();
+      },
     );
     this.incidentTracker = new IncidentTracker(
       { windowMs: detect.incidentWindow, maxIncidents: detect.retention.maxIncidents },
@@ -285,6 +292,17 @@ export class Detector implements Component, IssueService {
   private issueStarted(issue: Issue, at: number, now: number): void {
     this.tracker.refreshImpact(issue, now);
     this.incidentTracker.issueStarted(issue, at);
+  }
+
+  /** One line a minute while the cap pushes issues that are not resolved out, with how many. */
+  private notePruned(): void {
+    this.pruneLog.note(
+      'info',
+      'pruned',
+      (n) =>
+        `${n === 1 ? 'An unresolved issue was' : `${n} unresolved issues were`} dropped to keep within ` +
+        `detect.retention.maxIssues (${this.ctx.config.detect.retention.maxIssues}); their alerts ended without notifications.`,
+    );
   }
 
   private changed(issue: Issue | undefined): Issue | undefined {

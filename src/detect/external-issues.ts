@@ -42,14 +42,14 @@ export function reconcileExternal(
     if (existing.status === 'resolved') {
       tracker.reopen(existing, at);
       existing.lastSeen = at;
-      existing.title = title;
+      tracker.retitle(existing, title);
       existing.severity = p.severity;
       existing.count++;
       addToHistogram(existing, at);
       tracker.announce('regressed', existing, at, 'api');
       started.push(existing);
     } else if (existing.title !== title || existing.severity !== p.severity) {
-      existing.title = title;
+      tracker.retitle(existing, title);
       existing.severity = p.severity;
       tracker.touch(id);
     }

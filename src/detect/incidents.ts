@@ -53,7 +53,11 @@ export class IncidentTracker {
     };
     // Sources of an issue: the one that started it is the newest record's source, kept last in `sources`.
     start.source = issue.sources[issue.sources.length - 1] ?? start.source;
-    this.recent = this.recent.filter((s) => Math.abs(at - s.at) <= this.windowMs && s.issueId !== issue.id);
+    // In place: a flood of new issues starts thousands a second, each would otherwise copy the list.
+    let kept = 0;
+    for (const s of this.recent)
+      if (Math.abs(at - s.at) <= this.windowMs && s.issueId !== issue.id) this.recent[kept++] = s;
+    this.recent.length = kept;
 
     const open = this.incidents.find((i) => i.status === 'open' && Math.abs(at - i.startedAt) <= this.windowMs);
     if (open) {

@@ -12,6 +12,7 @@ import type { CategoryEvidence, EntityKind, Issue, IssueStatus, LogRecord, Sever
 import { isExternal } from './external-issues.ts';
 import { impactScore } from './impact.ts';
 import { addBounded, addEntity, addOccurrence, HOUR } from './issue-occurrences.ts';
+import { PruneCandidates, pruneOrder } from './prune-candidates.ts';
 
 export type EmitIssue = (
   kind: IssueEventKind,
@@ -36,11 +37,15 @@ export class IssueTracker {
   private readonly forgotten: ForgetIssue | undefined;
   private readonly issues = new Map<string, Issue>();
   private readonly dirty = new Set<string>();
+  /** How many tracked issues of an app carry a title (`app \0 title`): `distinctTitle` asks per issue opened. */
+  private readonly titles = new Map<string, number>();
+  private readonly candidates: PruneCandidates;
 
   constructor(opts: TrackerOptions, emit: EmitIssue, forgotten?: ForgetIssue) {
     this.opts = opts;
     this.emit = emit;
     this.forgotten = forgotten;
+    this.candidates = new PruneCandidates(Math.min(256, Math.ceil(opts.maxIssues / 8)));
   }
 
   get size(): number {
@@ -108,7 +113,7 @@ export class IssueTracker {
       ...(template ? { template: redact(template) } : {}),
     };
     addOccurrence(issue, rec, this.opts.samples);
-    this.issues.set(id, issue);
+    this.track(issue);
     this.emit('opened', issue, t, 'detect');
     this.makeRoom(issue, t);
     return issue;
@@ -124,10 +129,7 @@ export class IssueTracker {
    * the exception type, the level), so two issues never read the same.
    */
   distinctTitle(title: string, rec: LogRecord): string {
-    const taken = (t: string) => {
-      for (const i of this.issues.values()) if (i.app === rec.app && i.title === t) return true;
-      return false;
-    };
+    const taken = (t: string) => (this.titles.get(titleKey(rec.app, t)) ?? 0) > 0;
     const clean = redact(title);
     if (!taken(clean)) return title;
     const ex = rec.exception?.type;
@@ -167,9 +169,18 @@ export class IssueTracker {
 
   /** Adds an issue built elsewhere (an API's problem) and announces it as opened. */
   adopt(issue: Issue, at: number, by: 'detect' | 'api'): void {
-    this.issues.set(issue.id, issue);
+    this.track(issue);
     this.emit('opened', issue, at, by);
     this.makeRoom(issue, at);
+  }
+
+  /** Gives a tracked issue a new (redacted) title. */
+  retitle(issue: Issue, title: string): void {
+    if (issue.title === title) return;
+    this.untitle(issue);
+    issue.title = title;
+    const key = titleKey(issue.app, title);
+    this.titles.set(key, (this.titles.get(key) ?? 0) + 1);
   }
 
   /** Emits a status change made through `reopen` or `adopt`'s callers. */
@@ -192,6 +203,7 @@ export class IssueTracker {
     if (status === 'resolved') issue.resolvedAt = at;
     else delete issue.resolvedAt;
     if (status === 'open' || status === 'acknowledged') issue.regressed = issue.regressed && status === 'open';
+    if (status === 'resolved') this.candidates.consider(issue);
     const kind: IssueEventKind =
       status === 'muted' ? 'muted' : wasMuted && status === 'open' ? 'unmuted' : status === 'open' ? 'updated' : status;
     this.emit(kind, issue, at, by);
@@ -272,23 +284,38 @@ export class IssueTracker {
 
   /**
    * The cap holds between ticks too: a flood of new messages (thousands of new issues a second) would otherwise grow
-   * the tracker, and the alerts tied to its issues, until the next tick. One scan per issue opened beyond the cap.
+   * the tracker, and the alerts tied to its issues, until the next tick. The victims come from `candidates`: no scan
+   * of every issue per issue opened.
    */
   private makeRoom(opened: Issue, at: number): void {
+    this.candidates.consider(opened);
     while (this.issues.size > this.opts.maxIssues) {
-      let victim: Issue | undefined;
-      for (const i of this.issues.values()) {
-        if (i !== opened && (!victim || pruneOrder(i, victim) < 0)) victim = i;
-      }
+      const victim = this.candidates.take(this.issues, opened);
       if (!victim) return;
       this.drop(victim.id, at);
     }
+  }
+
+  private track(issue: Issue): void {
+    const old = this.issues.get(issue.id);
+    if (old) this.untitle(old);
+    this.issues.set(issue.id, issue);
+    const key = titleKey(issue.app, issue.title);
+    this.titles.set(key, (this.titles.get(key) ?? 0) + 1);
+  }
+
+  private untitle(issue: Issue): void {
+    const key = titleKey(issue.app, issue.title);
+    const n = (this.titles.get(key) ?? 0) - 1;
+    if (n > 0) this.titles.set(key, n);
+    else this.titles.delete(key);
   }
 
   private drop(id: string, at: number): void {
     const issue = this.issues.get(id);
     if (!issue) return;
     this.issues.delete(id);
+    this.untitle(issue);
     this.dirty.delete(id);
     this.forgotten?.(issue, at);
   }
@@ -299,11 +326,10 @@ export class IssueTracker {
 
   restore(issues: readonly Issue[]): void {
     this.issues.clear();
-    for (const i of issues) this.issues.set(i.id, i);
+    this.titles.clear();
+    this.candidates.reset();
+    for (const i of issues) this.track(i);
   }
 }
 
-/** Which issues the cap drops first: resolved ones, then the longest quiet. */
-function pruneOrder(a: Issue, b: Issue): number {
-  return Number(b.status === 'resolved') - Number(a.status === 'resolved') || a.lastSeen - b.lastSeen;
-}
+const titleKey = (app: string, title: string): string => `${app}\u0000${title}`;

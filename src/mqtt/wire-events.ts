@@ -55,7 +55,8 @@ export function wireEvents(d: WireDeps): () => void {
     bus.on('alert', 'mqtt', (e) => {
       const s = ensure(e.alert.source, e.alert.app);
       const type: EventType = e.kind === 'fired' ? 'alert' : 'resolved';
-      p.publishEvent(s.name, t.sourceEvent(s.slug), alertEvent(type, e.alert, e.at, held(s.name)));
+      // An alert that ended because its issue was dropped at the cap changes the counts but is no event to act on.
+      if (!e.alert.pruned) p.publishEvent(s.name, t.sourceEvent(s.slug), alertEvent(type, e.alert, e.at, held(s.name)));
       p.markDirty(`src:${s.name}`, 'bridge');
     }),
     bus.on('incident', 'mqtt', (e) => {

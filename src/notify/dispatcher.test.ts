@@ -212,6 +212,8 @@ test('a flood into a full queue logs one summary WARN a minute, not one per drop
   const slow = fakes.get('slow') as Recorder;
   slow.script = Array.from({ length: 10_000 }, () => new DeliveryError('down', { kind: 'network' }));
   for (let i = 0; i < 300; i++) fire(ctx, { id: `alert-${i}` });
+  // Ingestion flushes before it commits the lines' positions; otherwise the burst is committed at the end of the turn.
+  d.flush();
   const warns = (ctx.logger as unknown as { lines: string[] }).lines.filter((l) => l.includes('is full'));
   assert.equal(warns.length, 1, warns.join('\n'));
   await d.stop();
@@ -240,4 +242,49 @@ test('an announcement made again (the same lines read again after a crash) is no
   assert.equal(new Set(w.ids).size, 3);
   assert.ok(w.ids.every((id) => id.startsWith(`${ctx.instanceId}-`)));
   assert.equal(outbox.count('w', 'sent'), 3);
+});
+
+test('a burst of events is committed to the outbox together, at the end of the turn or when ingestion flushes', async () => {
+  const { ctx, d, fakes, outbox } = setup([{ name: 'slow', url: 'json://h/x', maxQueue: 10 }]);
+  const slow = fakes.get('slow') as Recorder;
+  slow.script = Array.from({ length: 10_000 }, () => new DeliveryError('down', { kind: 'network' }));
+  for (let i = 0; i < 50; i++) fire(ctx, { id: `burst-${i}` });
+  assert.equal(outbox.count('slow', 'pending'), 0, 'nothing committed inside the burst');
+  await Promise.resolve();
+  assert.equal(outbox.count('slow', 'pending'), 10);
+  assert.equal(outbox.count('slow', 'dropped'), 40);
+  for (let i = 0; i < 5; i++) fire(ctx, { id: `later-${i}` });
+  d.flush();
+  assert.equal(outbox.count('slow', 'dropped'), 45, 'flush commits at once');
+  // Beyond 1000 buffered requests a burst commits without waiting for the turn to end.
+  for (let i = 0; i < 1000; i++) fire(ctx, { id: `big-${i}` });
+  assert.equal(outbox.count('slow', 'dropped'), 1045);
+  await d.stop();
+});
+
+test('an alert that ended because its issue was dropped at the cap is not notified; one that resolved is', async () => {
+  const { ctx, d, fakes, outbox } = setup([{ name: 'all', url: 'json://h/x', events: ['alert', 'resolved'] }]);
+  const all = fakes.get('all') as Recorder;
+  const at = ctx.clock.now();
+  fire(ctx, { id: 'dropped' });
+  fire(ctx, { id: 'fixed' });
+  const ended = (id: string, pruned: boolean) =>
+    ctx.bus.emit('alert', {
+      kind: 'resolved',
+      alert: sampleAlert({ id, state: 'resolved', resolvedAt: at, ...(pruned ? { pruned } : {}) }),
+      at,
+    });
+  ended('dropped', true);
+  ended('fixed', false);
+  d.flush();
+  const rows = () => outbox.count('all', 'pending') + outbox.count('all', 'sent');
+  assert.equal(rows(), 3, 'two alerts and one resolution queued');
+  await until(() => all.got.length === 3);
+  await d.stop();
+  assert.equal(rows(), 3);
+  assert.deepEqual(
+    all.got.map((c) => c.kind),
+    ['alert', 'alert', 'resolved'],
+  );
+  assert.equal(outbox.count('all', 'sent'), 3);
 });

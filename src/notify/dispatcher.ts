@@ -1,8 +1,11 @@
 /**
  * The notification component. It listens on the bus (`alert`, `issue`, `incident`, `mute`), routes each event to
- * the targets that want it, renders it per target and commits it to the outbox before the listener returns: a few
- * SQLite inserts, never a network call, so ingestion never waits for a notifier. Each target's queue then delivers on
- * its own. During a global or per-source mute (and a target's quiet hours) notifications are held in the outbox and
+ * the targets that want it and renders it per target, never making a network call, so ingestion never waits for a
+ * notifier. What is rendered is committed to the outbox in batches: one transaction for everything a burst of events
+ * queued (at the end of the current turn, when 1000 requests wait, and before ingestion commits the follow positions
+ * of the lines behind them: `flush`), so a storm of new issues costs one SQLite commit per batch instead of one per
+ * alert, and a restart still finds every notification whose lines were committed. Each target's queue then delivers
+ * on its own. During a global or per-source mute (and a target's quiet hours) notifications are held in the outbox and
  * summarised when the mute (or the quiet period) ends.
  */
 import { hostname } from 'node:os';
@@ -43,6 +46,8 @@ export interface NotifyDeps {
 
 const QUIET = 'quiet';
 const RETENTION_MS = 7 * 86_400_000;
+/** Requests waiting for the outbox beyond this are committed at once: a bound on memory inside one long turn. */
+const MAX_BUFFERED = 1000;
 
 export class NotifyDispatcher implements Component {
   private readonly drops = new Map<string, { count: number; loggedAt: number }>();
@@ -53,6 +58,9 @@ export class NotifyDispatcher implements Component {
   private readonly targets = new Map<string, NotifyTarget>();
   private readonly unsubscribe: Array<() => void> = [];
   private housekeeping: NodeJS.Timeout | undefined;
+  /** Rendered requests not committed yet (see `flush`). */
+  private buffered: EnqueueRequest[] = [];
+  private flushQueued = false;
 
   constructor(deps: NotifyDeps) {
     this.deps = deps;
@@ -78,7 +86,8 @@ export class NotifyDispatcher implements Component {
     }
     const bus = ctx.bus;
     this.unsubscribe.push(
-      bus.on('alert', 'notify', (e) => this.handle(fromAlertEvent(e))),
+      // An alert that ended because its issue was dropped at the cap is history, not news (see Alert.pruned).
+      bus.on('alert', 'notify', (e) => this.handle(e.alert.pruned ? null : fromAlertEvent(e))),
       bus.on('issue', 'notify', (e) => this.handle(fromIssueEvent(e))),
       bus.on('incident', 'notify', (e) => this.handle(fromIncidentEvent(e))),
       bus.on('mute', 'notify', () => this.releaseEnded()),
@@ -95,6 +104,7 @@ export class NotifyDispatcher implements Component {
 
   async stop(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
+    this.flush();
     clearInterval(this.housekeeping);
     await Promise.all([...this.queues.values()].map((q) => q.stop()));
   }
@@ -124,15 +134,15 @@ export class NotifyDispatcher implements Component {
     return queue.test(testContent(this.deps.ctx.clock.now(), panelUrl(this.deps.ctx)));
   }
 
-  /** Routes, renders and commits one event. Runs inside a bus listener: no awaits, no network. */
+  /** Routes and renders one event; `flush` commits it. Runs inside a bus listener: no awaits, no network. */
   private handle(ev: NotifyEvent | null): void {
     if (!ev || this.targets.size === 0) return;
-    const { ctx, outbox } = this.deps;
+    const { ctx } = this.deps;
     const now = ctx.clock.now();
     const muteScope = this.muteScope(ev);
     let base: Content | undefined;
     const key = deliveryIdentity(ev);
-    const requests: EnqueueRequest[] = [];
+    let queued = false;
     for (const t of this.targets.values()) {
       const decision = route(ev, t, now);
       if (decision === 'skip') continue;
@@ -141,31 +151,57 @@ export class NotifyDispatcher implements Component {
         : buildContent(ev, panelUrl(ctx));
       const content = applyTemplate(base, t.template);
       const held = muteScope ?? (decision === 'quiet' ? QUIET : undefined);
-      requests.push({
+      this.buffered.push({
         target: t.name,
         severity: SEVERITY_RANK[content.severity],
         payload: JSON.stringify(content),
         ...(held ? { heldScope: held } : {}),
         ...(key === undefined ? {} : { key }),
       });
+      queued = true;
     }
-    if (!requests.length) return;
-    const { dropped, known } = outbox.enqueue(
-      requests,
-      now,
-      (name) => this.targets.get(name)?.maxQueue ?? 500,
-      (name) => this.queues.get(name)?.inFlightId(),
-    );
-    if (known) {
+    if (!queued) return;
+    if (this.buffered.length >= MAX_BUFFERED) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /**
+   * Commits what `handle` rendered, in one transaction, and wakes the queues. Ingestion calls it before it commits
+   * follow positions, so a notification is stored before the lines that caused it count as read (a crash between
+   * the two reads them again and announces them again; the outbox's keys make that second announcement a no-op).
+   */
+  flush(): void {
+    this.flushQueued = false;
+    if (!this.buffered.length) return;
+    const requests = this.buffered;
+    this.buffered = [];
+    const now = this.deps.ctx.clock.now();
+    let result: ReturnType<Outbox['enqueue']>;
+    try {
+      result = this.deps.outbox.enqueue(
+        requests,
+        now,
+        (name) => this.targets.get(name)?.maxQueue ?? 500,
+        (name) => this.queues.get(name)?.inFlightId(),
+      );
+    } catch (err) {
+      this.logger.error(`${requests.length} notifications could not be queued; they are lost.`, { error: err });
+      return;
+    }
+    if (result.known) {
       // Lines read again after a crash announce what was announced before: already queued or delivered.
-      this.logger.debug(`"${base?.title}" was queued before; not sent again.`, { targets: known });
+      this.logger.debug('Notifications queued before are not sent again.', { requests: result.known });
     }
-    for (const d of dropped) {
-      const q = this.queues.get(d.target);
+    for (const d of result.dropped) {
       this.logDrop(d.target, now);
-      q?.noteDropped(d.id, JSON.parse(d.payload) as Content);
+      this.queues.get(d.target)?.noteDropped(d.id, JSON.parse(d.payload) as Content);
     }
-    for (const r of requests) if (!r.heldScope) this.queues.get(r.target)?.wake();
+    const woken = new Set<string>();
+    for (const r of requests) if (!r.heldScope) woken.add(r.target);
+    for (const name of woken) this.queues.get(name)?.wake();
   }
 
   /**
@@ -198,6 +234,8 @@ export class NotifyDispatcher implements Component {
     const { mute, outbox, ctx } = this.deps;
     const now = ctx.clock.now();
     if (mute.isMuted(null)) return;
+    // Held requests still buffered belong to the summary.
+    this.flush();
     for (const scope of outbox.heldScopes()) {
       if (!scope.startsWith('mute:')) continue;
       const source = scope.slice(5);

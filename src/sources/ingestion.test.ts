@@ -25,7 +25,7 @@ function tmp(): string {
 const nlog = (n: number) => `2026-01-01 00:00:00.0|Info|Test|line ${n}\n`;
 const nlogs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => nlog(from + i)).join('');
 
-function build(config: ConfigInput, db: Database, roots?: { root: string; home: string }) {
+function build(config: ConfigInput, db: Database, roots?: { root: string; home: string }, beforeCommit?: () => void) {
   const { ctx, logs } = testContext(
     { ingest: { idleFlush: '50ms', checkpointInterval: '50ms', rescanInterval: '200ms' }, ...config },
     Date.now(),
@@ -39,6 +39,7 @@ function build(config: ConfigInput, db: Database, roots?: { root: string; home: 
     },
     stats,
     ...(roots ? { defaultRoots: roots } : {}),
+    ...(beforeCommit ? { beforeCommit } : {}),
   });
   return { ingestion, processed, stats, logs, ctx };
 }
@@ -77,6 +78,27 @@ test('first start begins at the end; appends are processed, stored and resumed e
   await until(() => b.processed.length === 2);
   await b.ingestion.stop();
   assert.deepEqual(stored(db, 'tv'), ['line 4', 'line 5', 'line 6', 'line 7', 'line 8']);
+  db.close();
+});
+
+test('beforeCommit runs before a batch and its positions go to the store', async () => {
+  const d = tmp();
+  writeFileSync(join(d, 'sonarr.txt'), '');
+  const db = openDatabase(join(d, 'data', 'arrgus.db'));
+  const seen: Array<{ processed: number; stored: number }> = [];
+  const a = build({ sources: [{ name: 'tv', app: 'sonarr', path: d }] }, db, undefined, () =>
+    seen.push({ processed: a.processed.length, stored: stored(db, 'tv').length }),
+  );
+  await a.ingestion.start();
+  appendFileSync(join(d, 'sonarr.txt'), nlogs(1, 5));
+  await until(() => a.processed.length === 5);
+  await a.ingestion.stop();
+  assert.equal(stored(db, 'tv').length, 5);
+  // The call that covered the last records came while they were processed and not yet stored.
+  assert.ok(
+    seen.some((c) => c.processed === 5 && c.stored < 5),
+    JSON.stringify(seen),
+  );
   db.close();
 });
 

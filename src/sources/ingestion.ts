@@ -33,6 +33,11 @@ export interface IngestionDeps {
    */
   process(record: LogRecord): unknown;
   stats: SourceStatsTracker;
+  /**
+   * Runs right before a batch and its follow positions go to the store: whatever the records caused and keeps in
+   * memory for a later commit (notifications) is committed first, so the positions never run ahead of it.
+   */
+  beforeCommit?: () => void;
   /** Roots for default-location discovery when no source is configured (tests point them at a temp dir). */
   defaultRoots?: LocationRoots;
 }
@@ -276,6 +281,7 @@ export class Ingestion implements Component {
     }
     if (!this.batch.length && !checkpoints.length && !this.forget.length) return;
     try {
+      this.deps.beforeCommit?.();
       this.writer.submit({
         records: this.batch,
         issues: this.batchIssues,

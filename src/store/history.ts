@@ -29,8 +29,9 @@ const MIGRATIONS: readonly string[] = [
 
 /** Timeline entries kept per issue: the oldest go first past this (a flapping issue cannot grow without bound). */
 const MAX_EVENTS_PER_ISSUE = 200;
-/** Alerts kept in the log (newest first). */
+/** Alerts kept in the log (newest first; up to PRUNE_EVERY more between two prunes). */
 const MAX_ALERTS = 10_000;
+const PRUNE_EVERY = 256;
 
 export interface TimelineEntry {
   at: number;
@@ -53,6 +54,7 @@ export class History {
   private readonly db: Database;
   private readonly write: WriteSql;
   private unsubscribe: Array<() => void> = [];
+  private alertWrites = 0;
 
   /**
    * `write` defaults to this connection; the service passes the writer thread's queue, so a status change never waits
@@ -138,6 +140,9 @@ export class History {
        ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body`,
       [a.id, a.firedAt, a.state, JSON.stringify(a)],
     );
+    // The bound is enforced every PRUNE_EVERY writes, not on each: the delete walks MAX_ALERTS index entries, which
+    // for a flood of alerts (every line a new issue) cost more than everything else stored per alert.
+    if (++this.alertWrites % PRUNE_EVERY !== 0) return;
     this.write(
       'DELETE FROM alert_log WHERE id IN (SELECT id FROM alert_log ORDER BY fired_at DESC, id DESC LIMIT -1 OFFSET ?)',
       [MAX_ALERTS],

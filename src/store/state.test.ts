@@ -34,6 +34,24 @@ describe('state store', () => {
     assert.equal(none, undefined);
   });
 
+  test('flushes faster than the disk join the one write that waits, which writes the newest state', async () => {
+    const s = new StateStore({ dir, file: 'c.json', logger: memoryLogger(), clock: new ManualClock(1000) });
+    await s.load();
+    let n = 0;
+    s.register('x', { version: 1, snapshot: () => ({ n }) });
+    const writes: Array<Promise<void>> = [];
+    for (n = 1; n <= 10; n++) writes.push(s.flush());
+    assert.equal(new Set(writes).size, 1, 'one write for ten flushes');
+    await Promise.all(writes);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).sections.x.data.n, 10);
+    // Later flushes are coalesced the same way, and the newest state is what lands.
+    n = 11;
+    const during = [s.flush(), s.flush()];
+    assert.equal(new Set(during).size, 1);
+    await Promise.all(during);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).sections.x.data.n, 11);
+  });
+
   test('a missing migration makes that section start empty, with a log line', async () => {
     writeFileSync(
       join(dir, 'v.json'),

@@ -56,6 +56,8 @@ export class StateStore {
   private loaded: StateDocument | null = null;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** The write queued behind the one in progress (it writes whatever `text` is when it starts). */
+  private waiting: Promise<void> | null = null;
   private warnedSize = false;
   /** The document as text, serialised when a write is requested (lowdb writes it later). */
   private text = '';
@@ -148,28 +150,40 @@ export class StateStore {
     this.timer.unref();
   }
 
-  /** Writes now (after any write in progress). */
-  async flush(): Promise<void> {
+  /**
+   * Writes now (after any write in progress). Not async on purpose: while writes lag behind changes (a flood of new
+   * issues changes the state every debounce), callers join the one write that waits, which takes the newest text; a
+   * suspended async frame per call would keep its own serialised copy of the whole document alive meanwhile.
+   */
+  flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     const doc = emptyDocument(this.opts.clock.now());
-    for (const [name, spec] of this.sections) doc.sections[name] = { version: spec.version, data: spec.snapshot() };
-    // Serialise before the await: the sections keep changing while the write runs.
-    const text = JSON.stringify(doc);
+    try {
+      for (const [name, spec] of this.sections) doc.sections[name] = { version: spec.version, data: spec.snapshot() };
+      // Serialise now: the sections keep changing while the write runs.
+      this.text = JSON.stringify(doc);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const max = this.opts.maxBytes ?? 50 * 1024 * 1024;
-    if (text.length > max && !this.warnedSize) {
+    if (this.text.length > max && !this.warnedSize) {
       this.warnedSize = true;
       this.opts.logger.warn(
-        `The state file is ${Math.round(text.length / 1024)} KiB, above ${Math.round(max / 1024)} KiB; lower detect.retention.`,
+        `The state file is ${Math.round(this.text.length / 1024)} KiB, above ${Math.round(max / 1024)} KiB; lower detect.retention.`,
       );
     }
-    this.text = text;
     this.db.data = doc;
-    const write = this.writing.then(() => this.db.write());
+    if (this.waiting) return this.waiting;
+    const write = this.writing.then(() => {
+      this.waiting = null;
+      return this.db.write();
+    });
+    this.waiting = write;
     this.writing = write.catch(() => {});
-    await write;
+    return write;
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  * forgets and checkpoints in its own order), which is what makes FTS5 fast: fewer, larger segments. A failing
  * commit is retried (after a pause) with the same batches, so order and exactly-once hold.
  */
+import type { StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction } from './db.ts';
 import { type ColumnBatch, RecordStore } from './records.ts';
@@ -13,11 +14,10 @@ interface BatchJob extends ColumnBatch {
   seq: number;
 }
 
-/** A statement of another room's (issue timeline, alert log), run in order with the batches. */
+/** Statements of other rooms (issue timeline, alert log), run in order with the batches. */
 interface SqlJob {
   seq: number;
-  sql: string;
-  args: Array<string | number | null>;
+  statements: Array<{ sql: string; args: Array<string | number | null> }>;
   columns?: undefined;
 }
 
@@ -38,6 +38,19 @@ const MAX_TX_RECORDS = 5000;
 const RETRY_MS = 1000;
 
 const queue: Job[] = [];
+/**
+ * The other rooms' statements, prepared once: they are a handful of fixed texts (history.ts), run several times per
+ * alert, and preparing one costs more than running it.
+ */
+const statements = new Map<string, StatementSync>();
+function statement(sql: string): StatementSync {
+  let s = statements.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    if (statements.size < 64) statements.set(sql, s);
+  }
+  return s;
+}
 let running = false;
 /** A retention run in progress: one short step between ingest transactions. */
 let retention: { pass: RetentionPass; id: number } | null = null;
@@ -71,7 +84,7 @@ function run(): void {
     try {
       transaction(db, () => {
         for (const j of take) {
-          if ('sql' in j) db.prepare(j.sql).run(...j.args);
+          if ('statements' in j) for (const q of j.statements) statement(q.sql).run(...q.args);
           else store.commitColumns(j);
         }
       });

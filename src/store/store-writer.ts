@@ -25,6 +25,8 @@ export interface StoreWriterOptions {
   maxQueued?: number;
 }
 
+const MAX_STATEMENTS_PER_MESSAGE = 1000;
+
 export class StoreWriter {
   private readonly opts: StoreWriterOptions;
   private worker: Worker | null = null;
@@ -40,6 +42,8 @@ export class StoreWriter {
   private retentionId = 0;
   private roomWaiters: { promise: Promise<void> | null; resolve: (() => void) | null } | null = null;
   private readonly retentions = new Map<number, { resolve(r: RetentionResult): void; reject(e: Error): void }>();
+  /** Statements from `exec` not handed to the thread yet. */
+  private statements: Array<{ sql: string; args: ReadonlyArray<string | number | null> }> = [];
 
   constructor(opts: StoreWriterOptions) {
     this.opts = opts;
@@ -116,6 +120,7 @@ export class StoreWriter {
       }
       b = { ...batch, records: [], issues: [] };
     }
+    this.postStatements();
     const seq = ++this.seq;
     this.pending.set(seq, b.records.length);
     this.queued += b.records.length;
@@ -132,6 +137,7 @@ export class StoreWriter {
   retain(policy: RetentionPolicy, now: number): Promise<RetentionResult> {
     const worker = this.worker;
     if (!worker) return runInline(new RetentionPass(this.opts.db, this.opts.store.dictionary, policy, now));
+    this.postStatements();
     const id = ++this.retentionId;
     return new Promise<RetentionResult>((resolve, reject) => {
       this.retentions.set(id, {
@@ -155,13 +161,25 @@ export class StoreWriter {
       this.opts.db.prepare(sql).run(...args);
       return;
     }
+    // One message per turn (or per 1000 statements), not one per statement: a flood of alerts writes a few rows
+    // each, and a message to the thread costs more than the row.
+    this.statements.push({ sql, args });
+    if (this.statements.length >= MAX_STATEMENTS_PER_MESSAGE) this.postStatements();
+    else if (this.statements.length === 1) queueMicrotask(() => this.postStatements());
+  }
+
+  /** Hands the statements `exec` collected to the thread, before anything submitted after them. */
+  private postStatements(): void {
+    if (!this.statements.length || !this.worker) return;
     const seq = ++this.seq;
     this.pending.set(seq, 0);
-    this.worker.postMessage({ seq, sql, args });
+    this.worker.postMessage({ seq, statements: this.statements });
+    this.statements = [];
   }
 
   /** Resolves when every submitted batch is committed. */
   async drain(): Promise<void> {
+    this.postStatements();
     if (!this.pending.size) return;
     // The thread is unref'd so that it never keeps the process alive by itself; while someone waits on it, it must.
     this.worker?.ref();

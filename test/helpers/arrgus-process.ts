@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/arrgus.js', import.meta.url));
+/** The V8 flags of the bin's shebang (`#!/usr/bin/env -S node FLAGS`): what `arrgus run` gets when a user runs it. */
+const BIN_FLAGS = (/^#!\S*env -S node(.*)$/.exec(readFileSync(BIN, 'utf8').split('\n', 1)[0] ?? '')?.[1] ?? '')
+  .trim()
+  .split(/\s+/)
+  .filter(Boolean);
 /** Started as root, the child runs as this user (the image's own mechanism). */
 export const RUN_AS = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : null;
 
@@ -43,7 +48,7 @@ export async function startArrgus(
   for (const p of [dir, ...(opts.open ?? [])]) chmodSync(p, 0o777);
   chmodSync(file, 0o644);
   const dataDir = String(config.dataDir ?? join(dir, 'data'));
-  const child = spawn(process.execPath, [BIN, 'run', '--config', file], {
+  const child = spawn(process.execPath, [...BIN_FLAGS, BIN, 'run', '--config', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '',
