@@ -76,7 +76,7 @@ function addonFiles(extraYaml: string): { options: string; configDir: string; di
   return { options, configDir, dir };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();

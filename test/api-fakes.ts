@@ -87,7 +87,8 @@ export class FakeApp {
             .writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', ...r.headers })
             .end(r.body);
         };
-        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        // unref: an answer held back for a hang test must not keep the test process alive after its last test.
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs).unref();
         else answer();
       });
     });
@@ -210,8 +211,11 @@ export class FakeIssueService implements Pick<IssueService, 'syncExternal' | 'li
   }
 }
 
-/** Polls until `fn` returns true or the time runs out (for things driven by real timers). */
-export async function waitFor(fn: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
+/**
+ * Polls until `fn` returns true or the time runs out (for things driven by real timers). The deadline is generous: it
+ * only runs out when the test fails, and a loaded machine runs every timer late.
+ */
+export async function waitFor(fn: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!fn()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -41,7 +41,7 @@ function nlog(level: string, message: string, logger = 'ImportService'): string 
   return `${t}|${level}|${logger}|${message}\n`;
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 15_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();

@@ -20,7 +20,7 @@ import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
 import { PLANTED_SHAPES, plant } from './secrets-corpus.ts';
 
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 20_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();

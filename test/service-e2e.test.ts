@@ -26,7 +26,7 @@ function plexLine(d: Date, level: string, msg: string): string {
   return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();

@@ -60,6 +60,11 @@ export class FakeProvider {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Ends the hanging requests now by closing their connections: the client sees a failed call. */
+  dropHanging(): void {
+    for (const res of this.hanging) res.destroy();
+  }
+
   /** Every request body, joined: what left the process. */
   sentText(): string {
     return this.requests.map((r) => `${JSON.stringify(r.headers)}\n${r.path}\n${r.body}`).join('\n');

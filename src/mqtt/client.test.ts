@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '../../test/api-fakes.ts';
 import { memoryLogger } from '../core/logger.ts';
 import { MqttConnection, safeUrl } from './client.ts';
 
@@ -23,11 +24,15 @@ test('retries with growing delays while no broker listens, and logs the failure 
     log,
   );
   await c.start();
-  await new Promise((r) => setTimeout(r, 400));
+  // Waits for the attempts, not for a fixed time: a loaded machine runs the 20-80 ms timers late.
+  const failures = () => log.lines.filter((l) => l.includes('attempt failed'));
+  await waitFor(() => failures().length >= 3, 30_000, 'three more attempts after the first');
   await c.stop();
   const warns = log.lines.filter((l) => l.includes('WARN'));
   assert.equal(warns.length, 1);
-  assert.ok(log.lines.filter((l) => l.includes('attempt failed')).length >= 3, 'it kept trying');
+  // Each retry is counted: the log names attempts 1, 2, 3 (the attempt number is what the delay grows with).
+  const numbers = failures().map((l) => Number(/"attempt":(\d+)/.exec(l)?.[1]));
+  assert.deepEqual(numbers.slice(0, 3), [1, 2, 3], failures().join('\n'));
   assert.ok(!log.lines.some((l) => l.includes('hunter22')));
   assert.equal(c.publish('t', 'x', false), false, 'nothing is queued while offline');
 });

@@ -72,7 +72,7 @@ function quietAroundNow() {
   return { start: hhmm(Date.now() - 3_600_000), end: hhmm(Date.now() + 3_600_000) };
 }
 
-const until = async (cond: () => boolean, ms = 2000) => {
+const until = async (cond: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not met in time');

@@ -20,7 +20,8 @@ function setup(
     baseUrl: app.url,
     verifyTls: true,
     headers: { 'X-Api-Key': KEY },
-    timeoutMs: 1000,
+    // The poller's own timeout is the one under test; this one only bounds a request the poller stopped waiting for.
+    timeoutMs: 120_000,
     label: 'Sonarr API',
   });
   let polls = 0;
@@ -31,7 +32,8 @@ function setup(
       app: 'sonarr',
       label: `Sonarr API at ${app.url}`,
       intervalMs: opts.intervalMs ?? 20,
-      timeoutMs: opts.timeoutMs ?? 200,
+      // Generous unless a test is about timeouts: a loaded machine answers late, and a late answer is not a failure here.
+      timeoutMs: opts.timeoutMs ?? 10_000,
       maxBackoffMs: opts.maxBackoffMs ?? 40,
       ...(opts.pokeGapMs === undefined ? {} : { pokeGapMs: opts.pokeGapMs }),
       run: async (signal) => {
@@ -100,17 +102,23 @@ describe('ApiPoller', () => {
     apps.push(slow, fast);
     await slow.start();
     await fast.start();
-    slow.delayMs = 2000;
-    const s = setup(slow, { intervalMs: 30, timeoutMs: 80 });
+    slow.delayMs = 3_600_000; // a hang: the slow API never answers during the test
+    // The slow source's first poll hangs (its timeout is far away) while the fast one polls on: checked by counting
+    // polls, not by timing them, so a loaded machine cannot fail it.
+    const s = setup(slow, { intervalMs: 30, timeoutMs: 60_000 });
     const f = setup(fast, { intervalMs: 30 });
-    const started = Date.now();
     s.poller.start();
     f.poller.start();
-    await waitFor(() => f.polls() >= 4, 2000, 'the fast source to poll 4 times');
-    assert.ok(Date.now() - started < 1000, 'the fast source was not held up by the slow one');
-    await waitFor(() => s.poller.status().failures >= 2, 2000, 'the slow source to time out twice');
-    assert.match(s.poller.status().lastError ?? '', /did not answer within 80 ms/);
+    await waitFor(() => f.polls() >= 4, 30_000, 'the fast source to poll 4 times');
+    assert.equal(s.polls(), 1, 'the slow source is still waiting for its first answer');
+    assert.equal(s.poller.status().failures, 0);
     await s.poller.stop();
+    // With a short timeout the hang becomes failures, and polling goes on.
+    const t = setup(slow, { intervalMs: 30, timeoutMs: 80 });
+    t.poller.start();
+    await waitFor(() => t.poller.status().failures >= 2, 30_000, 'the slow source to time out twice');
+    assert.match(t.poller.status().lastError ?? '', /did not answer within 80 ms/);
+    await t.poller.stop();
     await f.poller.stop();
     assert.equal(f.poller.status().failures, 0);
   });
@@ -121,9 +129,9 @@ describe('ApiPoller', () => {
     await app.start();
     const { poller, polls } = setup(app, { intervalMs: 60_000, pokeGapMs: 0 });
     poller.start();
-    await waitFor(() => polls() === 1, 1000, 'the first poll');
+    await waitFor(() => polls() === 1, 30_000, 'the first poll');
     poller.poke();
-    await waitFor(() => polls() === 2, 1000, 'the poked poll');
+    await waitFor(() => polls() === 2, 30_000, 'the poked poll');
     await poller.stop();
     poller.poke();
     await new Promise((r) => setTimeout(r, 30));
@@ -146,9 +154,9 @@ describe('ApiPoller', () => {
     await app.start();
     const { poller, polls } = setup(app, { intervalMs: 60_000, pokeGapMs: 100 });
     poller.start();
-    await waitFor(() => polls() === 1, 2000, 'the first poll');
+    await waitFor(() => polls() === 1, 30_000, 'the first poll');
     const took = await pokeFlood(poller, 600);
-    await waitFor(() => polls() >= 2, 2000, 'a poked poll');
+    await waitFor(() => polls() >= 2, 30_000, 'a poked poll');
     const during = polls() - 1;
     await poller.stop();
     // One poll per started gap, plus the one a poke during the last poll queues behind it.
@@ -162,7 +170,7 @@ describe('ApiPoller', () => {
     await app.stop();
     const { poller, polls } = setup(app, { intervalMs: 400, maxBackoffMs: 60_000, pokeGapMs: 0 });
     poller.start();
-    await waitFor(() => poller.status().failures === 1, 2000, 'the first failed poll');
+    await waitFor(() => poller.status().failures === 1, 30_000, 'the first failed poll');
     const before = polls();
     const took = await pokeFlood(poller, 500);
     const during = polls() - before;

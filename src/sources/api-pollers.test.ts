@@ -39,7 +39,7 @@ describe('ApiPollers', () => {
       ['sonarr', 'plex'],
     );
     assert.equal(pollers.poke('tautulli'), false);
-    await waitFor(() => pollers.status().every((s) => s.ok === true), 2000, 'both first polls');
+    await waitFor(() => pollers.status().every((s) => s.ok === true), 30_000, 'both first polls');
     assert.equal(tracker.active().length, 2);
     assert.equal(issues.open().filter((i) => i.source === 'sonarr').length, 3);
     const before = plex.requests.filter((r) => r.path === '/status/sessions').length;
@@ -73,7 +73,7 @@ describe('ApiPollers', () => {
         pollers.status().map((s) => s.source),
         ['tautulli'],
       );
-      await waitFor(() => pollers.status()[0]?.ok === true, 2000, 'the first Tautulli poll');
+      await waitFor(() => pollers.status()[0]?.ok === true, 30_000, 'the first Tautulli poll');
       assert.deepEqual(
         tracker
           .active()

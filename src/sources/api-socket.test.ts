@@ -19,6 +19,7 @@ function client(fake: FakeMediaSocketServer, over: Partial<ReconnectingSocketOpt
   const logger = memoryLogger();
   const opens: boolean[] = [];
   const messages: string[] = [];
+  const delays: number[] = [];
   let closes = 0;
   const socket = new ReconnectingSocket({
     label: 'test notifications',
@@ -31,14 +32,20 @@ function client(fake: FakeMediaSocketServer, over: Partial<ReconnectingSocketOpt
     onOpen: (_send, reopened) => opens.push(reopened),
     onMessage: (data) => messages.push(data),
     onClose: () => closes++,
+    onRetry: (ms) => delays.push(ms),
     minDelayMs: 20,
     maxDelayMs: 400,
-    stableMs: 1000,
+    // Long enough that no connection in these tests counts as stable by accident on a stalled machine.
+    stableMs: 30_000,
+    // random 1: every delay is the whole backoff step (20, 40, 80, ...), so the schedule is checked exactly.
     random: () => 1,
     ...over,
   });
-  return { socket, logger, opens, messages, closes: () => closes };
+  return { socket, logger, opens, messages, delays, closes: () => closes };
 }
+
+// Deadlines for conditions: generous, since a loaded machine runs every timer late; they only run out on a failure.
+const LONG = 30_000;
 
 describe('ReconnectingSocket against a real websocket server', () => {
   const fakes: FakeMediaSocketServer[] = [];
@@ -58,23 +65,23 @@ describe('ReconnectingSocket against a real websocket server', () => {
     const c = client(fake);
     sockets.push(c.socket);
     c.socket.start();
-    await waitFor(() => fake.open.length === 1, 2000, 'the first connection');
+    await waitFor(() => fake.open.length === 1, LONG, 'the first connection');
     assert.equal(fake.connections[0]?.url.searchParams.get('token'), TOKEN);
     fake.broadcast({ hello: 1 });
-    await waitFor(() => c.messages.length === 1, 2000, 'the message');
+    await waitFor(() => c.messages.length === 1, LONG, 'the message');
     assert.deepEqual(JSON.parse(c.messages[0] ?? ''), { hello: 1 });
     const closedAt = Date.now();
     fake.closeAll(1001);
-    await waitFor(() => fake.open.length === 1 && fake.connections.length === 2, 2000, 'the reconnection');
+    await waitFor(() => fake.open.length === 1 && fake.connections.length === 2, LONG, 'the reconnection');
     // The server sees the connection before the client's `open` event runs.
-    await waitFor(() => c.opens.length === 2, 2000, 'the client to see the reconnection open');
+    await waitFor(() => c.opens.length === 2, LONG, 'the client to see the reconnection open');
     assert.ok(Date.now() - closedAt >= 15, 'waits before redialling');
     assert.deepEqual(c.opens, [false, true], 'the second open is flagged as a reopening');
     assert.equal(c.closes(), 1);
     assert.ok(c.socket.connected);
     for (const line of c.logger.lines) assert.ok(!line.includes(TOKEN), line);
     c.socket.stop();
-    await waitFor(() => fake.open.length === 0, 2000, 'the client to close');
+    await waitFor(() => fake.open.length === 0, LONG, 'the client to close');
     await sleep(100);
     assert.equal(fake.connections.length, 2, 'no reconnection after stop()');
   });
@@ -85,32 +92,32 @@ describe('ReconnectingSocket against a real websocket server', () => {
     const c = client(fake);
     sockets.push(c.socket);
     c.socket.start();
-    await sleep(700);
+    await waitFor(() => c.delays.length >= 5, LONG, 'five redials');
     c.socket.stop();
-    const times = fake.connections.map((x) => x.openedAt);
-    // Delays 20, 40, 80, 160, 320 ms: six connections fit in 700 ms; resetting on every open would make ~30.
-    assert.ok(times.length >= 3 && times.length <= 7, `${times.length} connections in 700 ms`);
-    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
-    // Loose on purpose (a loaded CI box adds the same lag to every timer: 46, 73, 109 ms seen at load 15): the last
-    // wait is at least twice the first; resetting on every open would keep them equal.
-    assert.ok((gaps.at(-1) ?? 0) >= 2 * (gaps[0] ?? 0), `gaps grow: ${gaps.join(', ')}`);
+    assert.ok(fake.connections.length >= 5, `${fake.connections.length} connections were accepted and dropped`);
+    // The delays themselves, not wall-clock gaps (a busy machine stretches those): resetting on every open would
+    // redial at 20 ms forever.
+    assert.deepEqual(c.delays.slice(0, 5), [20, 40, 80, 160, 320]);
   });
 
   it('a connection that stayed up forgives the backoff', async () => {
     const fake = await make();
     fake.dropOnOpen = true;
-    const c = client(fake, { stableMs: 60 });
+    // 1 s: far longer than a dropped connection lasts even on a stalled machine (at 60 ms, a load of 15 let drops
+    // count as stable), short enough to wait for.
+    const c = client(fake, { stableMs: 1000 });
     sockets.push(c.socket);
     c.socket.start();
-    await waitFor(() => fake.connections.length >= 4, 2000, 'a few drops');
+    await waitFor(() => c.socket.backoffSteps >= 3, LONG, 'the backoff to grow over a few drops');
     fake.dropOnOpen = false;
-    await waitFor(() => fake.open.length === 1, 2000, 'a connection that stays');
-    await sleep(120);
+    await waitFor(() => fake.open.length === 1 && c.socket.connected, LONG, 'a connection that stays');
+    const grown = Math.max(...c.delays);
+    assert.ok(grown >= 80, `the delay had grown to ${grown} ms`);
+    await waitFor(() => c.socket.backoffSteps === 0, LONG, 'the connection to count as stable');
     const before = fake.connections.length;
-    const closedAt = Date.now();
     fake.closeAll();
-    await waitFor(() => fake.connections.length === before + 1, 2000, 'the quick reconnection');
-    assert.ok(Date.now() - closedAt < 150, 'back at the minimum delay, not the grown one');
+    await waitFor(() => fake.connections.length === before + 1, LONG, 'the reconnection');
+    assert.equal(c.delays.at(-1), 20, 'back at the minimum delay, not the grown one');
     c.socket.stop();
   });
 
@@ -125,14 +132,14 @@ describe('ReconnectingSocket against a real websocket server', () => {
     });
     sockets.push(c.socket);
     c.socket.start();
-    await sleep(400);
+    await waitFor(() => c.closes() >= 4, LONG, 'four refused attempts');
     c.socket.stop();
     assert.equal(fake.connections.length, 0);
-    // Delays 20, 40, 80, 160 ms: about five attempts in 400 ms. Node's WebSocket (undici's fetch) sends the handshake
-    // a second time after a 401, so the server sees up to two requests per attempt.
-    assert.ok(c.closes() >= 3 && c.closes() <= 6, `${c.closes()} attempts in 400 ms`);
-    // An attempt in flight when the socket stops is refused without being counted as closed (seen under load).
-    assert.ok(fake.refused <= 2 * c.closes() + 2, `${fake.refused} refused requests`);
+    assert.deepEqual(c.delays.slice(0, 4), [20, 40, 80, 160], 'each refusal waits longer');
+    // Node's WebSocket (undici's fetch) sends the handshake a second time after a 401, so the server sees up to two
+    // requests per attempt; an attempt in flight when the socket stops is refused without being counted as closed.
+    assert.ok(fake.refused >= c.closes(), `${fake.refused} refused requests for ${c.closes()} attempts`);
+    assert.ok(fake.refused <= 2 * c.closes() + 2, `${fake.refused} refused requests for ${c.closes()} attempts`);
     assert.deepEqual(c.opens, []);
     assert.ok(!c.logger.lines.some((l) => l.includes('wrong-token-123')));
   });
@@ -140,13 +147,13 @@ describe('ReconnectingSocket against a real websocket server', () => {
   it('a handshake that never completes is abandoned and retried', async () => {
     const fake = await make();
     fake.hangUpgrades = true;
-    const c = client(fake, { connectTimeoutMs: 80 });
+    const c = client(fake, { connectTimeoutMs: 300 });
     sockets.push(c.socket);
     c.socket.start();
-    await waitFor(() => fake.upgrades >= 2, 2000, 'a second attempt after the hung one');
+    await waitFor(() => fake.upgrades >= 2, LONG, 'a second attempt after the hung one');
     assert.ok(c.logger.lines.some((l) => l.includes('did not connect in time')));
     fake.hangUpgrades = false;
-    await waitFor(() => fake.open.length === 1, 3000, 'the connection once the server answers');
+    await waitFor(() => fake.open.length === 1, LONG, 'the connection once the server answers');
     c.socket.stop();
   });
 });

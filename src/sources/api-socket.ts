@@ -30,6 +30,8 @@ export interface ReconnectingSocketOptions {
   connectTimeoutMs?: number;
   /** 0–1; default Math.random. The delay is between half and all of the backoff step. */
   random?: () => number;
+  /** Told each redial delay as it is chosen, so tests check the backoff itself rather than time it on a busy box. */
+  onRetry?: (delayMs: number) => void;
 }
 
 /** The timing knobs of a socket, passed through by the media-server clients (tests shorten them). */
@@ -56,6 +58,11 @@ export class ReconnectingSocket {
   /** How many times a connection opened (tests, status). */
   get opens(): number {
     return this.opened;
+  }
+
+  /** Redials since the last connection that stayed up `stableMs`: what the next delay grows from (tests, status). */
+  get backoffSteps(): number {
+    return this.attempts;
   }
 
   start(): void {
@@ -155,6 +162,7 @@ export class ReconnectingSocket {
     const max = this.opts.maxDelayMs ?? 120_000;
     const step = Math.min(min * 2 ** Math.min(this.attempts++, 16), max);
     const delay = Math.round(step / 2 + (this.opts.random ?? Math.random)() * (step / 2));
+    this.opts.onRetry?.(delay);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.connect();

@@ -44,7 +44,7 @@ function build(config: ConfigInput, db: Database, roots?: { root: string; home: 
   return { ingestion, processed, stats, logs, ctx };
 }
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out waiting');

@@ -51,27 +51,27 @@ describe('Jellyfin and Emby session sockets against a real websocket server', ()
     servers.push(t.server);
     all.push(t.pollers);
     t.pollers.start();
-    await waitFor(() => t.server.open.length === 1, 2000, 'the socket');
+    await waitFor(() => t.server.open.length === 1, 30_000, 'the socket');
     const url = t.server.connections[0]?.url;
     assert.equal(url?.pathname, '/socket');
     assert.equal(url?.searchParams.get('ApiKey'), KEY);
     assert.equal(url?.searchParams.get('api_key'), null, 'refused by Jellyfin 12 without legacy authorization');
     assert.equal(url?.searchParams.get('deviceId'), 'arrgus-jellyfin');
     const received = () => t.server.connections[0]?.received ?? [];
-    await waitFor(() => received().some((m) => typeOf(m) === 'SessionsStart'), 2000, 'SessionsStart');
+    await waitFor(() => received().some((m) => typeOf(m) === 'SessionsStart'), 30_000, 'SessionsStart');
     assert.deepEqual(
       received().find((m) => typeOf(m) === 'SessionsStart'),
       { MessageType: 'SessionsStart', Data: '0,1500' },
     );
-    await waitFor(() => t.tracker.active().length === 2, 2000, 'the sessions');
+    await waitFor(() => t.tracker.active().length === 2, 30_000, 'the sessions');
 
     // ForceKeepAlive said 2 s: one KeepAlive at once, then one every second.
-    await waitFor(() => received().filter((m) => typeOf(m) === 'KeepAlive').length >= 2, 3000, 'keep-alives');
+    await waitFor(() => received().filter((m) => typeOf(m) === 'KeepAlive').length >= 2, 30_000, 'keep-alives');
 
     // The server pushes the full list whenever it changes: an empty one ends both playbacks.
     t.setList([]);
     t.server.broadcast({ MessageType: 'Sessions', MessageId: 'x1', Data: [] });
-    await waitFor(() => t.tracker.active().length === 0, 2000, 'the playbacks to end');
+    await waitFor(() => t.tracker.active().length === 0, 30_000, 'the playbacks to end');
     assert.deepEqual(
       t.events.map((e) => e.kind),
       ['started', 'started', 'stopped', 'stopped'],
@@ -81,15 +81,15 @@ describe('Jellyfin and Emby session sockets against a real websocket server', ()
     // A server restart drops the socket; the client comes back, asks again and gets the current list.
     t.setList(JSON.parse(fixture('jellyfin-sessions.json')));
     t.server.closeAll(1001);
-    await waitFor(() => t.server.connections.length === 2 && t.server.open.length === 1, 2000, 'the reconnection');
-    await waitFor(() => t.tracker.active().length === 2, 2000, 'the list after the reconnection');
+    await waitFor(() => t.server.connections.length === 2 && t.server.open.length === 1, 30_000, 'the reconnection');
+    await waitFor(() => t.tracker.active().length === 2, 30_000, 'the list after the reconnection');
     const second = t.server.connections[1]?.received ?? [];
     assert.ok(second.some((m) => typeOf(m) === 'SessionsStart'));
     await sleep(150);
     assert.equal(t.server.connections.length, 2, 'one reconnection, no storm');
     for (const line of t.logs) assert.ok(!line.includes(KEY), line);
     await t.pollers.stop();
-    await waitFor(() => t.server.open.length === 0, 2000, 'the socket to close on stop');
+    await waitFor(() => t.server.open.length === 0, 30_000, 'the socket to close on stop');
   });
 
   it('Emby: /embywebsocket with api_key, beside an API under /emby', async () => {
@@ -97,11 +97,11 @@ describe('Jellyfin and Emby session sockets against a real websocket server', ()
     servers.push(t.server);
     all.push(t.pollers);
     t.pollers.start();
-    await waitFor(() => t.server.open.length === 1, 2000, 'the socket');
+    await waitFor(() => t.server.open.length === 1, 30_000, 'the socket');
     const url = t.server.connections[0]?.url;
     assert.equal(url?.pathname, '/embywebsocket');
     assert.equal(url?.searchParams.get('api_key'), KEY);
-    await waitFor(() => t.tracker.active()[0]?.user === 'erin', 2000, 'the Emby session');
+    await waitFor(() => t.tracker.active()[0]?.user === 'erin', 30_000, 'the Emby session');
     assert.ok(t.server.requests.includes('/emby/Sessions'));
     for (const line of t.logs) assert.ok(!line.includes(KEY), line);
     await t.pollers.stop();

@@ -16,7 +16,7 @@ import { SourceProblems } from './source-problems.ts';
 const NOW = Date.UTC(2026, 0, 10, 12);
 const line = (n: number) => `2026-01-10 11:00:0${n % 10}.0|Error|Test|record ${n}\n`;
 
-async function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

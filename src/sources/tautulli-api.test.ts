@@ -13,7 +13,7 @@ import { TautulliApi } from './tautulli-api.ts';
 
 const KEY = 'tautullikey0123456789abcdef';
 
-async function setup(fake: FakeApp, sessionsFor?: Pick<SourceConfig, 'name' | 'app'>, timeoutMs = 150) {
+async function setup(fake: FakeApp, sessionsFor?: Pick<SourceConfig, 'name' | 'app'>) {
   await fake.start();
   const config = validateConfig({ sources: [{ name: 'tautulli', app: 'tautulli', url: fake.url, apiKey: KEY }] });
   const source = config.sources[0];
@@ -24,16 +24,18 @@ async function setup(fake: FakeApp, sessionsFor?: Pick<SourceConfig, 'name' | 'a
   const issues = new FakeIssueService();
   const tracker = new SessionTracker({ clock, logger, issues });
   const deps = { clock, logger, issues, tracker };
-  const api = new TautulliApi(deps, source, sessionsFor ? { timeoutMs: 1000, sessionsFor } : { timeoutMs: 1000 });
-  const poller = new ApiPoller(deps, {
-    source: source.name,
-    app: source.app,
-    label: `Tautulli API at ${fake.url}`,
-    intervalMs: 1000,
-    timeoutMs,
-    run: (s) => api.poll(s),
-  });
-  return { poller, issues, tracker, logger, clock };
+  // Timeouts are generous (a loaded machine answers late) except in the poller a test builds to see one fire.
+  const api = new TautulliApi(deps, source, sessionsFor ? { timeoutMs: 60_000, sessionsFor } : { timeoutMs: 60_000 });
+  const pollerWithTimeout = (timeoutMs: number) =>
+    new ApiPoller(deps, {
+      source: source.name,
+      app: source.app,
+      label: `Tautulli API at ${fake.url}`,
+      intervalMs: 1000,
+      timeoutMs,
+      run: (s) => api.poll(s),
+    });
+  return { poller: pollerWithTimeout(30_000), pollerWithTimeout, issues, tracker, logger, clock };
 }
 
 function routes(fake: FakeApp, activity: () => string, status = () => fixture('tautulli-status.json')): void {
@@ -58,8 +60,7 @@ describe('TautulliApi', () => {
     const app = fake();
     let activity = fixture('tautulli-activity.json');
     routes(app, () => activity);
-    // A loaded machine answers late: this test is about the sessions, not the poller's timeout.
-    const { poller, tracker, logger } = await setup(app, { name: 'plex', app: 'plex' }, 5000);
+    const { poller, tracker, logger } = await setup(app, { name: 'plex', app: 'plex' });
     await poller.pollOnce();
     assert.equal(poller.status().ok, true);
     const byKey = new Map(tracker.active().map((s) => [s.key, s]));
@@ -123,7 +124,7 @@ describe('TautulliApi', () => {
       () => fixture('tautulli-activity-empty.json'),
       () => status,
     );
-    const { poller, issues, logger } = await setup(app, { name: 'plex', app: 'plex' });
+    const { poller, pollerWithTimeout, issues, logger } = await setup(app, { name: 'plex', app: 'plex' });
     const problem = () => issues.issues.get('tautulli|connectivity');
     app.failWith = 401;
     await poller.pollOnce();
@@ -145,9 +146,11 @@ describe('TautulliApi', () => {
     assert.equal(problem()?.status, 'open');
     assert.match(problem()?.title ?? '', /answers with errors/);
     app.failWith = undefined;
-    app.delayMs = 400;
-    await poller.pollOnce();
-    await poller.pollOnce();
+    // A hang, seen by a poller with a short timeout (the others wait long so that a loaded machine is not a hang).
+    app.delayMs = 3_600_000;
+    const impatient = pollerWithTimeout(150);
+    await impatient.pollOnce();
+    await impatient.pollOnce();
     assert.match(problem()?.message ?? '', /did not answer within 150 ms/);
     app.delayMs = 0;
     await app.stop();

@@ -209,7 +209,7 @@ describe('api: /api/logs/stream (SSE over a socket)', () => {
   });
 });
 
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+async function waitFor(cond: () => boolean, ms = 30_000): Promise<void> {
   const until = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > until) throw new Error('condition not met in time');
