@@ -191,6 +191,7 @@ export class FileTailer {
       fpLen: o ? o.fpLen : this.fp.length,
       fpHash: o ? o.fpHash : this.fpHash,
       offset: this.pipe.offset,
+      ...(!o && this.fp.length === 0 && this.emptySince ? { since: Math.ceil(this.emptySince.mtimeMs) } : {}),
     };
   }
 

@@ -275,7 +275,7 @@ export class Ingestion implements Component {
       for (const f of s.takeForgotten()) this.forget.push({ source: s.name, path: f });
       for (const c of s.checkpoints()) {
         const key = `${c.source}\u0000${c.path}`;
-        const value = `${c.dev}:${c.ino}:${c.fpLen}:${c.fpHash}:${c.offset}`;
+        const value = `${c.dev}:${c.ino}:${c.fpLen}:${c.fpHash}:${c.offset}:${c.since ?? ''}`;
         if (this.written.get(key) !== value) checkpoints.push(c);
       }
     }
@@ -304,7 +304,10 @@ export class Ingestion implements Component {
     this.storeFailing = false;
     for (const f of this.forget) this.written.delete(`${f.source}\u0000${f.path}`);
     for (const c of checkpoints) {
-      this.written.set(`${c.source}\u0000${c.path}`, `${c.dev}:${c.ino}:${c.fpLen}:${c.fpHash}:${c.offset}`);
+      this.written.set(
+        `${c.source}\u0000${c.path}`,
+        `${c.dev}:${c.ino}:${c.fpLen}:${c.fpHash}:${c.offset}:${c.since ?? ''}`,
+      );
     }
     this.batch = [];
     this.batchIssues = [];

@@ -57,6 +57,11 @@ export interface Checkpoint {
   fpHash: string;
   /** Every line before this byte is in a stored record; nothing after it is. */
   offset: number;
+  /**
+   * For a file seen empty (fpLen 0): when it was seen so (its mtime then). Stored as the checkpoint's time instead of
+   * the commit's, so a restart drains every copy made after the file was emptied, also those made before the commit.
+   */
+  since?: number;
 }
 
 export interface StoredCheckpoint extends Checkpoint {
@@ -139,7 +144,16 @@ export class RecordStore {
         this.writer.write(batch.columns);
         for (const f of batch.forget) remove.run(f.source, f.path);
         for (const c of batch.checkpoints) {
-          upsert.run(c.source, c.path, c.dev, c.ino, c.fpLen, c.fpHash, c.offset, batch.at);
+          upsert.run(
+            c.source,
+            c.path,
+            c.dev,
+            c.ino,
+            c.fpLen,
+            c.fpHash,
+            c.offset,
+            Math.min(c.since ?? batch.at, batch.at),
+          );
         }
       });
     } catch (err) {
