@@ -109,7 +109,6 @@ test('a hanging target does not slow the bus or the other targets', async () => 
   ]);
   baseline.ctx.bus.on('record', 'count', () => {});
   ingest(baseline.ctx, 5_000); // warm-up
-  const base = ingest(baseline.ctx, 20_000);
   const { ctx, d } = dispatcher([
     { name: 'hung', url: `json://${hung.url.slice(7)}/x`, timeout: '300ms', retry: { initial: '50ms', max: '200ms' } },
     { name: 'ok', url: `json://${healthy.url.slice(7)}/x` },
@@ -118,21 +117,33 @@ test('a hanging target does not slow the bus or the other targets', async () => 
   ingest(ctx, 5_000);
   let ticks = 0;
   const ticker = setInterval(() => ticks++, 10);
-  const withHang = ingest(ctx, 20_000);
-  await until(() => healthy.accepted.length === 250);
-  clearInterval(ticker);
-  // Generous bounds: the point is "not blocked", not a benchmark (see bench/notify.bench.ts for numbers).
-  assert.ok(
-    withHang > base / 3,
-    `throughput with a hung target ${Math.round(withHang)}/s vs baseline ${Math.round(base)}/s`,
-  );
-  assert.ok(ticks > 0, 'the event loop kept turning');
-  assert.equal(healthy.accepted.length, 250, 'the healthy target got everything');
-  assert.ok(hung.all.length >= 1 && hung.accepted.length === 0);
-  const h = d.health().find((x) => x.name === 'hung');
-  assert.ok(h && h.queued >= 249, 'the hung target keeps its queue');
-  await d.stop();
-  await baseline.d.stop();
+  // Stopped whatever happens: a hung target left running would keep the test process alive after a failure.
+  try {
+    // Interleaved rounds, best of each: a burst of load on a shared machine slows one round, not all three of either.
+    let base = 0;
+    let withHang = 0;
+    for (let round = 0; round < 3; round++) {
+      base = Math.max(base, ingest(baseline.ctx, 10_000));
+      withHang = Math.max(withHang, ingest(ctx, 10_000));
+      await new Promise((r) => setImmediate(r));
+    }
+    const alerts = (5_000 + 3 * 10_000) / 100; // under the target's maxQueue (500), so none is dropped
+    await until(() => healthy.accepted.length === alerts);
+    // Generous bounds: the point is "not blocked", not a benchmark (see bench/notify.bench.ts for numbers).
+    assert.ok(
+      withHang > base / 3,
+      `throughput with a hung target ${Math.round(withHang)}/s vs baseline ${Math.round(base)}/s`,
+    );
+    assert.ok(ticks > 0, 'the event loop kept turning');
+    assert.equal(healthy.accepted.length, alerts, 'the healthy target got everything');
+    assert.ok(hung.all.length >= 1 && hung.accepted.length === 0);
+    const h = d.health().find((x) => x.name === 'hung');
+    assert.ok(h && h.queued >= alerts - 1, 'the hung target keeps its queue');
+  } finally {
+    clearInterval(ticker);
+    await d.stop();
+    await baseline.d.stop();
+  }
 });
 
 test('killed with deliveries pending and restarted: every alert is delivered exactly once', async () => {
