@@ -11,7 +11,7 @@ import { MqttBridge } from '../src/mqtt/bridge.ts';
 import { EmbeddedBroker } from '../src/mqtt/broker.ts';
 import { FakeIssues, FakeMutes, FakeStats, makeIssue } from '../src/mqtt/fakes.ts';
 import { loadHaSchema, validateDiscovery } from '../src/mqtt/ha-validator.ts';
-import { Recorder } from '../src/mqtt/recorder.ts';
+import { type Recorded, Recorder } from '../src/mqtt/recorder.ts';
 import { freePort, Mosquitto, mosquittoSkip } from './helpers/mosquitto.ts';
 
 interface Broker {
@@ -19,6 +19,15 @@ interface Broker {
   kill(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Polls `ok` until it holds; the deadline is generous, as it only runs out when the test fails. */
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function aedesBroker(port?: number): Promise<Broker> {
@@ -99,7 +108,7 @@ for (const [name, make, skip] of [
       const issue = makeIssue({ id: 'e2e1', sources: ['Sonarr 4K'], app: 'sonarr' });
       svc.issues.add(issue);
       svc.ctx.bus.emit('issue', { kind: 'regressed', issue, at: svc.ctx.clock.now() });
-      const ev = await rec.waitFor((m) => m.topic === 'arrgus/sonarr_4k/event', 3000, from);
+      const ev = await rec.waitFor((m) => m.topic === 'arrgus/sonarr_4k/event', 30_000, from);
       assert.equal(JSON.parse(ev.payload).event_type, 'regressed');
     });
 
@@ -108,24 +117,24 @@ for (const [name, make, skip] of [
       rec.publish('arrgus/sonarr_4k/mute/set', 'ON');
       await rec.waitFor(
         (m) => m.topic === 'arrgus/sonarr_4k/state' && JSON.parse(m.payload).muted === true,
-        3000,
+        30_000,
         from,
       );
       rec.publish('arrgus/bridge/mute/set', 'ON');
       await rec.waitFor(
         (m) => m.topic === 'arrgus/bridge/state' && JSON.parse(m.payload).maintenance === true,
-        3000,
+        30_000,
         from,
       );
       await rec.waitFor(
         (m) => m.topic === 'arrgus/plex/state' && JSON.parse(m.payload).maintenance === true,
-        3000,
+        30_000,
         from,
       );
       rec.publish('arrgus/bridge/acknowledge/set', 'PRESS');
       await rec.waitFor(
         (m) => m.topic === 'arrgus/sonarr_4k/state' && JSON.parse(m.payload).open_issues === 0,
-        3000,
+        30_000,
         from,
       );
       assert.equal(svc.issues.get('e2e1')?.status, 'acknowledged');
@@ -134,22 +143,29 @@ for (const [name, make, skip] of [
     test("Home Assistant's birth message brings discovery back", async () => {
       const from = rec.messages.length;
       rec.publish('homeassistant/status', 'online');
-      await rec.waitFor((m) => m.topic.endsWith('/plex_problem/config'), 3000, from);
+      await rec.waitFor((m) => m.topic.endsWith('/plex_problem/config'), 30_000, from);
     });
 
     test('the broker killed and restarted: Arrgus reconnects and republishes what the broker lost', async () => {
       await rec.stop();
       await broker.kill();
-      await new Promise((r) => setTimeout(r, 100));
-      assert.equal(svc.bridge.mqtt?.connected, false);
+      await until('the bridge to see the broker gone', () => svc.bridge.mqtt?.connected === false);
       await broker.start();
-      await svc.bridge.mqtt?.waitConnected(5000);
-      // Let the republication finish, so what the new subscriber gets comes from the broker's retained store.
-      await new Promise((r) => setTimeout(r, 200));
-      rec = await new Recorder(broker.url).start();
-      const cfg = await rec.waitFor((m) => m.topic.endsWith('/plex_problem/config'), 3000);
-      const st = await rec.waitFor((m) => m.topic === 'arrgus/sonarr_4k/state', 3000);
-      assert.ok(cfg.retain && st.retain, 'retained again on the new broker');
+      await svc.bridge.mqtt?.waitConnected(30_000);
+      // What a new subscriber gets must come from the broker's retained store. One that connects while the
+      // republication is still under way sees live (unflagged) copies, so subscribers are tried until one gets them
+      // retained: waited for, not slept on.
+      let cfg: Recorded | undefined;
+      let st: Recorded | undefined;
+      let tries = 0;
+      await until('a new subscriber to get the republished topics retained', async () => {
+        if (tries++ > 0) await rec.stop();
+        rec = await new Recorder(broker.url).start();
+        cfg = await rec.waitFor((m) => m.topic.endsWith('/plex_problem/config'), 30_000);
+        st = await rec.waitFor((m) => m.topic === 'arrgus/sonarr_4k/state', 30_000);
+        return cfg.retain && st.retain;
+      });
+      assert.ok(cfg && st);
       assert.equal(JSON.parse(st.payload).muted, true, 'state survives the broker');
       assert.equal(rec.last('arrgus/status'), 'online');
     });
@@ -162,9 +178,9 @@ for (const [name, make, skip] of [
       await new Promise((r) => setTimeout(r, 150));
       const b = await make(port);
       try {
-        await late.bridge.mqtt?.waitConnected(5000);
+        await late.bridge.mqtt?.waitConnected(30_000);
         const r = await new Recorder(b.url).start();
-        await r.waitFor((m) => m.topic === 'arrgus/plex/state', 3000);
+        await r.waitFor((m) => m.topic === 'arrgus/plex/state', 30_000);
         await r.stop();
       } finally {
         await late.bridge.stop();

@@ -36,13 +36,17 @@ async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): P
   }
 }
 
-/** What a client connecting now receives as retained on `filter` (live deliveries carry no retain flag). */
-async function retained(url: string, filter: string): Promise<Msg[]> {
+/**
+ * What a client connecting now receives on `filter` (live deliveries carry no retain flag), once `enough` holds for
+ * it (waited for, not a fixed pause: the broker's answer is late on a loaded machine) or after 30 s.
+ */
+async function retained(url: string, filter: string, enough: (got: Msg[]) => boolean): Promise<Msg[]> {
   const c = await mqtt.connectAsync(url, { clientId: `e2e-retained-${Math.random().toString(16).slice(2)}` });
   const got: Msg[] = [];
   c.on('message', (topic, payload, packet) => got.push({ topic, payload: payload.toString(), retain: packet.retain }));
   await c.subscribeAsync(filter);
-  await new Promise((r) => setTimeout(r, 300));
+  const end = Date.now() + 30_000;
+  while (!enough(got) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   await c.endAsync();
   return got;
 }
@@ -93,7 +97,7 @@ describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
     );
     const payload = JSON.parse(cfg.payload) as { unique_id: string };
     assert.match(payload.unique_id, /e2e/);
-    const kept = await retained(broker.url, 'homeassistant/#');
+    const kept = await retained(broker.url, 'homeassistant/#', (got) => got.some((m) => m.topic === cfg.topic));
     assert.ok(kept.some((m) => m.topic === cfg.topic && m.retain && m.payload === cfg.payload));
   });
 
@@ -148,7 +152,7 @@ describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
   test('a clean stop publishes offline, retained', async () => {
     await service.stop();
     await waitFor('offline', () => messages.find((m) => m.topic === 'arrgus/status' && m.payload === 'offline'));
-    const kept = await retained(broker.url, 'arrgus/status');
+    const kept = await retained(broker.url, 'arrgus/status', (got) => got.length > 0);
     assert.deepEqual(
       kept.map((m) => [m.payload, m.retain]),
       [['offline', true]],
