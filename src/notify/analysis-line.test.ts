@@ -59,7 +59,7 @@ test('the dispatcher adds the line to what it sends once an analysis exists', as
   ctx.bus.emit('issue', { kind: 'opened', issue: sampleIssue(), at: Date.now() });
   analysed = true;
   ctx.bus.emit('issue', { kind: 'regressed', issue: sampleIssue(), at: Date.now() });
-  const end = Date.now() + 5000;
+  const end = Date.now() + 30_000;
   while (got.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
   assert.equal(got.length, 2);
   assert.ok(!got[0]?.facts.some((f) => f.label === 'AI analysis'));

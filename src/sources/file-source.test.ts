@@ -44,7 +44,7 @@ test('a polled source follows appends and a file created after start (read from 
     appendFileSync(join(dir, 'c1', 'c1-json.log'), json('new one'));
     mkdirSync(join(dir, 'c2'));
     writeFileSync(join(dir, 'c2', 'c2-json.log'), json('second container'));
-    const until = Date.now() + 5000;
+    const until = Date.now() + 30_000;
     while (out.length < 2 && Date.now() < until) await sleep(20);
     assert.deepEqual(out.map((r) => r.message).sort(), ['new one', 'second container']);
     assert.deepEqual(source.files, [join(dir, 'c1', 'c1-json.log'), join(dir, 'c2', 'c2-json.log')]);
@@ -81,7 +81,7 @@ test('backfill: all reads every rotated generation oldest first, then the live f
   });
   await source.start();
   try {
-    const until = Date.now() + 5000;
+    const until = Date.now() + 30_000;
     while (out.length < 9 && Date.now() < until) await sleep(20);
     assert.deepEqual(
       out.map((r) => r.message),
@@ -117,7 +117,7 @@ test('two daily logs begun within one rescan: the day in between is read too, ea
   });
   await source.start();
   try {
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 30_000;
     while (out.length < 1 && Date.now() < until) await sleep(20);
     // Day 2 and day 3 begin before the source lists the folder again (events are debounced into one rescan).
     writeFileSync(day(2), line(2) + line(3));
