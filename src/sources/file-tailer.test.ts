@@ -33,8 +33,9 @@ function tmp(): string {
 const line = (n: number) => `2026-01-01 00:00:00.0|Info|Test|line ${n}\n`;
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i)).join('');
 
-function tailer(path: string, out: LogRecord[], idleFlushMs = 10_000) {
+function tailer(path: string, out: LogRecord[], idleFlushMs = 10_000, room?: () => undefined) {
   return new FileTailer({
+    ...(room ? { room } : {}),
     source: 's',
     app: 'sonarr',
     path,
@@ -172,6 +173,40 @@ test('copytruncate: drains the copy from where it was, then the truncated file f
   assert.deepEqual(
     numbers(out),
     Array.from({ length: 20 }, (_, i) => i + 1),
+  );
+});
+
+test('copytruncate again while the first copy is read: the newer copy is read too, before the file', async () => {
+  const d = tmp();
+  const f = join(d, 'app.log');
+  writeFileSync(f, lines(1, 5));
+  const out: LogRecord[] = [];
+  let armed = false;
+  // Called before every read: the first call after arming is the read of the first copy (truncation is checked before
+  // the file itself is read), and there the file is copied and truncated a second time.
+  const room = () => {
+    if (!armed) return undefined;
+    armed = false;
+    renameSync(`${f}.1`, `${f}.2`);
+    copyFileSync(f, `${f}.1`);
+    truncateSync(f, 0);
+    appendFileSync(f, lines(13, 15));
+    return undefined;
+  };
+  const t = tailer(f, out, 10_000, room);
+  await t.open(null, { at: 'begin' });
+  await settle(t);
+  appendFileSync(f, lines(6, 7));
+  copyFileSync(f, `${f}.1`);
+  truncateSync(f, 0);
+  appendFileSync(f, lines(8, 12));
+  armed = true;
+  await settle(t);
+  await t.stop();
+  assert.equal(armed, false, 'the second rotation happened during the read');
+  assert.deepEqual(
+    numbers(out),
+    Array.from({ length: 15 }, (_, i) => i + 1),
   );
 });
 

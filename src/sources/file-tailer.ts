@@ -337,6 +337,9 @@ export class FileTailer {
       if (!copy || (await this.readOther(copy, this.pos))) break;
     }
     this.pipe.endOfFile();
+    // Truncated again while we read that copy (a busy log, a slow machine): what the file held in between is in copies
+    // born after it, none of it read yet. They come first, oldest first, then the file from its start.
+    if (copy) await this.drainCopiesSince(copy, new Set([idOf(copy)]));
     this.opts.logger.info(
       copy
         ? `${this.path} was truncated (copytruncate); drained the copy ${copy.path} and reading it again from the start.`
@@ -359,18 +362,24 @@ export class FileTailer {
   private async drainEarlierCopies(): Promise<void> {
     const since = this.emptySince;
     if (!since) return;
-    // One copy at a time, listing again after each: copies shift names (`.1` to `.2`) while rotations go on.
-    const read = new Set<string>();
-    for (let round = 0; round < 50; round++) {
-      const copy = (await copiesBornAfter(this.file, this.ino, since)).find((c) => !read.has(idOf(c)));
-      if (!copy) break;
-      if (!(await this.readOther(copy, 0, true))) continue; // renamed since the listing: the next listing finds it
-      read.add(idOf(copy));
-      this.opts.logger.info(`${this.path} was copied to ${copy.path} before we read it; read the copy first.`);
-      this.pipe.endOfFile();
-    }
+    await this.drainCopiesSince(since, new Set());
     this.other = null;
     this.resetTo(0);
+  }
+
+  /**
+   * Reads every copy of the file born after `since` and not in `read`, each from its start, oldest first; one at a time,
+   * listing again after each, since copies shift names (`.1` to `.2`) while rotations go on.
+   */
+  private async drainCopiesSince(since: FileTimes, read: Set<string>): Promise<void> {
+    for (let round = 0; round < 50; round++) {
+      const copy = (await copiesBornAfter(this.file, this.ino, since)).find((c) => !read.has(idOf(c)));
+      if (!copy) return;
+      if (!(await this.readOther(copy, 0, true))) continue; // renamed since the listing: the next listing finds it
+      read.add(idOf(copy));
+      this.opts.logger.info(`${this.path} was copied to ${copy.path} before we read it; read the copy.`);
+      this.pipe.endOfFile();
+    }
   }
 
   private async readToEof(yieldTurns: boolean): Promise<void> {
