@@ -150,6 +150,15 @@ export function mayBeCopyName(candidate: string, live: string): boolean {
   return c.startsWith(`${stem}.`) && c.endsWith(ext) && /^\d+$/.test(c.slice(stem.length + 1, c.length - ext.length));
 }
 
+/**
+ * A file of `live`'s lineage begun after it: newer than the live file (a daily log begun meanwhile), not one of its
+ * older generations. Copytruncate copies are the exception: the live file keeps its inode and birth, so every copy of
+ * it is born after it.
+ */
+export function newerThanLive(g: FileInfo, live: FileTimes & { path: string }): boolean {
+  return !mayBeCopyName(g.path, live.path) && bornAfter(g, live) && !bornAfter(live, g);
+}
+
 /** Regular files in the directory of `path` (itself included). */
 export async function siblingsOf(path: string): Promise<FileInfo[]> {
   const dir = dirname(path);

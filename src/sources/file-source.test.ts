@@ -13,6 +13,26 @@ import { FileSource } from './file-source.ts';
 
 const NOW = Date.UTC(2026, 0, 10, 12);
 
+/** A FileSource over `config` (a source entry) with an in-memory store; what it emits lands in `out`. */
+function fileSource(config: Record<string, unknown>, out: LogRecord[], rescanMs = 60_000): FileSource {
+  const store = new RecordStore(openDatabase(':memory:'));
+  store.migrate();
+  const parsed = sourceSchema.parse(config);
+  return new FileSource({
+    source: { ...parsed, path: config.path as string },
+    store,
+    maxLineBytes: 65_536,
+    limits: { maxRecordLines: 500, maxRecordBytes: 65_536 },
+    idleFlushMs: 30,
+    rescanMs,
+    now: () => NOW,
+    logger: memoryLogger(),
+    emit: (r) => out.push(r),
+    afterChunk: () => {},
+    onFiles: () => {},
+  });
+}
+
 test('a polled source follows appends and a file created after start (read from its start)', async () => {
   const root = mkdtempSync(join(tmpdir(), 'arrgus-source-'));
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -20,25 +40,8 @@ test('a polled source follows appends and a file created after start (read from 
   mkdirSync(join(dir, 'c1'), { recursive: true });
   const json = (t: string) => `${JSON.stringify({ log: `${t}\n`, stream: 'stdout', time: '2026-01-01T00:00:00Z' })}\n`;
   writeFileSync(join(dir, 'c1', 'c1-json.log'), json('old'));
-  const store = new RecordStore(openDatabase(':memory:'));
-  store.migrate();
   const out: LogRecord[] = [];
-  const source = new FileSource({
-    source: {
-      ...sourceSchema.parse({ name: 'docker', app: 'docker', path: dir, poll: true, pollInterval: '50ms' }),
-      path: dir,
-    },
-    store,
-    maxLineBytes: 65_536,
-    limits: { maxRecordLines: 500, maxRecordBytes: 65_536 },
-    idleFlushMs: 30,
-    rescanMs: 60_000,
-    now: () => NOW,
-    logger: memoryLogger(),
-    emit: (r) => out.push(r),
-    afterChunk: () => {},
-    onFiles: () => {},
-  });
+  const source = fileSource({ name: 'docker', app: 'docker', path: dir, poll: true, pollInterval: '50ms' }, out);
   await source.start();
   try {
     appendFileSync(join(dir, 'c1', 'c1-json.log'), json('new one'));
@@ -63,22 +66,8 @@ test('backfill: all reads every rotated generation oldest first, then the live f
   writeFileSync(join(root, 'sonarr.0.txt'), line(4) + line(5) + line(6));
   await sleep(20);
   writeFileSync(join(root, 'sonarr.txt'), line(7) + line(8) + line(9));
-  const store = new RecordStore(openDatabase(':memory:'));
-  store.migrate();
   const out: LogRecord[] = [];
-  const source = new FileSource({
-    source: { ...sourceSchema.parse({ name: 'tv', app: 'sonarr', path: root, backfill: 'all' }), path: root },
-    store,
-    maxLineBytes: 65_536,
-    limits: { maxRecordLines: 500, maxRecordBytes: 65_536 },
-    idleFlushMs: 30,
-    rescanMs: 60_000,
-    now: () => NOW,
-    logger: memoryLogger(),
-    emit: (r) => out.push(r),
-    afterChunk: () => {},
-    onFiles: () => {},
-  });
+  const source = fileSource({ name: 'tv', app: 'sonarr', path: root, backfill: 'all' }, out);
   await source.start();
   try {
     const until = Date.now() + 30_000;
@@ -98,23 +87,9 @@ test('two daily logs begun within one rescan: the day in between is read too, ea
   const line = (n: number) => `[2026-01-10 11:00:00.000 +00:00] [INF] [1] Test: day line ${n}\n`;
   const day = (d: number) => join(root, `log_2026010${d}.log`);
   writeFileSync(day(1), line(1));
-  const store = new RecordStore(openDatabase(':memory:'));
-  store.migrate();
   const out: LogRecord[] = [];
-  const source = new FileSource({
-    source: { ...sourceSchema.parse({ name: 'jf', app: 'jellyfin', path: root, backfill: 'all' }), path: root },
-    store,
-    maxLineBytes: 65_536,
-    limits: { maxRecordLines: 500, maxRecordBytes: 65_536 },
-    idleFlushMs: 30,
-    // No periodic rescan during the test: the only rescan is the one the watcher's events schedule.
-    rescanMs: 600_000,
-    now: () => NOW,
-    logger: memoryLogger(),
-    emit: (r) => out.push(r),
-    afterChunk: () => {},
-    onFiles: () => {},
-  });
+  // No periodic rescan during the test: the only rescan is the one the watcher's events schedule.
+  const source = fileSource({ name: 'jf', app: 'jellyfin', path: root, backfill: 'all' }, out, 600_000);
   await source.start();
   try {
     const until = Date.now() + 30_000;

@@ -15,7 +15,6 @@ import type { AssemblerLimits } from '../parsers/assembler.ts';
 import type { Zone } from '../parsers/time.ts';
 import type { Checkpoint, RecordStore, StoredCheckpoint } from '../store/records.ts';
 import {
-  bornAfter,
   byBirth,
   copiesBornAfter,
   type FileInfo,
@@ -24,7 +23,7 @@ import {
   type Located,
   laterGenerations,
   locate,
-  mayBeCopyName,
+  newerThanLive,
   sameLineage,
 } from './file-identity.ts';
 import { fsProblem, isGlob, type ListingProblem, listFiles, selectFiles, watchScope } from './file-selection.ts';
@@ -237,8 +236,7 @@ export class FileSource {
     this.problems.keepOnly(selected);
     let changed = false;
     /** Files no longer followed, drained: a new file of their lineage first reads what was born between (see below). */
-    const dropped: Array<LastRead & { path: string }> = [];
-    const droppedPaths: string[] = [];
+    const dropped: Array<{ path: string; last?: LastRead }> = [];
     for (const [path, t] of this.tailers) {
       if (selected.has(path) || this.stopped) continue;
       this.tailers.delete(path);
@@ -253,11 +251,9 @@ export class FileSource {
       // Its checkpoint (at its end) stays until the file that replaces it has one of its own (forgotten below): a
       // commit in between with neither would leave a restart nothing to find the days in between from.
       if (c) this.settled.set(path, c);
-      droppedPaths.push(path);
       const info = listing.find((f) => f.path === path);
-      if (c && info && info.dev === c.dev && info.ino === c.ino) {
-        dropped.push({ ...info, claimed: new Set([`${c.dev}:${c.ino}`]) });
-      }
+      const same = c && info && info.dev === c.dev && info.ino === c.ino;
+      dropped.push(same ? { path, last: { ...info, claimed: new Set([`${c.dev}:${c.ino}`]) } } : { path });
       changed = true;
       this.opts.logger.info(`Source ${this.name} no longer follows ${path}.`);
     }
@@ -271,12 +267,12 @@ export class FileSource {
         plan?.mode ?? (info && this.known.has(identityKey(info)) ? { at: 'end' } : { at: 'begin' });
       // A daily log replaced by a newer one: days begun in between (two rotations within one rescan, or while a
       // restart was busy) are read first, oldest first.
-      const before = mode.at === 'begin' ? dropped.find((d) => sameLineage(d.path, path)) : undefined;
+      const before = mode.at === 'begin' ? dropped.find((d) => d.last && sameLineage(d.path, path))?.last : undefined;
       if (!(await this.follow(path, plan?.ck ?? null, mode, before))) continue;
       changed = true;
       this.opts.logger.info(`Source ${this.name} now follows ${path}.`, { from: mode.at });
     }
-    for (const path of droppedPaths) this.forget(path);
+    for (const d of dropped) this.forget(d.path);
     if (changed) this.opts.onFiles(this.files);
     this.problems.report();
     if (this.watchBroken && !this.stopped && !this.rootFailed()) await this.rewatch();
@@ -371,10 +367,9 @@ export class FileSource {
     // One generation at a time, listing again after each: rotations may still be running (the app writes while we
     // start), so a name listed a moment ago can hold another file now. Each is opened by identity and claimed once read.
     const claimed = new Set([...others, ...read]);
-    // A file born after the live one is newer than it (a daily log begun while we start), not a rotated generation:
-    // the live tailer reads it in its turn, after the live file. Copytruncate copies are the exception: the live file
-    // keeps its inode and birth, every copy is born after it.
-    const newer = (g: FileInfo) => bornAfterLive(g, live);
+    // A file newer than the live one (a daily log begun while we start) is not a rotated generation: the live tailer
+    // reads it in its turn, after the live file.
+    const newer = (g: FileInfo) => live !== undefined && newerThanLive(g, live);
     for (let round = 0; round < 200; round++) {
       const [g] = (await laterGenerations(ck.path, after, skip, claimed)).filter((x) => !newer(x));
       if (!g) break;
@@ -409,7 +404,7 @@ export class FileSource {
     let last: LastRead | undefined;
     const skip = (p: string) => selected.has(p);
     // Files begun after the live one are newer, not older generations (see drainChain).
-    const newer = (g: FileInfo) => bornAfterLive(g, live);
+    const newer = (g: FileInfo) => live !== undefined && newerThanLive(g, live);
     for (let round = 0; round < 500; round++) {
       const [g] = (await laterGenerations(path, { birthtimeMs: 0, mtimeMs: 0 }, skip, claimed)).filter(
         (x) => !newer(x),
@@ -574,9 +569,4 @@ export class FileSource {
 /** The oldest followed file of `path`'s lineage as listed at start: where the generations rotated from it end. */
 function liveOfLineage(path: string, listing: FileInfo[], selected: Set<string>): FileInfo | undefined {
   return listing.filter((f) => selected.has(f.path) && sameLineage(f.path, path)).sort(byBirth)[0];
-}
-
-/** A file of the lineage begun after the live file (not a copytruncate copy of it): newer, not an older generation. */
-function bornAfterLive(g: FileInfo, live: FileInfo | undefined): boolean {
-  return live !== undefined && !mayBeCopyName(g.path, live.path) && bornAfter(g, live) && !bornAfter(live, g);
 }

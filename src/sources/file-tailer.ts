@@ -11,7 +11,6 @@ import { setImmediate as yieldTurn } from 'node:timers/promises';
 import type { Logger } from '../core/logger.ts';
 import type { Checkpoint } from '../store/records.ts';
 import {
-  bornAfter,
   checkpointMatches,
   copiesBornAfter,
   type FileInfo,
@@ -21,7 +20,7 @@ import {
   hashOf,
   isMissing,
   laterGenerations,
-  mayBeCopyName,
+  newerThanLive,
   openExpected,
   readHead,
   statOrNull,
@@ -296,10 +295,8 @@ export class FileTailer {
       if (!after || !fh) return;
       const live = await fh.stat();
       const claimed = new Set([...after.claimed, idOf(live)]);
-      // Files begun after the live one are newer than it, except copytruncate copies (the live file keeps its birth).
-      const [g] = (await laterGenerations(this.path, after, () => false, claimed)).filter(
-        (x) => mayBeCopyName(x.path, this.path) || !bornAfter(x, live) || bornAfter(live, x),
-      );
+      const me = { ...timesOf(live), path: this.path };
+      const [g] = (await laterGenerations(this.path, after, () => false, claimed)).filter((x) => !newerThanLive(x, me));
       if (!g) {
         this.skipAfter = null;
         return;
