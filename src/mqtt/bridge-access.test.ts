@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import mqtt from 'mqtt';
 import type { ConfigInput } from '../config/schema.ts';
 import { clearSecrets } from '../core/redact.ts';
 import { testContext } from '../core/testing.ts';
@@ -13,6 +12,7 @@ import { loadBrokerCredentials } from '../store/broker-credentials.ts';
 import { MqttBridge } from './bridge.ts';
 import { haCleanup } from './cleanup.ts';
 import { FakeIssues, FakeMutes, FakeStats } from './fakes.ts';
+import { client, until } from './test-clients.ts';
 
 function build(mqttConfig: ConfigInput['mqtt']) {
   const { ctx, logs } = testContext({
@@ -30,25 +30,6 @@ function build(mqttConfig: ConfigInput['mqtt']) {
     random: () => 0.5,
   });
   return { ctx, logs, mutes, bridge };
-}
-
-async function until<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-let n = 0;
-async function client(url: string, opts: mqtt.IClientOptions = {}) {
-  const c = await mqtt.connectAsync(url, { clientId: `ha${++n}`, reconnectPeriod: 0, connectTimeout: 5000, ...opts });
-  const got: Array<{ topic: string; payload: string }> = [];
-  c.on('message', (topic, payload) => got.push({ topic, payload: payload.toString() }));
-  const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
-  return { c, got, closed };
 }
 
 describe('a bridge with its embedded broker and no configured credentials', { timeout: 60_000 }, () => {

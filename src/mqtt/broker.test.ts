@@ -4,41 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import mqtt from 'mqtt';
 import { memoryLogger } from '../core/logger.ts';
 import { EmbeddedBroker } from './broker.ts';
+import { client, until } from './test-clients.ts';
 
 const writer = { username: 'arrgus', password: 'generated-password-123' };
 
-interface Got {
-  topic: string;
-  payload: string;
-  retain: boolean;
-}
-
-async function until<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-let n = 0;
-async function client(url: string, opts: mqtt.IClientOptions = {}) {
-  const c = await mqtt.connectAsync(url, { clientId: `t${++n}`, reconnectPeriod: 0, connectTimeout: 5000, ...opts });
-  const got: Got[] = [];
-  c.on('message', (topic, payload, packet) => got.push({ topic, payload: payload.toString(), retain: packet.retain }));
-  const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
-  return { c, got, closed };
-}
+let markers = 0;
 
 /** What a client subscribing now gets as retained on `topic` (waited for behind a marker, not for a fixed time). */
 async function retainedOn(url: string, topic: string): Promise<string | undefined> {
   const w = await client(url, writer);
-  const marker = `marker/${n}`;
+  const marker = `marker/${++markers}`;
   await w.c.publishAsync(marker, 'x', { retain: true, qos: 1 });
   await w.c.subscribeAsync([topic, marker], { qos: 1 });
   // Retained messages are sent in subscription order: once the marker is in, so is anything on `topic`.
