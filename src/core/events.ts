@@ -5,7 +5,19 @@
 import type { SessionEvent } from '../sessions/types.ts';
 import type { Alert, Incident, Issue, LogRecord } from './types.ts';
 
-export type IssueEventKind = 'opened' | 'regressed' | 'acknowledged' | 'resolved' | 'muted' | 'unmuted' | 'updated';
+/**
+ * `regressed`: detection saw a resolved issue again; `reopened`: a person opened a resolved or acknowledged issue again
+ * (from muted it is `unmuted`).
+ */
+export type IssueEventKind =
+  | 'opened'
+  | 'regressed'
+  | 'reopened'
+  | 'acknowledged'
+  | 'resolved'
+  | 'muted'
+  | 'unmuted'
+  | 'updated';
 
 export interface IssueEvent {
   kind: IssueEventKind;

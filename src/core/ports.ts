@@ -32,6 +32,8 @@ export interface IssueService {
   /** Acknowledges every open issue (of one source, or all); returns how many changed. */
   acknowledgeAll(source: string | null, at: number): number;
   resolve(id: string, at: number): Issue | undefined;
+  /** Opens a resolved, acknowledged or muted issue again (a person's decision: not flagged `regressed`). */
+  reopen(id: string, at: number): Issue | undefined;
   setIssueMuted(id: string, muted: boolean, at: number): Issue | undefined;
   /**
    * Reconciles the problems an API currently reports for `source` under key prefix `scope` (`health`, `queue`,

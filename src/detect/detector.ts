@@ -223,6 +223,10 @@ export class Detector implements Component, IssueService {
     return this.changed(this.tracker.setStatus(id, 'resolved', at, 'user'));
   }
 
+  reopen(id: string, at: number): Issue | undefined {
+    return this.changed(this.tracker.setStatus(id, 'open', at, 'user'));
+  }
+
   setIssueMuted(id: string, muted: boolean, at: number): Issue | undefined {
     const issue = this.tracker.get(id);
     if (!issue || (issue.status === 'muted') === muted) return issue;

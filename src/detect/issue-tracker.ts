@@ -205,7 +205,15 @@ export class IssueTracker {
     if (status === 'open' || status === 'acknowledged') issue.regressed = issue.regressed && status === 'open';
     if (status === 'resolved') this.candidates.consider(issue);
     const kind: IssueEventKind =
-      status === 'muted' ? 'muted' : wasMuted && status === 'open' ? 'unmuted' : status === 'open' ? 'updated' : status;
+      status === 'muted'
+        ? 'muted'
+        : status !== 'open'
+          ? status
+          : wasMuted
+            ? 'unmuted'
+            : by === 'user'
+              ? 'reopened'
+              : 'updated';
     this.emit(kind, issue, at, by);
     return issue;
   }

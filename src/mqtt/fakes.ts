@@ -109,6 +109,15 @@ export class FakeIssues implements IssueService {
     return i;
   }
 
+  reopen(id: string, at: number): Issue | undefined {
+    const i = this.issues.get(id);
+    if (!i) return undefined;
+    i.status = 'open';
+    i.statusChangedAt = at;
+    delete i.resolvedAt;
+    return i;
+  }
+
   setIssueMuted(id: string, muted: boolean): Issue | undefined {
     const i = this.issues.get(id);
     if (i) i.status = muted ? 'muted' : 'open';

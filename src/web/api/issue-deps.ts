@@ -3,12 +3,11 @@
  * for the service (main.ts) and the API test harness, so both exercise the same wiring.
  */
 import type { Clock } from '../../core/clock.ts';
-import type { IssueService } from '../../core/ports.ts';
 import type { StoredLine } from '../../store/log-reader.ts';
 import type { ContextLine, IssueRouteDeps } from './issues.ts';
 
 export interface IssueDepsSources {
-  issues: IssueRouteDeps['issues'] & Pick<IssueService, 'get' | 'setIssueMuted'>;
+  issues: IssueRouteDeps['issues'];
   clock: Clock;
   timeline?: IssueRouteDeps['timeline'];
   /** Stored lines around a moment of a source (RecordStore.around). */
@@ -33,13 +32,6 @@ export function issueRouteDeps(s: IssueDepsSources): IssueRouteDeps {
   return {
     issues,
     clock: s.clock,
-    // The detector has no reopen of its own: mute then unmute lands on `open` from any status.
-    reopen: (id, at) => {
-      const issue = issues.get(id);
-      if (!issue || issue.status === 'open') return issue;
-      if (issue.status !== 'muted') issues.setIssueMuted(id, true, at);
-      return issues.setIssueMuted(id, false, at);
-    },
     ...(s.timeline ? { timeline: s.timeline } : {}),
     ...(s.analysis ? { analysis: s.analysis } : {}),
     ...(around

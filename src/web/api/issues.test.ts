@@ -139,7 +139,12 @@ describe('api: /api/issues', () => {
     assert.equal((await post('mute')).body.status, 'muted');
     assert.equal((await post('unmute')).body.status, 'open');
     const kinds = ((await h.get(`/api/issues/${id}`)).body.timeline as Array<{ kind: string }>).map((t) => t.kind);
-    assert.deepEqual(kinds.slice(0, 3), ['opened', 'acknowledged', 'resolved']);
+    // Reopening is one status change of its own (not a mute and an unmute), and not a detected regression.
+    assert.deepEqual(kinds, ['opened', 'acknowledged', 'resolved', 'reopened', 'muted', 'unmuted']);
+    assert.equal((await post('acknowledge')).body.status, 'acknowledged');
+    const reopened = (await post('reopen')).body;
+    assert.equal(reopened.status, 'open');
+    assert.equal(reopened.regressed, false);
     assert.equal((await post('acknowledge', 'nope')).status, 404);
     const bad = await post('explode');
     assert.equal(bad.status, 400);

@@ -100,9 +100,7 @@ export const issueDetailSchema = issueSummarySchema.extend({
 });
 
 export interface IssueRouteDeps {
-  issues: Pick<IssueService, 'list' | 'get' | 'acknowledge' | 'resolve' | 'setIssueMuted' | 'incidents'>;
-  /** Sets a resolved (or acknowledged) issue back to open. */
-  reopen(id: string, at: number): Issue | undefined;
+  issues: Pick<IssueService, 'list' | 'get' | 'acknowledge' | 'resolve' | 'reopen' | 'setIssueMuted' | 'incidents'>;
   clock: Clock;
   /** Status changes of an issue, oldest first. */
   timeline?(id: string): Array<{ at: number; kind: string; by: string | null }>;
@@ -248,7 +246,7 @@ function act(deps: IssueRouteDeps, id: string, action: IssueAction, at: number):
     case 'resolve':
       return deps.issues.resolve(id, at);
     case 'reopen':
-      return deps.reopen(id, at);
+      return deps.issues.reopen(id, at);
     case 'mute':
       return deps.issues.setIssueMuted(id, true, at);
     case 'unmute':

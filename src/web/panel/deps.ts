@@ -27,8 +27,8 @@ export interface PanelDeps {
   notify: PanelNotify;
   /** The log store's search (the same function `/api/logs` calls); the live tail is the API's `/api/logs/stream`. */
   logs?: Pick<LogRouteDeps, 'search' | 'isQueryError'>;
-  /** The same in-process functions the JSON API's issue routes use: reopen, timeline, context lines, analysis. */
-  issueApi?: Pick<IssueRouteDeps, 'reopen' | 'timeline' | 'context' | 'analysis'>;
+  /** The same in-process functions the JSON API's issue routes use: timeline, context lines, analysis. */
+  issueApi?: Pick<IssueRouteDeps, 'timeline' | 'context' | 'analysis'>;
   /** Stored record counts per hour, source and level (the API's `/api/stats`): the overview's 24 h chart. */
   hourly?: StatsRouteDeps['hourly'];
 }

@@ -142,10 +142,7 @@ export function createPanel(ctx: CoreContext, d: PanelDeps, sessions: PanelSessi
   issueAction('resolve', (id, at) => d.issues.resolve(id, at));
   issueAction('mute', (id, at) => d.issues.setIssueMuted(id, true, at));
   issueAction('unmute', (id, at) => d.issues.setIssueMuted(id, false, at));
-  issueAction('reopen', (id, at) => {
-    if (!d.issueApi) throw new HTTPException(404, { message: 'Reopening needs the issue API.' });
-    return d.issueApi.reopen(id, at);
-  });
+  issueAction('reopen', (id, at) => d.issues.reopen(id, at));
 
   for (const verb of ['mute', 'unmute'] as const) {
     action(`/sources/:name/${verb}`, async (c, p) => {

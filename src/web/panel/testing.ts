@@ -235,10 +235,6 @@ export function panelFixture(
     notify,
     ...(opts.logs ? { logs: memoryLogs(opts.logs) } : {}),
     issueApi: {
-      reopen: (id, at) => {
-        if (detector.get(id)?.status !== 'muted') detector.setIssueMuted(id, true, at);
-        return detector.setIssueMuted(id, false, at);
-      },
       timeline: (id) => (detector.get(id) ? [{ at: now - 3_600_000, kind: 'opened', by: 'detect' }] : []),
       context: (_id, sample) => ({
         before: [

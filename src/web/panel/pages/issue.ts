@@ -50,7 +50,7 @@ export function issuePage(p: PageInfo, d: PanelDeps, issue: Issue): Html {
   if (issue.status === 'open') actions.push(actionButton(p, `${path}/acknowledge`, 'Acknowledge'));
   if (issue.status !== 'resolved') actions.push(actionButton(p, `${path}/resolve`, 'Resolve'));
   if (issue.status === 'muted') actions.push(actionButton(p, `${path}/unmute`, 'Unmute'));
-  else if (issue.status !== 'open' && d.issueApi) actions.push(actionButton(p, `${path}/reopen`, 'Reopen'));
+  else if (issue.status !== 'open') actions.push(actionButton(p, `${path}/reopen`, 'Reopen'));
   if (issue.status !== 'muted') actions.push(actionButton(p, `${path}/mute`, 'Mute issue'));
   for (const s of issue.sources) {
     const muted = d.mutes.isMuted(s);
