@@ -201,6 +201,26 @@ export async function copiesBornAfter(path: string, ino: number, ref: FileTimes)
 }
 
 /**
+ * Reads, oldest first, every copy of `path` born after `since` whose identity is not in `read` (which it extends), one
+ * at a time and listing again after each: copies shift names (`.1` to `.2`) while rotations go on. `readOne` answers
+ * false when the name no longer holds that file (the next listing finds it). At most `rounds` copies.
+ */
+export async function readCopiesBornAfter(
+  path: string,
+  ino: number,
+  since: FileTimes,
+  read: Set<string>,
+  readOne: (copy: FileInfo) => Promise<boolean>,
+  rounds: number,
+): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const copy = (await copiesBornAfter(path, ino, since)).find((c) => !read.has(identityKey(c)));
+    if (!copy) return;
+    if (await readOne(copy)) read.add(identityKey(copy));
+  }
+}
+
+/**
  * A copytruncate copy of the file at `path`: a sibling of its lineage whose first bytes are `fp`, at least `minSize`
  * long. Returned with its identity: a rotation shifting `.1` to `.2` can put another copy under the name before the
  * caller opens it, so the caller opens by name and checks dev + inode (see `openExpected`).

@@ -16,7 +16,6 @@ import type { Zone } from '../parsers/time.ts';
 import type { Checkpoint, RecordStore, StoredCheckpoint } from '../store/records.ts';
 import {
   byBirth,
-  copiesBornAfter,
   type FileInfo,
   type FileTimes,
   identityKey,
@@ -24,6 +23,7 @@ import {
   laterGenerations,
   locate,
   newerThanLive,
+  readCopiesBornAfter,
   sameLineage,
 } from './file-identity.ts';
 import { fsProblem, isGlob, type ListingProblem, listFiles, selectFiles, watchScope } from './file-selection.ts';
@@ -429,15 +429,18 @@ export class FileSource {
   /** The file was empty at the checkpoint: copies (copytruncate) born since hold lines we never read. */
   private async drainCopiesOfEmpty(ck: StoredCheckpoint, loc: Located): Promise<void> {
     const since = { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
-    // One copy at a time, listing again after each (copies shift names while rotations go on), opened by identity.
-    const read = new Set<string>();
-    for (let round = 0; round < 200; round++) {
-      const copy = (await copiesBornAfter(loc.path, ck.ino, since)).find((c) => !read.has(`${c.dev}:${c.ino}`));
-      if (!copy) break;
-      if ((await this.drainOne(ck.path, copy.path, null, { at: 'begin' }, copy)) === 'missing') continue;
-      read.add(`${copy.dev}:${copy.ino}`);
-      this.opts.logger.info(`Drained ${copy.path}, copied from ${ck.path} while ${this.name} was not running.`);
-    }
+    await readCopiesBornAfter(
+      loc.path,
+      ck.ino,
+      since,
+      new Set(),
+      async (copy) => {
+        if ((await this.drainOne(ck.path, copy.path, null, { at: 'begin' }, copy)) === 'missing') return false;
+        this.opts.logger.info(`Drained ${copy.path}, copied from ${ck.path} while ${this.name} was not running.`);
+        return true;
+      },
+      200,
+    );
   }
 
   private async drainOne(

@@ -12,16 +12,17 @@ import type { Logger } from '../core/logger.ts';
 import type { Checkpoint } from '../store/records.ts';
 import {
   checkpointMatches,
-  copiesBornAfter,
   type FileInfo,
   type FileStat,
   type FileTimes,
   findCopy,
   hashOf,
+  identityKey,
   isMissing,
   laterGenerations,
   newerThanLive,
   openExpected,
+  readCopiesBornAfter,
   readHead,
   statOrNull,
 } from './file-identity.ts';
@@ -336,7 +337,7 @@ export class FileTailer {
     this.pipe.endOfFile();
     // Truncated again while we read that copy (a busy log, a slow machine): what the file held in between is in copies
     // born after it, none of it read yet. They come first, oldest first, then the file from its start.
-    if (copy) await this.drainCopiesSince(copy, new Set([idOf(copy)]));
+    if (copy) await this.drainCopiesSince(copy, new Set([identityKey(copy)]));
     this.opts.logger.info(
       copy
         ? `${this.path} was truncated (copytruncate); drained the copy ${copy.path} and reading it again from the start.`
@@ -369,14 +370,19 @@ export class FileTailer {
    * listing again after each, since copies shift names (`.1` to `.2`) while rotations go on.
    */
   private async drainCopiesSince(since: FileTimes, read: Set<string>): Promise<void> {
-    for (let round = 0; round < 50; round++) {
-      const copy = (await copiesBornAfter(this.file, this.ino, since)).find((c) => !read.has(idOf(c)));
-      if (!copy) return;
-      if (!(await this.readOther(copy, 0, true))) continue; // renamed since the listing: the next listing finds it
-      read.add(idOf(copy));
-      this.opts.logger.info(`${this.path} was copied to ${copy.path} before we read it; read the copy.`);
-      this.pipe.endOfFile();
-    }
+    await readCopiesBornAfter(
+      this.file,
+      this.ino,
+      since,
+      read,
+      async (copy) => {
+        if (!(await this.readOther(copy, 0, true))) return false;
+        this.opts.logger.info(`${this.path} was copied to ${copy.path} before we read it; read the copy.`);
+        this.pipe.endOfFile();
+        return true;
+      },
+      50,
+    );
   }
 
   private async readToEof(yieldTurns: boolean): Promise<void> {
