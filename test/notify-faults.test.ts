@@ -3,7 +3,7 @@
  * hangs while ingestion-like traffic flows on the bus, and Arrgus killed (SIGKILL) with deliveries pending.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +22,16 @@ import { Outbox } from '../src/store/outbox.ts';
 const noMute: MuteService = { isMuted: () => false, setMuted: () => {}, muted: () => [] };
 const peers: Peer[] = [];
 const dirs: string[] = [];
+/** Children still running when a test fails (an assertion or a deadline): killed, or the run would never end. */
+const children: ChildProcess[] = [];
 after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(peers.map((p) => p.close()));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** Every alert is delivered, each on its own: these tests are about delivery, not about folding bursts. */
+const OFF = { window: 0 };
 
 async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
@@ -52,7 +58,7 @@ test('a target down for a while then back gets every alert exactly once, in orde
   let down = true;
   peer.fault = () => (down ? { status: 503, headers: { 'retry-after': '0' }, body: '' } : undefined);
   const { ctx, d } = dispatcher([
-    { name: 'ha', url: `json://${peer.url.slice(7)}/hook`, retry: { initial: '20ms', max: '80ms' } },
+    { name: 'ha', url: `json://${peer.url.slice(7)}/hook`, retry: { initial: '20ms', max: '80ms' }, rateLimit: OFF },
   ]);
   const ids = Array.from({ length: 30 }, (_, i) => `a${i}`);
   for (const id of ids.slice(0, 15))
@@ -104,14 +110,20 @@ test('a hanging target does not slow the bus or the other targets', async () => 
   const fine = await startPeer(webhookContract());
   peers.push(fine);
   const baseline = dispatcher([
-    { name: 'a', url: `json://${fine.url.slice(7)}/x` },
-    { name: 'b', url: `json://${fine.url.slice(7)}/x` },
+    { name: 'a', url: `json://${fine.url.slice(7)}/x`, rateLimit: OFF },
+    { name: 'b', url: `json://${fine.url.slice(7)}/x`, rateLimit: OFF },
   ]);
   baseline.ctx.bus.on('record', 'count', () => {});
   ingest(baseline.ctx, 5_000); // warm-up
   const { ctx, d } = dispatcher([
-    { name: 'hung', url: `json://${hung.url.slice(7)}/x`, timeout: '300ms', retry: { initial: '50ms', max: '200ms' } },
-    { name: 'ok', url: `json://${healthy.url.slice(7)}/x` },
+    {
+      name: 'hung',
+      url: `json://${hung.url.slice(7)}/x`,
+      timeout: '300ms',
+      retry: { initial: '50ms', max: '200ms' },
+      rateLimit: OFF,
+    },
+    { name: 'ok', url: `json://${healthy.url.slice(7)}/x`, rateLimit: OFF },
   ]);
   ctx.bus.on('record', 'count', () => {});
   ingest(ctx, 5_000);
@@ -161,7 +173,9 @@ import { NotifyDispatcher } from '${root}/notify/dispatcher.ts';
 import { sampleAlert } from '${root}/notify/test-fixtures.ts';
 import { openDatabase } from '${root}/store/db.ts';
 import { Outbox } from '${root}/store/outbox.ts';
-const { ctx } = testContext({ notify: [{ name: 'ha', url: process.env.TARGET, retry: { initial: '20ms', max: '50ms' } }] });
+const { ctx } = testContext({
+  notify: [{ name: 'ha', url: process.env.TARGET, retry: { initial: '20ms', max: '50ms' }, rateLimit: { window: 0 } }],
+});
 ctx.clock = systemClock;
 const d = new NotifyDispatcher({ ctx, mute: { isMuted: () => false, setMuted() {}, muted: () => [] }, outbox: new Outbox(openDatabase(process.env.DB)) });
 d.start();
@@ -180,6 +194,7 @@ setInterval(() => {}, 1000);
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    children.push(p);
     const ready = new Promise<void>((resolve) => p.stdout.on('data', () => resolve()));
     const exited = new Promise<void>((resolve) => p.on('exit', () => resolve()));
     return { p, ready, exited };

@@ -86,6 +86,21 @@ const routing = {
     .min(1)
     .default(500)
     .describe('Pending deliveries kept per target; beyond it the oldest least severe are dropped (and counted).'),
+  rateLimit: z
+    .strictObject({
+      max: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(10)
+        .describe('Notifications sent within `window`; more are held and summarised.'),
+      window: duration('10m').describe('The sliding window `max` counts in; 0 turns the limit off.'),
+    })
+    .prefault({})
+    .describe(
+      'Folds bursts: beyond `max` notifications within `window`, the rest are held and sent as one summary when the window has room again (mute and quiet-hours summaries count as one).',
+    ),
   verifyTls: z.boolean().default(true).describe("Verify the server's TLS certificate; set false for self-signed ones."),
 };
 

@@ -177,7 +177,6 @@ export function buildContent(ev: NotifyEvent, panelUrl: string): Content {
   };
 }
 
-/** The digest sent when a mute or quiet period ends: how many were held, by kind, and the most severe titles. */
 /** The issue a notification is about, when it is about one. */
 export function subjectIssueId(ev: NotifyEvent): string | undefined {
   const s = ev.subject;
@@ -202,22 +201,43 @@ export function withAnalysis(c: Content, ev: NotifyEvent, summary: (issueId: str
   };
 }
 
-export function buildSummary(held: Content[], reason: string, from: number, to: number, panelUrl: string): Content {
+/**
+ * The digest sent when a mute, a quiet period or a burst ends: how many were held, by kind, and the most severe
+ * titles. `dropped` more were held beyond the bound and not kept (the least severe): counted, not described.
+ */
+export function buildSummary(
+  held: Content[],
+  reason: string,
+  from: number,
+  to: number,
+  panelUrl: string,
+  dropped = 0,
+): Content {
   const rank: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
   const worst = held.reduce<Severity>((w, c) => (rank[c.severity] > rank[w] ? c.severity : w), 'info');
   const byKind = new Map<string, number>();
   for (const c of held) byKind.set(c.kind, (byKind.get(c.kind) ?? 0) + 1);
   const top = [...held].sort((a, b) => rank[b.severity] - rank[a.severity] || a.at - b.at).slice(0, 10);
   const kinds = [...byKind].map(([k, n]) => `${n} ${k}`).join(', ');
+  const count = held.length + dropped;
+  const more = dropped ? `; ${dropped} more, less severe, were not kept` : '';
   return {
     kind: 'summary',
-    title: redact(`${held.length} notification${held.length === 1 ? '' : 's'} held while ${reason}`),
-    message: redact(`While ${reason} (${humanDuration(to - from)}), ${held.length} were held: ${kinds}.`),
+    title: redact(`${count} notification${count === 1 ? '' : 's'} held while ${reason}`),
+    message: redact(`While ${reason} (${humanDuration(to - from)}), ${count} were held: ${kinds}${more}.`),
     severity: worst,
     at: to,
     facts: top.map((c) => ({ label: c.severity, value: `${c.title} (${formatTime(c.at)})` })),
     link: panelUrl.replace(/\/+$/, ''),
-    details: { kind: 'summary', reason, from, to, count: held.length, byKind: Object.fromEntries(byKind) },
+    details: {
+      kind: 'summary',
+      reason,
+      from,
+      to,
+      count,
+      byKind: Object.fromEntries(byKind),
+      ...(dropped ? { dropped } : {}),
+    },
   };
 }
 

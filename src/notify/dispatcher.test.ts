@@ -196,6 +196,58 @@ test('mute holds notifications and sends one summary when it ends; quiet hours h
   await d.stop();
 });
 
+test('a burst beyond the rate limit is held and sent as one summary when the window has room; targets apart', async () => {
+  // The log's clock, moved by hand: what fits in the window does not depend on how fast this machine runs.
+  const { ctx, clock, d, fakes, outbox } = setup(
+    [
+      { name: 'phone', url: 'json://h/x', rateLimit: { max: 3, window: '1s' } },
+      { name: 'log', url: 'json://h/x', rateLimit: { max: 100, window: '1s' } },
+    ],
+    false,
+  );
+  for (let i = 0; i < 12; i++) fire(ctx, { title: `storm ${i}`, severity: i === 7 ? 'critical' : 'medium' });
+  d.flush();
+  const phone = fakes.get('phone') as Recorder;
+  assert.equal(outbox.heldCount('phone', 'burst'), 9, 'three go out, nine are held');
+  assert.equal(outbox.heldCount('log', 'burst'), 0, 'another target has its own window');
+  await until(() => (fakes.get('log') as Recorder).got.length === 12);
+  await until(() => phone.got.length === 3);
+  assert.deepEqual(
+    phone.got.map((c) => c.title),
+    ['sonarr: storm 0', 'sonarr: storm 1', 'sonarr: storm 2'],
+  );
+  // A second later the window has room again: one summary of the nine, the most severe first.
+  clock.advance(1000);
+  await until(() => phone.got.length === 4);
+  const summary = phone.got[3];
+  assert.equal(summary?.kind, 'summary');
+  assert.match(summary?.title ?? '', /^9 notifications held while more than 3 came within /);
+  assert.equal(summary?.severity, 'critical');
+  assert.equal(summary?.facts[0]?.value.startsWith('sonarr: storm 7'), true);
+  assert.equal(outbox.heldCount('phone', 'burst'), 0);
+  // The summary counted as a send: two more fit in this second, the third is held.
+  for (let i = 0; i < 3; i++) fire(ctx, { title: `after ${i}` });
+  d.flush();
+  assert.equal(outbox.heldCount('phone', 'burst'), 1);
+  await d.stop();
+});
+
+test('held notifications are bounded by maxQueue; the summary counts the ones not kept', async () => {
+  const { ctx, d, fakes, mute } = setup([{ name: 'w', url: 'json://h/x', maxQueue: 5, rateLimit: noLimit }]);
+  mute.setMuted(null, true);
+  for (let i = 0; i < 40; i++) fire(ctx, { title: `muted ${i}`, severity: i === 3 ? 'high' : 'low' });
+  d.flush();
+  mute.setMuted(null, false);
+  ctx.bus.emit('mute', { source: null, muted: false, at: ctx.clock.now() });
+  const w = fakes.get('w') as Recorder;
+  await until(() => w.got.length === 1);
+  const summary = w.got[0];
+  assert.match(summary?.title ?? '', /^40 notifications held while maintenance mode was on/);
+  assert.match(summary?.message ?? '', /35 more, less severe, were not kept/);
+  assert.equal(summary?.severity, 'high', 'the most severe one was kept');
+  await d.stop();
+});
+
 test('notify-test sends through the target now and reports the exact reason', async () => {
   const { d, fakes } = setup([{ name: 'w', url: 'json://h/x' }], false);
   (fakes.get('w') as Recorder).script = [new DeliveryError('DNS: cannot resolve h (ENOTFOUND)', { kind: 'dns' })];
@@ -207,8 +259,11 @@ test('notify-test sends through the target now and reports the exact reason', as
   await d.stop();
 });
 
+// The queue-bound tests below lift the rate limit: they are about what reaches the outbox.
+const noLimit = { max: 1000, window: 0 };
+
 test('a flood into a full queue logs one summary WARN a minute, not one per dropped notification', async () => {
-  const { ctx, d, fakes } = setup([{ name: 'slow', url: 'json://h/x', maxQueue: 10 }]);
+  const { ctx, d, fakes } = setup([{ name: 'slow', url: 'json://h/x', maxQueue: 10, rateLimit: noLimit }]);
   const slow = fakes.get('slow') as Recorder;
   slow.script = Array.from({ length: 10_000 }, () => new DeliveryError('down', { kind: 'network' }));
   for (let i = 0; i < 300; i++) fire(ctx, { id: `alert-${i}` });
@@ -245,7 +300,7 @@ test('an announcement made again (the same lines read again after a crash) is no
 });
 
 test('a burst of events is committed to the outbox together, at the end of the turn or when ingestion flushes', async () => {
-  const { ctx, d, fakes, outbox } = setup([{ name: 'slow', url: 'json://h/x', maxQueue: 10 }]);
+  const { ctx, d, fakes, outbox } = setup([{ name: 'slow', url: 'json://h/x', maxQueue: 10, rateLimit: noLimit }]);
   const slow = fakes.get('slow') as Recorder;
   slow.script = Array.from({ length: 10_000 }, () => new DeliveryError('down', { kind: 'network' }));
   for (let i = 0; i < 50; i++) fire(ctx, { id: `burst-${i}` });

@@ -6,7 +6,8 @@
  * of the lines behind them: `flush`), so a storm of new issues costs one SQLite commit per batch instead of one per
  * alert, and a restart still finds every notification whose lines were committed. Each target's queue then delivers
  * on its own. During a global or per-source mute (and a target's quiet hours) notifications are held in the outbox and
- * summarised when the mute (or the quiet period) ends.
+ * summarised when the mute (or the quiet period) ends; beyond a target's rate limit (a burst), likewise until its
+ * window has room again (send-window.ts).
  */
 import { hostname } from 'node:os';
 import type { NotifyTarget } from '../config/notify.ts';
@@ -14,13 +15,14 @@ import type { Component, CoreContext } from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MuteService } from '../core/ports.ts';
 import { SEVERITY_RANK } from '../core/types.ts';
-import type { EnqueueRequest, Outbox, OutboxItem } from '../store/outbox.ts';
+import type { EnqueueRequest, HeldOverflow, Outbox, OutboxItem } from '../store/outbox.ts';
 import {
   buildContent,
   buildSummary,
   fromAlertEvent,
   fromIncidentEvent,
   fromIssueEvent,
+  humanDuration,
   type NotifyEvent,
   withAnalysis,
 } from './content.ts';
@@ -29,6 +31,7 @@ import { deliveryIdentity } from './delivery-key.ts';
 import { createNotifier } from './index.ts';
 import { applyTemplate } from './render.ts';
 import { inQuietHours, route } from './router.ts';
+import { SendWindow } from './send-window.ts';
 import type { Content, Notifier } from './types.ts';
 
 export interface NotifyDeps {
@@ -45,6 +48,7 @@ export interface NotifyDeps {
 }
 
 const QUIET = 'quiet';
+const BURST = 'burst';
 const RETENTION_MS = 7 * 86_400_000;
 /** Requests waiting for the outbox beyond this are committed at once: a bound on memory inside one long turn. */
 const MAX_BUFFERED = 1000;
@@ -55,6 +59,9 @@ export class NotifyDispatcher implements Component {
   private readonly deps: NotifyDeps;
   private readonly logger: Logger;
   private readonly queues = new Map<string, TargetQueue>();
+  private readonly windows = new Map<string, SendWindow>();
+  /** When the first target holding a burst has room again: its summary goes out then. */
+  private burstTimer: NodeJS.Timeout | undefined;
   private readonly targets = new Map<string, NotifyTarget>();
   private readonly unsubscribe: Array<() => void> = [];
   private housekeeping: NodeJS.Timeout | undefined;
@@ -83,6 +90,7 @@ export class NotifyDispatcher implements Component {
         ...(this.deps.random ? { random: this.deps.random } : {}),
       });
       this.queues.set(t.name, queue);
+      this.windows.set(t.name, new SendWindow(t.rateLimit.max, t.rateLimit.window));
     }
     const bus = ctx.bus;
     this.unsubscribe.push(
@@ -106,6 +114,7 @@ export class NotifyDispatcher implements Component {
     for (const off of this.unsubscribe.splice(0)) off();
     this.flush();
     clearInterval(this.housekeeping);
+    clearTimeout(this.burstTimer);
     await Promise.all([...this.queues.values()].map((q) => q.stop()));
   }
 
@@ -150,7 +159,11 @@ export class NotifyDispatcher implements Component {
         ? withAnalysis(buildContent(ev, panelUrl(ctx)), ev, this.deps.analysis)
         : buildContent(ev, panelUrl(ctx));
       const content = applyTemplate(base, t.template);
-      const held = muteScope ?? (decision === 'quiet' ? QUIET : undefined);
+      const held =
+        muteScope ??
+        (decision === 'quiet' ? QUIET : undefined) ??
+        (this.windows.get(t.name)?.take(now) === false ? BURST : undefined);
+      if (held === BURST) this.scheduleBurstRelease(now);
       this.buffered.push({
         target: t.name,
         severity: SEVERITY_RANK[content.severity],
@@ -248,24 +261,76 @@ export class NotifyDispatcher implements Component {
         this.release(QUIET, 'quiet hours were on', now, t.name);
       }
     }
+    this.releaseBursts(now);
+  }
+
+  /** Targets whose window has room again get one summary of what their burst held (also at start, after a restart). */
+  private releaseBursts(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const t of this.targets.values()) {
+      const window = this.windows.get(t.name);
+      if (!window || this.deps.outbox.heldCount(t.name, BURST) === 0) continue;
+      if (!window.hasRoom(now)) {
+        next = Math.min(next, window.roomAt(now));
+        continue;
+      }
+      const { max, window: ms } = t.rateLimit;
+      this.release(BURST, `more than ${max} came within ${humanDuration(ms)}`, now, t.name);
+    }
+    if (next < Number.POSITIVE_INFINITY) this.scheduleBurstRelease(now, next);
+  }
+
+  private scheduleBurstRelease(now: number, at?: number): void {
+    if (this.burstTimer) return;
+    let when = at;
+    if (when === undefined) {
+      when = Number.POSITIVE_INFINITY;
+      for (const w of this.windows.values()) if (!w.hasRoom(now)) when = Math.min(when, w.roomAt(now));
+      if (when === Number.POSITIVE_INFINITY) return;
+    }
+    this.burstTimer = setTimeout(
+      () => {
+        this.burstTimer = undefined;
+        try {
+          this.flush();
+          this.releaseBursts(this.deps.ctx.clock.now());
+        } catch (err) {
+          this.logger.error('Could not summarise a burst of notifications; the next housekeeping tries again.', {
+            error: err,
+          });
+        }
+      },
+      Math.max(0, when - now),
+    );
+    this.burstTimer.unref();
   }
 
   private release(scope: string, reason: string, now: number, onlyTarget?: string): void {
     const ids = this.deps.outbox.releaseHeld(
       scope,
       now,
-      (_target, held) => this.summarise(held, reason, now),
+      (target, held, overflow) => {
+        const summary = this.summarise(held, overflow, reason, now);
+        // A summary is a send: it counts in the target's window (never held by it: it is one message).
+        if (summary) this.windows.get(target)?.record(now);
+        return summary;
+      },
       onlyTarget,
     );
     if (ids.length) this.logger.info(`Sent ${ids.length} summaries of notifications held while ${reason}.`);
     for (const q of this.queues.values()) q.wake();
   }
 
-  private summarise(held: OutboxItem[], reason: string, now: number): { severity: number; payload: string } | null {
-    if (!held.length) return null;
+  private summarise(
+    held: OutboxItem[],
+    overflow: HeldOverflow,
+    reason: string,
+    now: number,
+  ): { severity: number; payload: string } | null {
+    if (!held.length && !overflow.count) return null;
     const contents = held.map((h) => JSON.parse(h.payload) as Content);
-    const from = Math.min(...held.map((h) => h.createdAt));
-    const summary = buildSummary(contents, reason, from, now, panelUrl(this.deps.ctx));
+    const from = held.reduce((m, h) => Math.min(m, h.createdAt), overflow.firstAt);
+    const summary = buildSummary(contents, reason, from, now, panelUrl(this.deps.ctx), overflow.count);
     return { severity: SEVERITY_RANK[summary.severity], payload: JSON.stringify(summary) };
   }
 

@@ -72,6 +72,33 @@ test('held rows are folded into one summary per target in one step', () => {
   assert.equal(o.heldCount('a', 'quiet'), 1);
 });
 
+test('held rows are bounded per target and scope: the least severe, oldest go, and the summary counts them', () => {
+  const o = outbox();
+  const held = (target: string, severity: number, scope = 'mute:*') => ({ ...req(target, severity), heldScope: scope });
+  o.enqueue([held('a', 1), held('a', 3), held('a', 1), held('a', 2)], 10, () => 2);
+  o.enqueue([held('a', 1), held('b', 1), held('a', 1, 'quiet')], 20, () => 2);
+  assert.equal(o.heldCount('a', 'mute:*'), 2, 'two kept of five');
+  assert.equal(o.heldCount('a', 'quiet'), 1, 'another scope has a bound of its own');
+  assert.equal(o.heldCount('b', 'mute:*'), 1);
+  assert.equal(o.pendingCount('a'), 0, 'nothing held is queued');
+  const seen: Array<[string, number[], number, number]> = [];
+  o.releaseHeld('mute:*', 50, (target, rows, overflow) => {
+    seen.push([target, rows.map((r) => r.severity), overflow.count, overflow.firstAt]);
+    return { severity: 3, payload: '{}' };
+  });
+  assert.deepEqual(seen, [
+    ['a', [3, 2], 3, 10],
+    ['b', [1], 0, Number.POSITIVE_INFINITY],
+  ]);
+  assert.equal(o.count('a', 'dropped'), 0, 'the dropped held rows were folded into the summary');
+  assert.equal(o.heldCount('a', 'quiet'), 1);
+  // A second release finds nothing left to count.
+  assert.deepEqual(
+    o.releaseHeld('mute:*', 60, () => ({ severity: 1, payload: '{}' })),
+    [],
+  );
+});
+
 test('prune removes only finished rows older than the cut', () => {
   const o = outbox();
   const { ids } = o.enqueue([req('a', 1), req('a', 1)], 0, () => 10);

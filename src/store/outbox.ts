@@ -9,8 +9,10 @@
  * same lines are read again and detection announces the same alert again; that second enqueue is ignored instead of
  * becoming a second delivery.
  *
- * Row states: `pending` (to send, in id order per target), `held` (muted or quiet hours: kept for the summary),
- * `sent`, `failed` (refused for good), `dropped` (queue full), `summarised` (held, then folded into a summary).
+ * Row states: `pending` (to send, in id order per target), `held` (muted, quiet hours or a burst: kept for the
+ * summary), `sent`, `failed` (refused for good), `dropped` (queue full), `summarised` (held, then folded into a
+ * summary). Held rows are bounded like pending ones, per target and scope: beyond the bound the least severe, then
+ * oldest, are dropped but keep their scope, so the summary still counts them.
  */
 import type { StatementSync } from 'node:sqlite';
 import { type Database, migrate, transaction } from './db.ts';
@@ -93,6 +95,14 @@ const toItem = (r: Row): OutboxItem => ({
   key: r.dedupe_key,
 });
 
+/** Held rows of a target and scope dropped at the held bound: how many, and when the first of them was held. */
+export interface HeldOverflow {
+  count: number;
+  firstAt: number;
+}
+
+const NO_OVERFLOW: HeldOverflow = { count: 0, firstAt: Number.POSITIVE_INFINITY };
+
 export interface DropNotice {
   target: string;
   id: number;
@@ -141,6 +151,7 @@ export class Outbox {
     return transaction(this.db, () => {
       const ids: number[] = [];
       const targets = new Set<string>();
+      const held = new Set<string>();
       let known = 0;
       for (const r of requests) {
         const res = insert.run(
@@ -158,12 +169,31 @@ export class Outbox {
           continue;
         }
         ids.push(Number(res.lastInsertRowid));
-        if (!r.heldScope) targets.add(r.target);
+        if (r.heldScope) held.add(`${r.target}\n${r.heldScope}`);
+        else targets.add(r.target);
       }
       const dropped: DropNotice[] = [];
       for (const t of targets) dropped.push(...this.enforceBound(t, maxQueue(t), now, inFlight(t)));
+      for (const k of held) {
+        const [t = '', scope = ''] = k.split('\n');
+        this.enforceHeldBound(t, scope, maxQueue(t), now);
+      }
       return { ids, dropped, known };
     });
+  }
+
+  /**
+   * A long mute during a storm would otherwise hold without limit (rows on disk, and all of them parsed to build the
+   * summary): beyond `max` held rows of a target and scope, the least severe, then oldest, become `dropped` with
+   * their scope kept, counted by the summary (`releaseHeld`'s `overflow`).
+   */
+  private enforceHeldBound(target: string, scope: string, max: number, now: number): void {
+    const over = this.heldCount(target, scope) - max;
+    if (over <= 0) return;
+    this.sql(
+      `UPDATE notify_outbox SET status = 'dropped', done_at = ?, last_error = 'too many held' WHERE id IN (
+         SELECT id FROM notify_outbox WHERE target = ? AND status = 'held' AND scope = ? ORDER BY severity ASC, id ASC LIMIT ?)`,
+    ).run(now, target, scope, over);
   }
 
   private enforceBound(target: string, max: number, now: number, inFlight: number | undefined): DropNotice[] {
@@ -236,35 +266,52 @@ export class Outbox {
 
   /**
    * Folds the held rows of `scope` (optionally of one target) into summaries, in one transaction: `summarise` gets
-   * each target's held rows and returns the summary to queue (or null). Returns the ids queued.
+   * each target's held rows, with how many more were dropped at the held bound (and when the first of all was held),
+   * and returns the summary to queue (or null). Returns the ids queued.
    */
   releaseHeld(
     scope: string,
     now: number,
-    summarise: (target: string, held: OutboxItem[]) => { severity: number; payload: string } | null,
+    summarise: (
+      target: string,
+      held: OutboxItem[],
+      overflow: HeldOverflow,
+    ) => { severity: number; payload: string } | null,
     onlyTarget?: string,
   ): number[] {
     return transaction(this.db, () => {
-      const rows = (onlyTarget === undefined
-        ? this.sql("SELECT * FROM notify_outbox WHERE status = 'held' AND scope = ? ORDER BY id").all(scope)
-        : this.sql("SELECT * FROM notify_outbox WHERE status = 'held' AND scope = ? AND target = ? ORDER BY id").all(
-            scope,
-            onlyTarget,
-          )) as unknown as Row[];
+      const only = onlyTarget === undefined ? '' : ' AND target = ?';
+      const args = onlyTarget === undefined ? [scope] : [scope, onlyTarget];
+      const rows = this.sql(`SELECT * FROM notify_outbox WHERE status = 'held' AND scope = ?${only} ORDER BY id`).all(
+        ...args,
+      ) as unknown as Row[];
+      const overflow = new Map<string, HeldOverflow>();
+      for (const o of this.sql(
+        `SELECT target, count(*) AS n, min(created_at) AS first FROM notify_outbox
+           WHERE status = 'dropped' AND scope = ?${only} GROUP BY target`,
+      ).all(...args) as Array<{ target: string; n: number; first: number }>) {
+        overflow.set(o.target, { count: o.n, firstAt: o.first });
+      }
       const byTarget = new Map<string, OutboxItem[]>();
+      for (const t of overflow.keys()) byTarget.set(t, []);
       for (const r of rows) {
         const list = byTarget.get(r.target) ?? [];
         list.push(toItem(r));
         byTarget.set(r.target, list);
       }
       const mark = this.sql("UPDATE notify_outbox SET status = 'summarised', done_at = ? WHERE id = ?");
+      const markDropped = this.sql(
+        "UPDATE notify_outbox SET status = 'summarised' WHERE status = 'dropped' AND scope = ? AND target = ?",
+      );
       const insert = this.sql(
         "INSERT INTO notify_outbox (target, status, severity, created_at, next_at, payload) VALUES (?, 'pending', ?, ?, ?, ?)",
       );
       const ids: number[] = [];
       for (const [target, held] of byTarget) {
         for (const h of held) mark.run(now, h.id);
-        const summary = summarise(target, held);
+        const over = overflow.get(target) ?? NO_OVERFLOW;
+        if (over.count) markDropped.run(scope, target);
+        const summary = summarise(target, held, over);
         if (summary) ids.push(Number(insert.run(target, summary.severity, now, now, summary.payload).lastInsertRowid));
       }
       return ids;
