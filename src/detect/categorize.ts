@@ -6,7 +6,7 @@
  * carries its evidence, so a person can see why and write a rule where the answer is wrong.
  */
 import type { CategoryEvidence, LogRecord } from '../core/types.ts';
-import { codeCandidates, keyOf } from './layers/codes.ts';
+import { codeCandidates, codesMayDiffer, keyOf } from './layers/codes.ts';
 import { COMPONENTS, REQUEST_PATHS } from './layers/components.ts';
 import { EXCEPTION_TYPES, INFRASTRUCTURE, NAMESPACES } from './layers/exceptions.ts';
 import { KEYWORDS } from './layers/keywords.ts';
@@ -134,8 +134,11 @@ export function categorize(rec: LogRecord, rule: CompiledRule | undefined): Deci
   // Code and keyword layers read the message and the exceptions' messages.
   const text = texts.length === 1 ? rec.message : texts.join('\n');
   const before = cands.length;
-  const numeric = codeCandidates(text, cands);
-  const codeKey = numeric && texts.length === 1 ? keyOf(cands.slice(before)) : undefined;
+  // A number read (or one that another number of the same shape would have read) decides: such a decision is reused
+  // only with the code layer's answer, read again per record (message alone), or not at all.
+  const read = codeCandidates(text, cands);
+  const numeric = read || codesMayDiffer(text);
+  const codeKey = !numeric || texts.length !== 1 ? undefined : read ? keyOf(cands.slice(before)) : '';
   const wording = wordsOf(text);
   for (const entry of KEYWORDS) {
     if (entry.apps && !entry.apps.includes(app)) continue;

@@ -2,7 +2,7 @@
  * Classification of one record: the rule it matches (rule-engine.ts), its category with the evidence
  * (categorize.ts), its template and affected entities (template.ts) and the cluster — the issue — it belongs to
  * (clusters.ts). For WARN/ERROR records this is the costly part of detection, and it comes out the same for every
- * record of one digit shape (digits 1-9 written `1`) with the same app, level and logger and no exception: so
+ * record of one digit shape (digits written `1`, see shape.ts) with the same app, level and logger and no exception: so
  * decisions are remembered per shape (digits and whole-token hex ids folded, see `shapeOf`) — with the exception's
  * type, message shape and stack head when there is one — found by a hash and confirmed by comparing the shapes. A shape's entities sit at the same places in each of its messages
  * (same length, same non-digit characters), so they are read from remembered spans without masking again.
@@ -223,7 +223,7 @@ export class Classifier {
       },
       // A digit survived masking, or numbers decided in a way no code key captures: the next message of this shape may
       // differ.
-      cacheable: remembers(d) && !/[1-9]/.test(masked.template),
+      cacheable: remembers(d) && !/\d/.test(masked.template),
       spans,
       cluster,
       codes: d.codeKey,

@@ -268,21 +268,23 @@ const FOLDED = new WeakMap<LiteralGate, ReadonlyArray<string | null>>();
 
 /**
  * A gate's literals lowercased with digits folded (`toRecheck` compares them with a folded message), computed once per
- * gate; null for a literal that is not ASCII, which may lowercase differently inside a message than alone (always
- * tried again).
+ * gate; null for a literal that is not ASCII, which may lowercase differently inside a message than alone, or that
+ * holds a `0` or a hex letter beside a digit, which a message's shape may or may not have folded (always tried again).
  */
 function foldedLiterals(gate: LiteralGate): ReadonlyArray<string | null> {
   let folded = FOLDED.get(gate);
   if (folded === undefined) {
-    folded = gate.any.map((lit) => (ASCII.test(lit) ? foldDigits(lit.toLowerCase()) : null));
+    folded = gate.any.map((lit) =>
+      ASCII.test(lit) && !/0|[a-f]\d|\d[a-f]/i.test(lit) ? foldDigits(lit.toLowerCase()) : null,
+    );
     FOLDED.set(gate, folded);
   }
   return folded;
 }
 
-/** Digits 1-9 written `1` (the digit shape of classifier.ts). */
+/** Digits written `1` (the digit shape of shape.ts, for text that holds no `0` and no hex id). */
 export function foldDigits(text: string): string {
-  return text.replace(/[1-9]/g, '1');
+  return text.replace(/\d/g, '1');
 }
 
 /** Gate test on a field other than the message (loggers, exceptions: rarely tested, not worth caching). */

@@ -173,6 +173,18 @@ export function codeCandidates(text: string, out: Candidate[]): boolean {
 }
 
 /**
+ * The code patterns that tell digits apart (an HTTP status starts 1-5, a signal's exit code is 134-139), with any digit
+ * allowed instead: a message of the same digit shape as `text` may have a code read from it where `text` had none.
+ */
+const ANY_STATUS = new RegExp(HTTP_STATUS.source.replaceAll('[1-5]', '\\d').replaceAll('[45]', '\\d'), 'i');
+const ANY_SIGNAL = new RegExp(SIGNAL.source.replace('13[4-9]', '\\d{3}'), 'i');
+
+/** Another message of the same digit shape as `text` (shape.ts) may read codes differently. */
+export function codesMayDiffer(text: string): boolean {
+  return ANY_STATUS.test(text) || ANY_SIGNAL.test(text);
+}
+
+/**
  * What the code layer says about `text`, as one string (each candidate's category, strength and detail): two texts
  * with the same key get the same code candidates. '' when no code was read from a number.
  */
