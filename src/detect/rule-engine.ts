@@ -178,8 +178,12 @@ export class RuleEngine {
     const table = rank < this.minRank ? undefined : this.tableFor(rec.app)[rank];
     const out: number[] = [];
     if (!table) return out;
+    const withoutException = rec.exception === undefined;
     for (const i of table.shapeSensitive) {
       if (i > index) break;
+      // A template of a record without an exception serves only records without one (classifier.ts): a rule that
+      // needs an exception matches none of them.
+      if (withoutException && needsException(table.rules[i] as CompiledRule)) continue;
       const gate = table.messageGates[i] ?? table.textGates[i] ?? null;
       if (gate === null || foldedLiterals(gate).some((lit) => lit === null || foldedLower.includes(lit))) out.push(i);
     }
@@ -259,6 +263,14 @@ export class RuleEngine {
   }
 }
 
+/** The rule reads an exception's type or message with a pattern that an absent one (read as '') fails. */
+function needsException(rule: CompiledRule): boolean {
+  return rule.matchers.some(
+    (m) =>
+      (m.field === 'exceptionType' || m.field === 'exceptionMessage') && !m.re.global && !m.re.sticky && !m.re.test(''),
+  );
+}
+
 const LEVEL_RANKS: readonly number[] = LEVELS.map((l) => LEVEL_RANK[l]);
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for "ASCII only", control characters included
@@ -267,24 +279,33 @@ const ASCII = /^[\x00-\x7f]*$/;
 const FOLDED = new WeakMap<LiteralGate, ReadonlyArray<string | null>>();
 
 /**
- * A gate's literals lowercased with digits folded (`toRecheck` compares them with a folded message), computed once per
- * gate; null for a literal that is not ASCII, which may lowercase differently inside a message than alone, or that
- * holds a `0` or a hex letter beside a digit, which a message's shape may or may not have folded (always tried again).
+ * A gate's literals lowercased with digits folded as shape.ts folds a message (`toRecheck` looks for them in a folded
+ * message), computed once per gate. A literal ending in `0` has two folds (the message's next character may be the `x`
+ * of `0x`, which keeps the zero). Null (always tried again) for a literal that is not ASCII, which may lowercase
+ * differently inside a message than alone, or that has a hex letter beside a digit, which a message's shape may have
+ * folded as an id.
  */
 function foldedLiterals(gate: LiteralGate): ReadonlyArray<string | null> {
   let folded = FOLDED.get(gate);
   if (folded === undefined) {
-    folded = gate.any.map((lit) =>
-      ASCII.test(lit) && !/0|[a-f]\d|\d[a-f]/i.test(lit) ? foldDigits(lit.toLowerCase()) : null,
-    );
+    folded = gate.any.flatMap(foldLiteral);
     FOLDED.set(gate, folded);
   }
   return folded;
 }
 
-/** Digits written `1` (the digit shape of shape.ts, for text that holds no `0` and no hex id). */
+function foldLiteral(lit: string): Array<string | null> {
+  if (!ASCII.test(lit) || /[a-f]\d|\d[a-f]/i.test(lit)) return [null];
+  const low = lit.toLowerCase();
+  const folded = foldDigits(low);
+  return low.endsWith('0') ? [folded, `${folded.slice(0, -1)}0`] : [folded];
+}
+
+/** Digits written `1`, but the `0` of `0x` (the digit shape of shape.ts, for text that holds no hex id). */
 export function foldDigits(text: string): string {
-  return text.replace(/\d/g, '1');
+  return text.replace(/\d/g, (d, at: number) =>
+    d === '0' && (text[at + 1] === 'x' || text[at + 1] === 'X') ? d : '1',
+  );
 }
 
 /** Gate test on a field other than the message (loggers, exceptions: rarely tested, not worth caching). */
