@@ -19,7 +19,7 @@ import { type Cluster, TemplateClusters } from './clusters.ts';
 import { codeKey } from './layers/codes.ts';
 import { RecentCache } from './recent-cache.ts';
 import type { CompiledRule, RuleEngine } from './rule-engine.ts';
-import { codesToString, foldedCopy, foldInto, hashBuf, sameBuf, shapeHash, shapeOf } from './shape.ts';
+import { codesToString, foldedCopy, foldedHash, foldInto, hashBuf, sameBuf, shapeHash, shapeOf } from './shape.ts';
 import { type EntitySpan, entitySpans, maskMessage, normalizeLogger } from './template.ts';
 
 export interface Classification {
@@ -116,7 +116,7 @@ export class Classifier {
     // Hot path: the shape is folded into a reused buffer, hashed and compared there (no string per record).
     const len = foldInto(message);
     const hash =
-      exKey === '' ? hashBuf(len) : Math.imul(hashBuf(Math.min(len, 2000)) ^ shapeHash(exKey), 0x01000193) >>> 0;
+      exKey === '' ? foldedHash() : Math.imul(hashBuf(Math.min(len, 2000)) ^ shapeHash(exKey), 0x01000193) >>> 0;
     const known = this.templates.get(hash);
     if (known) {
       for (const t of known) {

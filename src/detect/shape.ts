@@ -12,7 +12,6 @@
  * never remembered, and `0x` keeps its zero (the mask reads `0x…` as hex).
  */
 
-const DIGIT_9 = 57;
 
 /**
  * The message's shape: digits written `1` (but the `0` of `0x`), and whole-token hex ids that hold a digit (`Req#1bee`,
@@ -47,38 +46,82 @@ const UTF16 = new TextDecoder('utf-16le');
 /** The decoder reads the codes' bytes, which are in the machine's order: little-endian on every platform we ship. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Folds `text` into BUF (see `shapeOf`); returns its length. */
+/** Character classes of ASCII codes (anything above is neither): digit, hex letter, word character. */
+const DIGIT = 1;
+const HEX_LETTER = 2;
+const WORD = 4;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const digit = c >= 48 && c <= 57;
+  const hexLetter = (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+  const word = digit || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  CLASS[c] = (digit ? DIGIT : 0) | (hexLetter ? HEX_LETTER : 0) | (word ? WORD : 0);
+}
+
+/** The FNV-1a hash of the last `foldInto`'s codes (computed in the same pass). */
+let HASH = 0;
+
+/** The hash of what the last `foldInto` folded (equal to `hashBuf` over its length). */
+export function foldedHash(): number {
+  return HASH;
+}
+
+/**
+ * Folds `text` into BUF (see `shapeOf`) and hashes it in the same pass; returns its length. Runs once per WARN/ERROR
+ * record: one table lookup per character, and only a hex character looks around it.
+ */
 export function foldInto(text: string): number {
   const n = text.length;
   if (BUF.length < n) BUF = new Uint16Array(Math.max(n, BUF.length * 2));
   const buf = BUF;
+  let h = 0x811c9dc5;
   let i = 0;
+  // The class of the previous character (a space before the first): a hex run starts a token after a non-word one.
+  let prevClass = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (isHex(c)) {
-      const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
-      const after0x = prev === 120 /* x */ && i > 1 && text.charCodeAt(i - 2) === 48;
-      if (!isAlnum(prev) || after0x) {
-        // A whole-token hex run holding a digit (an id): written `1` throughout.
-        let j = i;
-        let digit = false;
-        while (j < n && isHex(text.charCodeAt(j))) {
-          if (text.charCodeAt(j) <= DIGIT_9) digit = true;
-          j++;
+    const k = c < 128 ? (CLASS[c] as number) : 0;
+    if ((k & (DIGIT | HEX_LETTER)) === 0) {
+      buf[i] = c;
+      h = Math.imul(h ^ c, 0x01000193);
+      prevClass = k;
+      i++;
+      continue;
+    }
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+    if ((prevClass & WORD) === 0 || (prev === 120 /* x */ && i > 1 && text.charCodeAt(i - 2) === DIGIT_0)) {
+      // A whole-token hex run holding a digit (an id): written `1` throughout.
+      let j = i;
+      let digit = false;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        const dk = d < 128 ? (CLASS[d] as number) : 0;
+        if ((dk & (DIGIT | HEX_LETTER)) === 0) break;
+        if ((dk & DIGIT) !== 0) digit = true;
+      }
+      // After `#` (Plex `Req#1be`, `HCl#5b`) an id of any length; elsewhere 4 characters at least (not `x1f`).
+      if (digit && (j - i >= 4 || prev === 35) && (j === n || !isWordCode(text.charCodeAt(j)))) {
+        for (; i < j; i++) {
+          buf[i] = DIGIT_1;
+          h = Math.imul(h ^ DIGIT_1, 0x01000193);
         }
-        // After `#` (Plex `Req#1be`, `HCl#5b`) an id of any length; elsewhere 4 characters at least (not `x1f`).
-        if (digit && (j - i >= 4 || prev === 35) && (j === n || !isAlnum(text.charCodeAt(j)))) {
-          for (let k = i; k < j; k++) buf[k] = DIGIT_1;
-          i = j;
-          continue;
-        }
+        prevClass = WORD;
+        continue;
       }
     }
-    buf[i] =
-      c >= DIGIT_0 && c <= DIGIT_9 && (c !== DIGIT_0 || !isX(i + 1 < n ? text.charCodeAt(i + 1) : 0)) ? DIGIT_1 : c;
+    // A digit is written `1`, but the 0 of `0x`.
+    const out = (k & DIGIT) !== 0 && (c !== DIGIT_0 || !isX(i + 1 < n ? text.charCodeAt(i + 1) : 0)) ? DIGIT_1 : c;
+    buf[i] = out;
+    h = Math.imul(h ^ out, 0x01000193);
+    prevClass = k;
     i++;
   }
+  HASH = h >>> 0;
   return n;
+}
+
+function isWordCode(c: number): boolean {
+  return c < 128 && ((CLASS[c] as number) & WORD) !== 0;
 }
 
 /** FNV-1a over BUF[0, len). */
@@ -101,14 +144,6 @@ const DIGIT_1 = 49;
 
 function isX(c: number): boolean {
   return c === 120 || c === 88;
-}
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 
 /** FNV-1a over a shape (see `shapeOf`). */
