@@ -23,21 +23,26 @@ export class EventBus<Events extends object> {
 
   /** Subscribes `fn` under `name` (used in error logs). Returns the unsubscribe function. */
   on<K extends keyof Events>(event: K, name: string, fn: Listener<Events[K]>): () => void {
-    const list = (this.listeners.get(event) ?? []) as Entry<Events[K]>[];
     const entry: Entry<Events[K]> = { name, fn };
-    list.push(entry);
-    this.listeners.set(event, list as Entry<never>[]);
+    // Lists are replaced, never changed in place: an emit under way keeps the list it started with, and emitting (once
+    // per record for `record`) copies nothing.
+    const list = (this.listeners.get(event) ?? []) as Entry<Events[K]>[];
+    this.listeners.set(event, [...list, entry] as Entry<never>[]);
     return () => {
       const cur = (this.listeners.get(event) ?? []) as Entry<Events[K]>[];
-      const i = cur.indexOf(entry);
-      if (i >= 0) cur.splice(i, 1);
+      if (cur.includes(entry))
+        this.listeners.set(
+          event,
+          cur.filter((e) => e !== entry),
+        );
     };
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const list = this.listeners.get(event) as Entry<Events[K]>[] | undefined;
     if (!list || list.length === 0) return;
-    for (const { name, fn } of [...list]) {
+    for (let i = 0; i < list.length; i++) {
+      const { name, fn } = list[i] as Entry<Events[K]>;
       try {
         const r = fn(payload);
         if (r && typeof (r as Promise<void>).then === 'function') {

@@ -56,7 +56,7 @@ export class AlertKeys {
   private readonly alerts: Config['alerts'];
   /** Per source, then per rule id ('' for none). */
   private readonly policies = new Map<string, Map<string, AlertPolicy>>();
-  private readonly issueKeys = new WeakMap<Issue, string>();
+  private readonly issueSubjects = new WeakMap<Issue, AlertSubject>();
 
   constructor(alerts: Config['alerts']) {
     this.alerts = alerts;
@@ -78,15 +78,26 @@ export class AlertKeys {
     return p;
   }
 
-  /** The subject of the default mode (`issue`): one key per issue. */
+  /**
+   * The subject of the default mode (`issue`): one key per issue. The alert engine only reads a subject (it keeps a
+   * copy), so the last one built for an issue is handed out again while nothing in it changed: a burst of one issue's
+   * records allocates none.
+   */
   issueSubject(issue: Issue, source: string, level: Level): AlertSubject {
-    let key = this.issueKeys.get(issue);
-    if (key === undefined) {
-      key = issueAlertKey(issue.id);
-      this.issueKeys.set(issue, key);
-    }
-    return {
-      key,
+    const last = this.issueSubjects.get(issue);
+    if (
+      last !== undefined &&
+      last.source === source &&
+      last.level === level &&
+      last.title === issue.title &&
+      last.category === issue.category &&
+      last.severity === issue.severity &&
+      last.app === issue.app &&
+      last.fingerprint === issue.id
+    )
+      return last;
+    const subject: AlertSubject = {
+      key: last !== undefined && last.fingerprint === issue.id ? last.key : issueAlertKey(issue.id),
       title: issue.title,
       source,
       app: issue.app,
@@ -95,5 +106,7 @@ export class AlertKeys {
       level,
       fingerprint: issue.id,
     };
+    this.issueSubjects.set(issue, subject);
+    return subject;
   }
 }
