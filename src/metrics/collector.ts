@@ -32,6 +32,10 @@ export class MetricsCollector implements Component {
   /** `source\0level` → [records, lines]. */
   private readonly records = new Map<string, [number, number]>();
   private readonly alerts = new Map<string, number>();
+  /** The counter of the last record's source and level (entries of `records` are never removed). */
+  private last: [number, number] | null = null;
+  private lastSource = '';
+  private lastLevel = '';
   private readonly offs: Array<() => void> = [];
 
   constructor(ctx: CoreContext, sources: MetricsSources) {
@@ -44,12 +48,21 @@ export class MetricsCollector implements Component {
     this.offs.push(
       // The hot path's listener: one map update per record.
       bus.on('record', 'metrics', (r) => {
-        const key = `${r.source}\u0000${r.level}`;
-        const c = this.records.get(key);
-        if (c) {
-          c[0]++;
-          c[1] += r.lines;
-        } else this.records.set(key, [1, r.lines]);
+        // Records come in runs of one source and level: the run's counter is looked up once.
+        let c = this.last;
+        if (c === null || r.source !== this.lastSource || r.level !== this.lastLevel) {
+          const key = `${r.source}\u0000${r.level}`;
+          c = this.records.get(key) ?? null;
+          if (c === null) {
+            c = [0, 0];
+            this.records.set(key, c);
+          }
+          this.last = c;
+          this.lastSource = r.source;
+          this.lastLevel = r.level;
+        }
+        c[0]++;
+        c[1] += r.lines;
       }),
       bus.on('alert', 'metrics', (e) => {
         if (e.kind === 'fired') this.alerts.set(e.alert.severity, (this.alerts.get(e.alert.severity) ?? 0) + 1);

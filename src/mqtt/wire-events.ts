@@ -41,6 +41,9 @@ export function wireEvents(d: WireDeps): () => void {
     if (d.sources.ensure(name, app)) d.onNewSource();
     return d.sources.get(name) as KnownSource;
   };
+  // The registry never forgets a source: the last loud record's source and its state key stay valid.
+  let loudSource: string | null = null;
+  let loudKey = '';
   const held = (source: string): boolean => d.mutes.isMuted(null) || d.mutes.isMuted(source);
   const offs = [
     bus.on('issue', 'mqtt', (e) => {
@@ -88,7 +91,13 @@ export function wireEvents(d: WireDeps): () => void {
       }
     }),
     bus.on('record', 'mqtt', (r) => {
-      if (d.isLoud(r.level)) p.markDirty(`src:${ensure(r.source, r.app).name}`);
+      if (!d.isLoud(r.level)) return;
+      // Records come in runs from one source: its state key is built once per run, not once per record.
+      if (r.source !== loudSource) {
+        loudKey = `src:${ensure(r.source, r.app).name}`;
+        loudSource = r.source;
+      }
+      p.markDirty(loudKey);
     }),
   ];
   return () => {
