@@ -12,7 +12,6 @@
  * never remembered, and `0x` keeps its zero (the mask reads `0x…` as hex).
  */
 
-
 /**
  * The message's shape: digits written `1` (but the `0` of `0x`), and whole-token hex ids that hold a digit (`Req#1bee`,
  * `Req#1b`, `0x7f70a5bfe700`, `3b199c61…`) written `1` throughout, so request ids, thread ids and hashes do not make
