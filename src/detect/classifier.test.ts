@@ -90,6 +90,43 @@ describe('Classifier', () => {
     }
   });
 
+  test('a rule literal ending in 0 is looked for both ways: before an x the shape keeps the 0', () => {
+    const rules: RuleDefinition[] = [
+      { id: 'media.ten', message: /code 10/, category: 'transcode', severity: 'high', title: 'ten' },
+    ];
+    const both = pair(rules);
+    for (const m of ['code 20x failed here', 'code 10x failed here', 'code 30x failed here', 'code 10 failed here']) {
+      const [got, want] = both(rec(m));
+      assert.deepEqual(got, want, m);
+    }
+  });
+
+  test('a rule that needs an exception is not tried again for templates of records without one', () => {
+    const rules: RuleDefinition[] = [
+      {
+        id: 'db.io',
+        exceptionType: /sqlite/i,
+        exceptionMessage: /error 10\b/i,
+        category: 'database',
+        severity: 'high',
+        title: 'io',
+      },
+      { id: 'db.code', message: /SQLite Error 10\b/, category: 'database', severity: 'high', title: 'code' },
+    ];
+    const engine = new RuleEngine([], {}, rules);
+    const r = rec('SQLite Error 11 while saving');
+    engine.find(r, LEVEL_RANK.error);
+    const index = engine.lastIndex;
+    const again = engine.toRecheck(r, LEVEL_RANK.error, index, shapeOf(r.message).toLowerCase());
+    const ids = again.map((i) => rules[i]?.id);
+    assert.deepEqual(ids, ['db.code'], 'the exception rule cannot match any record of this template');
+    const both = pair(rules);
+    for (const m of ['SQLite Error 11 while saving', 'SQLite Error 10 while saving']) {
+      const [got, want] = both(rec(m));
+      assert.deepEqual(got, want, m);
+    }
+  });
+
   test('a fingerprint that keeps digits is never reused for another message of the shape', () => {
     const both = pair();
     const [a] = both(rec('HTTP 401 from plex.tv'));
