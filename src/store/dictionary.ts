@@ -33,7 +33,9 @@ export class Dictionary {
   private get sql(): { select: Statement; insert: Statement; value: Statement } {
     this.statements ??= {
       select: this.db.prepare('SELECT id FROM dict WHERE kind = ? AND value = ?'),
-      insert: this.db.prepare('INSERT INTO dict (kind, value) VALUES (?, ?) RETURNING id'),
+      // Not `RETURNING id`: a RETURNING statement opens a statement savepoint, at which FTS5 writes its pending terms
+      // out as a segment (a small segment per new template, each merged again later).
+      insert: this.db.prepare('INSERT INTO dict (kind, value) VALUES (?, ?)'),
       value: this.db.prepare('SELECT value FROM dict WHERE id = ?'),
     };
     return this.statements;
@@ -51,7 +53,7 @@ export class Dictionary {
       else {
         const n = this.counts.get(kind) ?? 0;
         if (n >= DICT_CAP) return null;
-        id = (this.sql.insert.get(kind, value) as { id: number }).id;
+        id = Number(this.sql.insert.run(kind, value).lastInsertRowid);
         this.counts.set(kind, n + 1);
       }
       map.set(value, id);

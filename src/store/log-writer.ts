@@ -142,13 +142,22 @@ export class LogWriter {
   }
 
   private insert(n: number, rows: Value[], fts: Value[]): void {
-    this.statement(`rows${n}`, () => `INSERT INTO logs (${ROW_COLUMNS}) VALUES ${placeholders(n, ROW_WIDTH)}`).run(
-      ...rows,
+    // OR IGNORE: a plain multi-row INSERT into a table with NOT NULL columns may abort half-way, so SQLite opens a
+    // statement savepoint for it, and FTS5 writes its pending terms out as a new segment at every savepoint (one tiny
+    // segment per 32 lines, each merged again later: most of the FTS cost). Without a possible abort there is no
+    // savepoint; a row that would have been ignored (an id taken twice, a NULL) is a bug, caught by the count.
+    const done = this.statement(
+      `rows${n}`,
+      () => `INSERT OR IGNORE INTO logs (${ROW_COLUMNS}) VALUES ${placeholders(n, ROW_WIDTH)}`,
+    ).run(...rows);
+    if (Number(done.changes) !== n) throw new Error(`the log store took ${done.changes} of ${n} rows`);
+    // One row per statement: any multi-row INSERT into a virtual table opens a statement savepoint (see above).
+    const one = this.statement(
+      'fts1',
+      () => 'INSERT INTO logs_fts (rowid, message, exception, logger) VALUES (?, ?, ?, ?)',
     );
-    this.statement(
-      `fts${n}`,
-      () => `INSERT INTO logs_fts (rowid, message, exception, logger) VALUES ${placeholders(n, FTS_WIDTH)}`,
-    ).run(...fts);
+    for (let i = 0; i < fts.length; i += FTS_WIDTH)
+      one.run(fts[i] ?? null, fts[i + 1] ?? null, fts[i + 2] ?? null, fts[i + 3] ?? null);
   }
 
   private statement(key: string, sql: () => string): ReturnType<Database['prepare']> {
