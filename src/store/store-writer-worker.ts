@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction } from './db.ts';
 import { type ColumnBatch, RecordStore } from './records.ts';
 import { AUTOMERGE, FTS_HASH_BYTES, RetentionPass, type RetentionPolicy } from './retention-pass.ts';
+import { NO_AUTOCHECKPOINT, WalCheckpointer } from './wal-checkpointer.ts';
 
 interface BatchJob extends ColumnBatch {
   seq: number;
@@ -26,12 +27,16 @@ type Job = BatchJob | SqlJob;
 const { file } = workerData as { file: string };
 const db = openDatabase(file);
 db.exec('PRAGMA cache_size = -16000');
+// Checkpoints run on a thread of their own (wal-checkpointer.ts), never inside this thread's commits.
+db.exec(NO_AUTOCHECKPOINT);
 const store = new RecordStore(db);
 // A retention run cut short (crash, stop) leaves FTS automerge off: on again.
 db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('automerge', ${AUTOMERGE})`);
 db.exec(`INSERT INTO logs_fts(logs_fts, rank) VALUES('hashsize', ${FTS_HASH_BYTES})`);
 const port = parentPort;
 if (!port) throw new Error('store-writer-worker runs as a worker thread');
+const checkpointer = new WalCheckpointer(file, (failed) => port.postMessage({ checkpointFailed: failed }));
+await checkpointer.start();
 
 /** Records per transaction at most (larger waits commit in several). */
 const MAX_TX_RECORDS = 5000;
@@ -59,8 +64,12 @@ type Message = Job | { close: true } | { retain: RetentionPolicy; now: number; i
 
 port.on('message', (msg: Message) => {
   if ('close' in msg) {
-    db.close();
-    port.postMessage({ closed: true });
+    void checkpointer.stop().then(() => {
+      // The last checkpoint, on this connection: the files left behind hold everything (and the WAL is empty).
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      db.close();
+      port.postMessage({ closed: true });
+    });
     return;
   }
   if ('retain' in msg) {
@@ -97,11 +106,14 @@ function run(): void {
       return;
     }
     port?.postMessage({ done: take.map((j) => j.seq) });
+    checkpointer.wrote();
   }
   if (retention) {
     const r = retention;
     try {
-      if (r.pass.step()) {
+      const finished = r.pass.step();
+      checkpointer.wrote();
+      if (finished) {
         retention = null;
         port?.postMessage({ retained: r.id, result: r.pass.result });
       }

@@ -16,6 +16,7 @@ import type { Database } from './db.ts';
 import { toColumns, transferables } from './record-columns.ts';
 import type { Batch, RecordStore } from './records.ts';
 import { RetentionPass, type RetentionPolicy, type RetentionResult } from './retention-pass.ts';
+import { NO_AUTOCHECKPOINT } from './wal-checkpointer.ts';
 
 export interface StoreWriterOptions {
   db: Database;
@@ -26,6 +27,8 @@ export interface StoreWriterOptions {
 }
 
 const MAX_STATEMENTS_PER_MESSAGE = 1000;
+/** SQLite's own `wal_autocheckpoint`, back once the writer thread (and its checkpoints) are gone. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
 
 export class StoreWriter {
   private readonly opts: StoreWriterOptions;
@@ -38,6 +41,8 @@ export class StoreWriter {
   private totalDropped = 0;
   private waiters: Array<() => void> = [];
   private failing = false;
+  /** A checkpoint failed (logged once until the store stops). */
+  private checkpointFailing = false;
   private closing: Promise<void> | null = null;
   private retentionId = 0;
   private roomWaiters: { promise: Promise<void> | null; resolve: (() => void) | null } | null = null;
@@ -97,6 +102,9 @@ export class StoreWriter {
     worker.on('message', (m: { done?: number[]; failed?: string; closed?: boolean }) => this.onMessage(m));
     worker.on('error', (err) => this.opts.logger.error('The store writer thread failed.', { error: err }));
     worker.unref();
+    // The writer thread's checkpoint thread copies the WAL into the database; a commit of this connection (outbox,
+    // first-seen marks) must not run one itself on the main thread.
+    this.opts.db.exec(NO_AUTOCHECKPOINT);
   }
 
   /** Hands a batch to the writer. Throws only in inline mode (in-memory database), like a direct commit. */
@@ -199,6 +207,7 @@ export class StoreWriter {
         worker.postMessage({ close: true });
       });
       this.worker = null;
+      if (this.opts.db.isOpen) this.opts.db.exec(`PRAGMA wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
     })();
     await this.closing;
   }
@@ -210,6 +219,7 @@ export class StoreWriter {
     retained?: number;
     result?: RetentionResult;
     error?: string;
+    checkpointFailed?: string;
   }): void {
     if (m.closed) {
       for (const r of this.retentions.values()) r.reject(new Error('the store closed during retention'));
@@ -222,6 +232,12 @@ export class StoreWriter {
       this.retentions.delete(m.retained);
       if (m.result) r?.resolve(m.result);
       else r?.reject(new Error(m.error ?? 'retention failed'));
+      return;
+    }
+    if (m.checkpointFailed !== undefined) {
+      if (!this.checkpointFailing)
+        this.opts.logger.warn('A WAL checkpoint failed; the next commit tries again.', { error: m.checkpointFailed });
+      this.checkpointFailing = true;
       return;
     }
     if (m.failed !== undefined) {
