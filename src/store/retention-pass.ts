@@ -129,7 +129,8 @@ export class RetentionPass {
       this.phase = 'merge';
       return;
     }
-    const rows = (this.db.prepare('SELECT count(*) AS n FROM logs').get() as { n: number }).n;
+    // The stored counts, not count(*): counting 10M rows held the write lock for 150 ms to 1 s.
+    const rows = (this.db.prepare('SELECT coalesce(sum(n), 0) AS n FROM stored_counts').get() as { n: number }).n;
     if (!rows) {
       this.phase = 'merge';
       return;

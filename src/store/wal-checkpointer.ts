@@ -109,6 +109,8 @@ export class WalCheckpointer {
         if (m.closed) resolve(m.closed);
       });
       this.worker.once('exit', () => resolve({ checkpoints: 0, truncates: 0, failed: 0 }));
+      // Whoever waits for the end keeps the process up until then.
+      this.worker.ref();
       this.worker.postMessage('close');
     });
     return this.closed;
