@@ -77,6 +77,7 @@ export class WalCheckpointer {
   constructor(file: string, onError: (message: string) => void) {
     this.worker = new Worker(THREAD, {
       eval: true,
+      name: 'wal-checkpoint',
       workerData: { file, limit: WAL_LIMIT, delay: DELAY_MS, truncateWait: TRUNCATE_WAIT_MS },
     });
     this.ready = new Promise<void>((resolve, reject) => {
