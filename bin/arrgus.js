@@ -7,6 +7,7 @@
 // ~30 MB of memory and most of the start-up time. It is enabled before the first .ts module loads.
 import { chownSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import module from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Older Node cannot load the TypeScript sources; say so in one line instead of ERR_UNKNOWN_FILE_EXTENSION.
@@ -18,7 +19,8 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 }
 withSmallYoungGeneration();
 dropPrivileges(process.env.ARRGUS_DROP_TO);
-module.enableCompileCache?.();
+const cacheDir = compileCacheDir();
+if (cacheDir) module.enableCompileCache?.(cacheDir);
 const { cli } = await import('../src/cli.ts');
 cli(process.argv.slice(2)).then(
   (code) => {
@@ -45,6 +47,27 @@ function withSmallYoungGeneration() {
     [process.execPath, `${flag}=4`, ...process.execArgv, ...process.argv.slice(1)],
     process.env,
   );
+}
+
+/**
+ * Where the compile cache lives: `NODE_COMPILE_CACHE` when set (the image points it at a cache filled at build time),
+ * else a directory of this user's own under the temporary directory. Node's default, one `node-compile-cache` shared
+ * by every user, is unusable for all but the first user that created it (`arrgus run` as `nobody` or a service user
+ * after a root run: every start strips types again, +30 MB), and a cache directory another user can write is a way
+ * to run code as this one: such a directory is not used (undefined: no cache).
+ */
+function compileCacheDir() {
+  if (process.env.NODE_COMPILE_CACHE) return process.env.NODE_COMPILE_CACHE;
+  const uid = process.getuid?.();
+  if (uid === undefined) return join(tmpdir(), 'arrgus-compile-cache');
+  const dir = join(tmpdir(), `arrgus-compile-cache-${uid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === uid && (st.mode & 0o022) === 0 ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
