@@ -39,9 +39,20 @@ COPY bin ./bin
 COPY src ./src
 RUN mkdir -p /data && chown node:node /data
 
+# The compile cache (the type-stripped and compiled modules), filled here so that a fresh container does not strip
+# types at every start (+38 MB of memory, a slower start). Node keys it by the user and the V8 flags: it is filled as
+# the user the service becomes (ARRGUS_DROP_TO) with the ENTRYPOINT's flags, and stays writable for that user. The bin
+# reads ARRGUS_COMPILE_CACHE after dropping privileges (NODE_COMPILE_CACHE would be applied by Node as root).
+ENV ARRGUS_COMPILE_CACHE=/app/.compile-cache
+RUN mkdir -p /app/.compile-cache && chown node:node /app/.compile-cache
+USER node
+RUN NODE_COMPILE_CACHE=/app/.compile-cache node --max-semi-space-size=4 --heap-growing-percent=50 \
+      /app/bin/warm-compile-cache.js
+USER root
+
 VOLUME /data
 EXPOSE 8099 1883
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8099/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/bin/arrgus.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "/app/bin/arrgus.js"]
 CMD ["run"]

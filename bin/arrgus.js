@@ -1,7 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50
+// V8 flags (the same in this shebang, `V8_FLAGS` below, npm start and the image's ENTRYPOINT; test/node-flags.test.ts
+// holds them together):
 // `--max-semi-space-size=4`: a smaller young generation keeps a long replay at about half the peak memory (V8 grows
-// it to 128 MB under a high allocation rate) for a few percent of throughput. npm start and the image pass it too, and
-// a start without it (`node bin/arrgus.js`) re-executes itself with it (withSmallYoungGeneration below).
+// it to 128 MB under a high allocation rate) for a few percent of throughput.
+// `--heap-growing-percent=50`: after each full collection the old generation may grow to 1.5× what survived, not up to
+// 4× (V8's factor when the mutator allocates fast, as in a flood of new issues): a 50,000-line new-issue storm peaked
+// at ~290 MB instead of ~400 MB, at no measured cost in rate. Not a cap: the heap still grows with what is alive, so no
+// size of input can make it run out of memory.
+// A start without these flags (`node bin/arrgus.js`) re-executes itself with them (withV8Flags below).
 // The `arrgus` bin. Node runs the TypeScript sources directly (type stripping), so there is no build step. The compile
 // cache keeps the stripped and compiled modules on disk: later starts skip the type stripper entirely, which saves
 // ~30 MB of memory and most of the start-up time. It is enabled before the first .ts module loads.
@@ -10,6 +16,9 @@ import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** What the shebang passes (kept equal by test/node-flags.test.ts). */
+const V8_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+
 // Older Node cannot load the TypeScript sources; say so in one line instead of ERR_UNKNOWN_FILE_EXTENSION.
 if (Number(process.versions.node.split('.')[0]) < 24) {
   process.stderr.write(
@@ -17,7 +26,7 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   );
   process.exit(1);
 }
-withSmallYoungGeneration();
+withV8Flags();
 dropPrivileges(process.env.ARRGUS_DROP_TO);
 const cacheDir = compileCacheDir();
 if (cacheDir) module.enableCompileCache?.(cacheDir);
@@ -33,31 +42,33 @@ cli(process.argv.slice(2)).then(
 );
 
 /**
- * `node bin/arrgus.js …` (or any start that bypasses the shebang) would run with V8's default young generation, which
- * grows to 128 MB of semi-spaces under a high allocation rate (a burst of lines), and the flag cannot be changed once
- * V8 runs (`v8.setFlagsFromString` is too late). So the process replaces itself (same pid, arguments, environment and
- * open files; `process.execve`, Node 23.11+, not on Windows) with one that has the flag.
+ * `node bin/arrgus.js …` (or any start that bypasses the shebang) would run with V8's default heap sizing (a young
+ * generation that grows to 128 MB of semi-spaces under a high allocation rate, an old generation allowed 4× its live
+ * size), and heap flags cannot be changed once V8 runs (`v8.setFlagsFromString` is too late). So the process replaces
+ * itself (same pid, arguments, environment and open files; `process.execve`, Node 23.11+, not on Windows) with one
+ * that has the flags it lacks.
  */
-function withSmallYoungGeneration() {
-  const flag = '--max-semi-space-size';
-  if (process.execArgv.some((a) => a.startsWith(flag)) || process.env.NODE_OPTIONS?.includes(flag)) return;
-  if (typeof process.execve !== 'function') return;
+function withV8Flags() {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS?.split(/\s+/) ?? [])];
+  const missing = V8_FLAGS.filter((f) => !given.some((a) => a.startsWith(f.split('=')[0])));
+  if (!missing.length || typeof process.execve !== 'function') return;
   process.execve(
     process.execPath,
-    [process.execPath, `${flag}=4`, ...process.execArgv, ...process.argv.slice(1)],
+    [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)],
     process.env,
   );
 }
 
 /**
- * Where the compile cache lives: `NODE_COMPILE_CACHE` when set (the image points it at a cache filled at build time),
- * else a directory of this user's own under the temporary directory. Node's default, one `node-compile-cache` shared
- * by every user, is unusable for all but the first user that created it (`arrgus run` as `nobody` or a service user
- * after a root run: every start strips types again, +30 MB), and a cache directory another user can write is a way
- * to run code as this one: such a directory is not used (undefined: no cache).
+ * Where the compile cache lives: `ARRGUS_COMPILE_CACHE` when set (the image points it at a cache filled at build time
+ * for the user it drops to; not `NODE_COMPILE_CACHE`, which Node applies at start, as root, before the drop), else a
+ * directory of this user's own under the temporary directory. Node's default, one `node-compile-cache` shared by every
+ * user, is unusable for all but the user that created it (`arrgus run` as `nobody` or a service user after a root run:
+ * every start stripped types again, +38 MB), and a cache directory another user can write is a way to run code as
+ * this one: such a directory is not used (undefined: no cache).
  */
 function compileCacheDir() {
-  if (process.env.NODE_COMPILE_CACHE) return process.env.NODE_COMPILE_CACHE;
+  if (process.env.ARRGUS_COMPILE_CACHE) return process.env.ARRGUS_COMPILE_CACHE;
   const uid = process.getuid?.();
   if (uid === undefined) return join(tmpdir(), 'arrgus-compile-cache');
   const dir = join(tmpdir(), `arrgus-compile-cache-${uid}`);

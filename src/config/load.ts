@@ -309,8 +309,13 @@ function minutes(v: string): Json {
   return /^\d+(?:\.\d+)?$/.test(v.trim()) ? `${v.trim()}m` : v;
 }
 
-/** `ARRGUS_` variables that are not settings: where the add-on files are, and the image's unprivileged user. */
-const NOT_SETTINGS = new Set(['ARRGUS_ADDON_OPTIONS', 'ARRGUS_ADDON_CONFIG_DIR', 'ARRGUS_DROP_TO']);
+/** `ARRGUS_` variables that are not settings: where the add-on files are, the image's unprivileged user and compile cache. */
+const NOT_SETTINGS = new Set([
+  'ARRGUS_ADDON_OPTIONS',
+  'ARRGUS_ADDON_CONFIG_DIR',
+  'ARRGUS_DROP_TO',
+  'ARRGUS_COMPILE_CACHE',
+]);
 
 /** `ARRGUS_WEB__PORT=8100` → `{web: {port: 8100}}`; `__` separates levels, SNAKE_CASE becomes camelCase. */
 export function envLayer(env: Record<string, string | undefined>): {
