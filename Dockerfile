@@ -46,7 +46,7 @@ RUN mkdir -p /data && chown node:node /data
 ENV ARRGUS_COMPILE_CACHE=/app/.compile-cache
 RUN mkdir -p /app/.compile-cache && chown node:node /app/.compile-cache
 USER node
-RUN NODE_COMPILE_CACHE=/app/.compile-cache node --max-semi-space-size=4 --heap-growing-percent=50 \
+RUN NODE_COMPILE_CACHE=/app/.compile-cache node --max-semi-space-size=4 \
       /app/bin/warm-compile-cache.js
 USER root
 
@@ -54,5 +54,5 @@ VOLUME /data
 EXPOSE 8099 1883
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8099/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "/app/bin/arrgus.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/bin/arrgus.js"]
 CMD ["run"]

@@ -1,13 +1,12 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50
+#!/usr/bin/env -S node --max-semi-space-size=4
 // V8 flags (the same in this shebang, `V8_FLAGS` below, npm start and the image's ENTRYPOINT; test/node-flags.test.ts
 // holds them together):
 // `--max-semi-space-size=4`: a smaller young generation keeps a long replay at about half the peak memory (V8 grows
 // it to 128 MB under a high allocation rate) for a few percent of throughput.
-// `--heap-growing-percent=50`: after each full collection the old generation may grow to 1.5× what survived, not up to
-// 4× (V8's factor when the mutator allocates fast, as in a flood of new issues): a 50,000-line new-issue storm peaked
-// at ~290 MB instead of ~400 MB, at no measured cost in rate. Not a cap: the heap still grows with what is alive, so no
-// size of input can make it run out of memory.
-// A start without these flags (`node bin/arrgus.js`) re-executes itself with them (withV8Flags below).
+// Measured and not kept: `--heap-growing-percent=50` (peaks of floods within noise on current code, +30% CPU in a
+// webhook flood), `--optimize-for-size` (−10 MB idle but a 1 MB semi-space: 5× slower on allocation-heavy work),
+// `--lite-mode` (no WebAssembly: the type stripper cannot load), MALLOC_ARENA_MAX=2 (within noise).
+// A start without them (`node bin/arrgus.js`) re-executes itself with them (withV8Flags below).
 // The `arrgus` bin. Node runs the TypeScript sources directly (type stripping), so there is no build step. The compile
 // cache keeps the stripped and compiled modules on disk: later starts skip the type stripper entirely, which saves
 // ~30 MB of memory and most of the start-up time. It is enabled before the first .ts module loads.
@@ -17,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** What the shebang passes (kept equal by test/node-flags.test.ts). */
-const V8_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+const V8_FLAGS = ['--max-semi-space-size=4'];
 
 // Older Node cannot load the TypeScript sources; say so in one line instead of ERR_UNKNOWN_FILE_EXTENSION.
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -43,10 +42,9 @@ cli(process.argv.slice(2)).then(
 
 /**
  * `node bin/arrgus.js …` (or any start that bypasses the shebang) would run with V8's default heap sizing (a young
- * generation that grows to 128 MB of semi-spaces under a high allocation rate, an old generation allowed 4× its live
- * size), and heap flags cannot be changed once V8 runs (`v8.setFlagsFromString` is too late). So the process replaces
- * itself (same pid, arguments, environment and open files; `process.execve`, Node 23.11+, not on Windows) with one
- * that has the flags it lacks.
+ * generation that grows to 128 MB of semi-spaces under a high allocation rate), and heap flags cannot be changed once
+ * V8 runs (`v8.setFlagsFromString` is too late). So the process replaces itself (same pid, arguments, environment and
+ * open files; `process.execve`, Node 23.11+, not on Windows) with one that has the flags it lacks.
  */
 function withV8Flags() {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS?.split(/\s+/) ?? [])];

@@ -16,7 +16,7 @@ const flagsIn = (text: string) => text.split(/\s+/).filter((w) => /^--[a-z-]+=/.
 const shebang = flagsIn(/^#!\S*env -S node (.*)$/m.exec(bin.split('\n', 1)[0] ?? '')?.[1] ?? '');
 
 test('the shebang, the re-execution list, npm start and the image pass the same V8 flags', () => {
-  assert.ok(shebang.length >= 2, `the shebang passes the flags: ${shebang.join(' ')}`);
+  assert.ok(shebang.length >= 1, `the shebang passes the flags: ${shebang.join(' ')}`);
   const list = /const V8_FLAGS = \[([^\]]*)\]/.exec(bin)?.[1] ?? '';
   assert.deepEqual(
     [...list.matchAll(/'([^']+)'/g)].map((m) => m[1]),
