@@ -32,7 +32,7 @@ import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
 import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
-import { QueryError } from './store/log-reader.ts';
+import { QueryError, SEARCH_BUDGET_MS } from './store/log-reader.ts';
 import { Outbox, type OutboxStatus } from './store/outbox.ts';
 import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
@@ -193,7 +193,7 @@ export class Service {
     // The JSON API's routes and the panel's pages share these in-process functions.
     const hourly: StatsRouteDeps['hourly'] = (q) => ingestion.records.counts.hourly(q);
     const logSearch: Pick<LogRouteDeps, 'search' | 'isQueryError'> = {
-      search: (q) => ingestion.records.logs.search(q),
+      search: (q) => ingestion.records.logs.searchPage(q, SEARCH_BUDGET_MS),
       isQueryError: (err) => err instanceof QueryError,
     };
     const issueApi = issueRouteDeps({

@@ -40,6 +40,32 @@ export interface LogQuery {
 
 export class QueryError extends Error {}
 
+/** A page of a search in a time budget (`LogReader.searchPage`). */
+export interface SearchPage {
+  lines: StoredLine[];
+  /**
+   * Set when the budget ran out before the oldest line: every line from here up was searched; the next page
+   * continues below this id (`before`). The page may then hold fewer than `limit` lines, or none.
+   */
+  continueBelow?: number;
+}
+
+/** The work one page of a person's search may take (`searchPage`): the API and the panel wait this, tailing too. */
+export const SEARCH_BUDGET_MS = 50;
+
+/** Candidates a budgeted search filters in its first step; it doubles each step, up to MAX_CHUNK. */
+const FIRST_CHUNK = 256;
+const MAX_CHUNK = 65_536;
+
+/** SQLite's complaint about a malformed FTS query, as a QueryError (400); any other error as it is. */
+function asQueryError(err: unknown, text: string | undefined): unknown {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (text && /fts5|syntax error|no such column|unterminated|malformed MATCH/i.test(msg)) {
+    return new QueryError(msg.replace(/^fts5: /, ''));
+  }
+  return err;
+}
+
 interface Row {
   id: number;
   time: number;
@@ -73,13 +99,88 @@ export class LogReader {
     this.dict = dict;
   }
 
-  /** Lines matching `q`, newest stored first. */
+  /** Lines matching `q`, newest stored first (however long it takes: internal callers with narrow queries). */
   search(q: LogQuery): StoredLine[] {
+    return this.searchPage(q, Number.POSITIVE_INFINITY).lines;
+  }
+
+  /**
+   * One page of `search` for a person waiting (the API, the panel), in about `budgetMs` of work. A filter that few
+   * matches pass (a level, a source, a time range) can make SQLite look through millions of lines before it finds
+   * `limit` (a common word at level `fatal` over 10M lines: about a second, on the thread that also tails). So a
+   * filtered search takes the candidates in chunks, newest first, and reads the clock between chunks: out of time,
+   * the page holds what was found (maybe nothing) and `continueBelow`, where the next one resumes.
+   */
+  searchPage(q: LogQuery, budgetMs: number): SearchPage {
+    const text = q.text?.trim();
+    if (text && text.length > MAX_QUERY) throw new QueryError(`the query is longer than ${MAX_QUERY} characters`);
+    const filters = this.filters(q);
+    if (!filters) return { lines: [] };
+    if (!filters.where.length || budgetMs === Number.POSITIVE_INFINITY) {
+      return { lines: this.run(text, filters, q.before, q.limit) };
+    }
+    // Candidates in chunks, newest first: the text's matches (or every line, or one source's), at most `chunk` at a
+    // time; SQLite applies the filters to each chunk, and the clock is read between chunks.
+    const oneSource =
+      !text && q.sources?.length === 1 ? this.dict.find(DICT.source, q.sources[0] as string) : undefined;
+    const candidates = (below: number | undefined): { sql: string; args: Array<string | number> } => {
+      const where: string[] = [];
+      const args: Array<string | number> = [];
+      if (text) {
+        where.push('logs_fts MATCH ?');
+        args.push(text);
+      }
+      if (oneSource !== undefined) {
+        where.push('source = ?');
+        args.push(oneSource);
+      }
+      if (below !== undefined) {
+        where.push(`${text ? 'rowid' : 'id'} < ?`);
+        args.push(below);
+      }
+      const w = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+      return {
+        sql: text
+          ? `SELECT rowid AS id FROM logs_fts${w} ORDER BY rowid DESC LIMIT ?`
+          : `SELECT id FROM logs${w} ORDER BY id DESC LIMIT ?`,
+        args,
+      };
+    };
+    const deadline = performance.now() + budgetMs;
+    const lines: StoredLine[] = [];
+    let below = q.before;
+    let chunk = FIRST_CHUNK;
+    try {
+      for (;;) {
+        const c = candidates(below);
+        const rows = this.db
+          .prepare(
+            `SELECT l.* FROM (${c.sql}) c CROSS JOIN logs l ON l.id = c.id WHERE ${filters.where.join(' AND ')} ORDER BY c.id DESC LIMIT ?`,
+          )
+          .all(...c.args, chunk, ...filters.args, q.limit - lines.length) as unknown as Row[];
+        for (const r of rows) lines.push(this.decode(r));
+        if (lines.length >= q.limit) return { lines };
+        const span = this.db.prepare(`SELECT min(id) AS low, count(*) AS n FROM (${c.sql})`).get(...c.args, chunk) as {
+          low: number | null;
+          n: number;
+        };
+        if (span.n < chunk || span.low === null) return { lines };
+        below = span.low;
+        if (performance.now() >= deadline) return { lines, continueBelow: below };
+        chunk = Math.min(chunk * 2, MAX_CHUNK);
+      }
+    } catch (err) {
+      throw asQueryError(err, text);
+    }
+  }
+
+  /** The WHERE terms of `q` apart from the text and the id range; null when a named source or issue was never stored. */
+  private filters(q: LogQuery): { where: string[]; args: Array<string | number> } | null {
     const where: string[] = [];
     const args: Array<string | number> = [];
     if (q.sources?.length) {
       const ids = q.sources.map((s) => this.dict.find(DICT.source, s)).filter((x): x is number => x !== undefined);
-      if (!ids.length) return [];
+      if (!ids.length) return null;
       where.push(`l.source IN (${ids.map(() => '?').join(', ')})`);
       args.push(...ids);
     }
@@ -97,37 +198,39 @@ export class LogReader {
     }
     if (q.issue !== undefined) {
       const id = this.dict.find(DICT.issue, q.issue);
-      if (id === undefined) return [];
+      if (id === undefined) return null;
       where.push('l.issue = ?');
       args.push(id);
     }
-    const text = q.text?.trim();
+    return { where, args };
+  }
+
+  /** Matching lines with ids below `below`, newest first, at most `limit`, filtered by SQLite. */
+  private run(
+    text: string | undefined,
+    filters: { where: string[]; args: Array<string | number> },
+    below: number | undefined,
+    limit: number,
+  ): StoredLine[] {
+    const where = [...filters.where];
+    const args: Array<string | number> = [...filters.args];
+    if (below !== undefined) {
+      where.push(`${text ? 'f.rowid' : 'l.id'} < ?`);
+      args.push(below);
+    }
     let sql: string;
     if (text) {
-      if (text.length > MAX_QUERY) throw new QueryError(`the query is longer than ${MAX_QUERY} characters`);
-      if (q.before !== undefined) {
-        where.push('f.rowid < ?');
-        args.push(q.before);
-      }
       sql = `SELECT l.* FROM logs_fts f JOIN logs l ON l.id = f.rowid WHERE logs_fts MATCH ?${where.map((w) => ` AND ${w}`).join('')} ORDER BY f.rowid DESC LIMIT ?`;
       args.unshift(text);
     } else {
-      if (q.before !== undefined) {
-        where.push('l.id < ?');
-        args.push(q.before);
-      }
       sql = `SELECT l.* FROM logs l${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY l.id DESC LIMIT ?`;
     }
-    args.push(q.limit);
+    args.push(limit);
     let rows: Row[];
     try {
       rows = this.db.prepare(sql).all(...args) as unknown as Row[];
     } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (text && /fts5|syntax error|no such column|unterminated|malformed MATCH/i.test(msg)) {
-        throw new QueryError(msg.replace(/^fts5: /, ''));
-      }
-      throw err;
+      throw asQueryError(err, text);
     }
     return rows.map((r) => this.decode(r));
   }

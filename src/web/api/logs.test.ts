@@ -43,6 +43,27 @@ async function withLines() {
 }
 
 describe('api: /api/logs', () => {
+  test('a search out of time answers the lines found so far and a cursor that goes on from there', async () => {
+    h = await apiHarness({}, [], {}, 0);
+    const lines = [rec(T0, 'fatal', 'transaction aborted')];
+    for (let i = 1; i <= 600; i++) lines.push(rec(T0 + i * 1000, 'info', `transaction ${i} committed`));
+    h.feed(lines);
+    let cursor: string | null = null;
+    const found: string[] = [];
+    let pages = 0;
+    do {
+      const path: string = `/api/logs?q=transaction&level=fatal${cursor ? `&cursor=${cursor}` : ''}`;
+      const res: { status: number; body: unknown } = await (h as H).get(path);
+      assert.equal(res.status, 200);
+      const body = res.body as { items: Line[]; next: string | null };
+      found.push(...body.items.map((l) => l.message));
+      cursor = body.next;
+      pages++;
+    } while (cursor && pages < 100);
+    assert.ok(pages > 1, 'the first page ran out of time before the fatal line');
+    assert.deepEqual(found, ['transaction aborted']);
+  });
+
   test('full-text search: a rare term, a common term, a phrase, a prefix, with level and source filters', async () => {
     const h = await withLines();
     const rare = await h.get('/api/logs?q=quokka');

@@ -60,7 +60,7 @@ export interface LogRouteDeps {
     issue?: string;
     before?: number;
     limit: number;
-  }): StoredLogLine[];
+  }): { lines: StoredLogLine[]; continueBelow?: number };
   /** Whether `err` is a malformed query (answered 400 with its message). */
   isQueryError(err: unknown): boolean;
   tail: LiveTail;
@@ -122,7 +122,8 @@ export function logRoutes(deps: LogRouteDeps, docs: RouteDocs): Hono {
     method: 'get',
     path: '/api/logs',
     tag: 'logs',
-    summary: 'Search stored lines (FTS5 query syntax), newest first.',
+    summary:
+      'Search stored lines (FTS5 query syntax), newest first. A filtered search stops after about 50 ms of work: the page then holds what was found (fewer than `limit`, maybe none) and `next` goes on with the older lines.',
     query: searchQuery,
     response: pageSchema(logLineSchema),
   });
@@ -131,9 +132,9 @@ export function logRoutes(deps: LogRouteDeps, docs: RouteDocs): Hono {
     if (q.from !== undefined && q.to !== undefined && q.from > q.to)
       throw badRequest('from: expected a time before `to`');
     const before = q.cursor !== undefined ? (decodeCursor(q.cursor, ['number'])[0] as number) : undefined;
-    let lines: StoredLogLine[];
+    let page: { lines: StoredLogLine[]; continueBelow?: number };
     try {
-      lines = deps.search({
+      page = deps.search({
         ...(q.q !== undefined ? { text: q.q } : {}),
         ...(q.source?.length ? { sources: q.source } : {}),
         ...(q.level?.length ? { levels: q.level } : {}),
@@ -147,9 +148,16 @@ export function logRoutes(deps: LogRouteDeps, docs: RouteDocs): Hono {
       if (deps.isQueryError(err)) throw badRequest(`q: ${(err as Error).message}`);
       throw err;
     }
+    const { lines, continueBelow } = page;
     const items = lines.slice(0, q.limit);
     const last = items.at(-1);
-    const next = lines.length > q.limit && last ? encodeCursor([last.id]) : null;
+    // A search that ran out of time before the oldest line answers what it found, and where to go on from.
+    const next =
+      lines.length > q.limit && last
+        ? encodeCursor([last.id])
+        : continueBelow !== undefined
+          ? encodeCursor([continueBelow])
+          : null;
     return c.json({ items: items.map(presentStored), next });
   });
 

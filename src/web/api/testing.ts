@@ -9,7 +9,7 @@ import { Detector } from '../../detect/detector.ts';
 import { SourceStatsTracker } from '../../sources/source-stats.ts';
 import { openDatabase } from '../../store/db.ts';
 import { History } from '../../store/history.ts';
-import { QueryError } from '../../store/log-reader.ts';
+import { QueryError, SEARCH_BUDGET_MS } from '../../store/log-reader.ts';
 import { RecordStore } from '../../store/records.ts';
 import { createWebApp } from '../app.ts';
 import { type ApiDeps, apiRoutes } from './index.ts';
@@ -20,7 +20,13 @@ export function rec(time: number, level: Level, message: string, extra: Partial<
   return { time, timeExact: true, level, app: 'radarr', source: 'radarr', message, raw: message, lines: 1, ...extra };
 }
 
-export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more'] = [], tail: TailOptions = {}) {
+export async function apiHarness(
+  config: ConfigInput = {},
+  more: ApiDeps['more'] = [],
+  tail: TailOptions = {},
+  /** The log search's time budget per page (0: every page stops at its first look at the clock). */
+  searchBudgetMs = SEARCH_BUDGET_MS,
+) {
   const { ctx, clock } = testContext(config);
   const db = openDatabase(':memory:');
   const records = new RecordStore(db);
@@ -50,7 +56,7 @@ export async function apiHarness(config: ConfigInput = {}, more: ApiDeps['more']
     },
     stats: { clock, hourly: (q) => records.counts.hourly(q) },
     logs: {
-      search: (q) => records.logs.search(q),
+      search: (q) => records.logs.searchPage(q, searchBudgetMs),
       isQueryError: (err) => err instanceof QueryError,
       tail: new LiveTail(ctx.bus, tail),
     },

@@ -40,7 +40,7 @@ export function overviewAtScale() {
   fixture.deps.logs = {
     search: () => {
       searches++;
-      return [];
+      return { lines: [] };
     },
     isQueryError: () => false,
   };

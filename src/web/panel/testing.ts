@@ -128,7 +128,7 @@ export function memoryLogs(
   return {
     search: (q) => {
       if (q.text?.includes('"') && (q.text.match(/"/g)?.length ?? 0) % 2) throw new QueryError('unterminated string');
-      return full
+      const lines = full
         .filter(
           (r) =>
             (!q.text || r.raw.toLowerCase().includes(q.text.toLowerCase())) &&
@@ -138,6 +138,7 @@ export function memoryLogs(
         )
         .sort((a, b) => b.id - a.id)
         .slice(0, q.limit);
+      return { lines };
     },
     isQueryError: (err) => err instanceof QueryError,
   };

@@ -63,22 +63,25 @@ export function logsPage(p: PageInfo, d: PanelDeps, q: LogQuery): Html {
   const searched = q.q !== undefined || q.level !== undefined || q.source !== undefined || q.issue !== undefined;
   const levels = levelsFrom(q.level);
   let results: StoredLogLine[] = [];
+  /** The search ran out of time before the oldest line: the older lines below this id are still to be searched. */
+  let continueBelow: number | undefined;
   if (d.logs && searched) {
     try {
-      results = d.logs.search({
+      ({ lines: results, continueBelow } = d.logs.search({
         ...(q.q ? { text: q.q } : {}),
         ...(q.source ? { sources: [q.source] } : {}),
         ...(levels ? { levels } : {}),
         ...(q.issue ? { issue: q.issue } : {}),
         ...(q.before !== undefined ? { before: q.before } : {}),
         limit: PAGE,
-      });
+      }));
     } catch (err) {
       if (d.logs.isQueryError(err)) throw new HTTPException(400, { message: `q: ${(err as Error).message}` });
       throw err;
     }
   }
   const last = results[results.length - 1];
+  const older = results.length >= PAGE && last ? last.id : continueBelow;
   const sel = (v: string, cur: string | undefined) =>
     html`<option value="${v}"${v === cur ? html` selected` : ''}>${v}</option>`;
   const stream = href(p.base, '/api/logs/stream', { source: q.source, level: levels?.join(',') });
@@ -97,13 +100,21 @@ ${q.issue ? html`<input type="hidden" name="issue" value="${q.issue}">` : ''}
 </form>
 ${
   searched
-    ? results.length
-      ? html`<div class="scroll"><table class="logs" id="results"><thead><tr><th>Time</th><th>Source</th><th>Level</th><th>Line</th></tr></thead><tbody>${results.map((r) => row(p, r))}</tbody></table></div>${
-          results.length >= PAGE && last
-            ? html`<p><a href="${href(p.base, '/logs', { q: q.q, source: q.source, level: q.level, issue: q.issue, before: last.id })}">Older</a></p>`
+    ? html`${
+        results.length
+          ? html`<div class="scroll"><table class="logs" id="results"><thead><tr><th>Time</th><th>Source</th><th>Level</th><th>Line</th></tr></thead><tbody>${results.map((r) => row(p, r))}</tbody></table></div>`
+          : continueBelow === undefined
+            ? empty('No stored line matches.')
             : ''
-        }`
-      : empty('No stored line matches.')
+      }${
+        continueBelow !== undefined && results.length < PAGE
+          ? html`<p>Searched the newest lines${results.length ? '' : ' without a match'}; older ones are still to search.</p>`
+          : ''
+      }${
+        older !== undefined
+          ? html`<p><a href="${href(p.base, '/logs', { q: q.q, source: q.source, level: q.level, issue: q.issue, before: older })}">${results.length >= PAGE ? 'Older' : 'Search older lines'}</a></p>`
+          : ''
+      }`
     : ''
 }`
         : empty('Search needs the log store, which this build does not have.')
