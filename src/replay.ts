@@ -4,15 +4,13 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { redactRecord } from './core/redact.ts';
 import type { Level, LogRecord } from './core/types.ts';
-import { appFromFileName } from './parsers/app-hint.ts';
-import { Assembler, type AssemblerLimits, DEFAULT_LIMITS } from './parsers/assembler.ts';
-import { parsersFor } from './parsers/index.ts';
-import { type Zone, zoneByName } from './parsers/time.ts';
-import type { FormatParser } from './parsers/types.ts';
-import { LineSplitter } from './sources/line-splitter.ts';
+import { type AssemblerLimits, DEFAULT_LIMITS } from './parsers/assembler.ts';
+import { ParseThread, THREAD_FROM_BYTES } from './replay-pipeline.ts';
+import { RecordStream, type StreamSpec } from './replay-read.ts';
 
 export interface ReplayOptions {
   app: string;
@@ -36,6 +34,12 @@ export interface ReplayOptions {
    * formats take from the message (component, correlation ids), which nobody would look at.
    */
   detailsFrom?: Level;
+  /**
+   * Parse each file on a thread of its own while this one runs `onRecord` and the output (replay-pipeline.ts). Unset:
+   * for files from a few megabytes when the machine has a second core. Never for stdin or with `now`. Records below
+   * `detailsFrom` then reach `onRecord` without their text (empty message and raw).
+   */
+  parseThread?: boolean;
 }
 
 export interface ReplaySummary {
@@ -53,7 +57,6 @@ const CHUNK = 1 << 20;
 
 export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
-  const zone: Zone | undefined = opts.tz ? zoneByName(opts.tz) : undefined;
   const byLevel: Record<Level, number> = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
   let lines = 0;
   let records = 0;
@@ -74,52 +77,60 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   // Fail before printing anything when a file is missing or unreadable (the caller reports the path).
   for (const file of files) if (file !== '-') await access(file);
 
-  for (const file of files) {
-    const { app, parsers } = formatsFor(opts.app, file);
-    // A replayed file was last written at its mtime: times of day without a date belong to that day or before it.
-    const mtime = file === '-' ? undefined : (await stat(file)).mtimeMs;
-    const asm = new Assembler({
-      parsers,
-      app,
-      source: file === '-' ? 'stdin' : (file.split(/[\\/]/).pop() ?? file),
-      ...(file === '-' ? {} : { file }),
-      ...(zone ? { zone } : {}),
-      limits: opts.limits ?? DEFAULT_LIMITS,
-      now: opts.now ?? (mtime === undefined ? Date.now : () => mtime),
-      ...(opts.detailsFrom !== undefined && !printsRecords ? { detailsFrom: opts.detailsFrom } : {}),
-      emit,
-    });
-    const splitter = new LineSplitter(
-      (line, offset, end, truncated) => {
-        lines++;
-        asm.push(line, offset, end, truncated);
-      },
-      0,
-      opts.maxLineBytes ?? 65_536,
-    );
-    if (file === '-') {
-      for await (const chunk of opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)) {
-        splitter.push(chunk);
-        await out.drain();
+  const detailsFrom = opts.detailsFrom !== undefined && !printsRecords ? opts.detailsFrom : undefined;
+  const thread = new ParseThread();
+  try {
+    await readAll();
+  } finally {
+    await thread.stop();
+  }
+
+  async function readAll(): Promise<void> {
+    for (const file of files) {
+      const spec: StreamSpec = {
+        app: opts.app,
+        file,
+        ...(opts.tz ? { tz: opts.tz } : {}),
+        limits: opts.limits ?? DEFAULT_LIMITS,
+        maxLineBytes: opts.maxLineBytes ?? 65_536,
+        ...(detailsFrom !== undefined ? { detailsFrom } : {}),
+      };
+      // A replayed file was last written at its mtime: times of day without a date belong to that day or before it.
+      const st = file === '-' ? undefined : await stat(file);
+      const mtime = st?.mtimeMs;
+      if (
+        mtime !== undefined &&
+        opts.now === undefined &&
+        (opts.parseThread ?? ((st?.size ?? 0) >= THREAD_FROM_BYTES && availableParallelism() > 1))
+      ) {
+        lines += await thread.replay(spec, mtime, emit, () => out.drain());
+        continue;
       }
-    } else {
-      // Read synchronously: a replay has nothing else to do meanwhile, and each asynchronous read left the process idle
-      // while the thread pool was scheduled (5% of a replay's wall time on a busy machine).
-      const fd = openSync(file, 'r');
-      try {
-        const buf = Buffer.allocUnsafe(CHUNK);
-        for (;;) {
-          const bytesRead = readSync(fd, buf, 0, CHUNK, null);
-          if (bytesRead === 0) break;
-          splitter.push(buf.subarray(0, bytesRead));
+      const stream = new RecordStream(spec, opts.now ?? (mtime === undefined ? Date.now : () => mtime), emit);
+      if (file === '-') {
+        for await (const chunk of opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)) {
+          stream.push(chunk);
           await out.drain();
         }
-      } finally {
-        closeSync(fd);
+      } else {
+        // Read synchronously: a replay has nothing else to do meanwhile, and each asynchronous read left the process idle
+        // while the thread pool was scheduled (5% of a replay's wall time on a busy machine).
+        const fd = openSync(file, 'r');
+        try {
+          const buf = Buffer.allocUnsafe(CHUNK);
+          for (;;) {
+            const bytesRead = readSync(fd, buf, 0, CHUNK, null);
+            if (bytesRead === 0) break;
+            stream.push(buf.subarray(0, bytesRead));
+            await out.drain();
+          }
+        } finally {
+          closeSync(fd);
+        }
       }
+      stream.end();
+      lines += stream.lines;
     }
-    splitter.end();
-    asm.flush();
   }
 
   const extra = opts.finish?.();
@@ -140,17 +151,6 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   out.write(opts.format === 'summary' ? humanSummary(summary, topIssues(extra?.lines ?? [])) : JSON.stringify(summary));
   await out.end();
   return summary;
-}
-
-/**
- * `auto`: the content decides the format (per file); the file name only breaks ties and names the app of a shared
- * format (`radarr.txt` read by NLog is radarr). A json-file log (`<id>-json.log`) is read as `docker`.
- */
-function formatsFor(configured: string, file: string): { app: string; parsers: FormatParser[] } {
-  if (configured !== 'auto') return { app: configured, parsers: parsersFor(configured) };
-  const hint = file === '-' ? null : appFromFileName(file);
-  if (hint === 'docker') return { app: 'docker', parsers: parsersFor('docker') };
-  return { app: hint ?? 'auto', parsers: parsersFor('auto', hint) };
 }
 
 const LEVEL_ORDER: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];

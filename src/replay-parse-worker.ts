@@ -1,0 +1,79 @@
+/**
+ * The replay's parse thread (started by replay-pipeline.ts): reads the files it is sent, one at a time, splits,
+ * assembles and parses them, and posts the records to the main thread in batches (replay-batch.ts). At most `maxInFlight` batches wait for the main thread:
+ * past that the thread blocks on the shared counter until the main thread has read one (back-pressure, so memory stays
+ * bounded whatever the file's size). Each file ends with `{ done }`, or
+ * `{ failed }` naming what went wrong.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { BatchBuilder } from './replay-batch.ts';
+import { RecordStream, type StreamSpec } from './replay-read.ts';
+
+/** The thread's settings (workerData). */
+export interface ParseThreadData {
+  batchSize: number;
+  maxInFlight: number;
+  /** One Int32: batches posted and not yet read by the main thread. */
+  inFlight: SharedArrayBuffer;
+}
+
+/** One file to read (a message from the main thread). */
+export interface ParseJob {
+  spec: StreamSpec;
+  /** Reference time for records without a date (the file's mtime). */
+  now: number;
+  /** The lowest level rank whose records cross whole. */
+  wholeFrom: number;
+}
+
+const CHUNK = 1 << 20;
+
+const data = workerData as ParseThreadData;
+const inFlight = new Int32Array(data.inFlight);
+
+function run(job: ParseJob, port: MessagePort): void {
+  const builder = new BatchBuilder(data.batchSize, job.wholeFrom);
+  let posted = 0;
+  const post = (stream: RecordStream): void => {
+    for (let n = Atomics.load(inFlight, 0); n >= data.maxInFlight; n = Atomics.load(inFlight, 0))
+      Atomics.wait(inFlight, 0, n);
+    Atomics.add(inFlight, 0, 1);
+    const { batch, transfer } = builder.take(stream.lines - posted);
+    posted = stream.lines;
+    port.postMessage({ batch }, transfer);
+  };
+  const stream: RecordStream = new RecordStream(
+    job.spec,
+    () => job.now,
+    (rec) => {
+      builder.add(rec);
+      if (builder.full) post(stream);
+    },
+  );
+  const fd = openSync(job.spec.file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const bytesRead = readSync(fd, buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      stream.push(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  stream.end();
+  if (builder.size > 0 || stream.lines > posted) post(stream);
+  port.postMessage({ done: true });
+}
+
+const port = parentPort;
+if (!port) throw new Error('replay-parse-worker runs as a worker thread');
+port.on('message', (job: ParseJob) => {
+  try {
+    run(job, port);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    port.postMessage({ failed: { message: e.message ?? String(err), code: e.code, path: e.path } });
+  }
+});
