@@ -50,6 +50,7 @@ function run(job: ParseJob, port: MessagePort): void {
       builder.add(rec);
       if (builder.full) post(stream);
     },
+    true,
   );
   const fd = openSync(job.spec.file, 'r');
   try {

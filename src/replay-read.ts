@@ -3,6 +3,7 @@
  * live tailing. Built the same way on the main thread (small files, stdin) and on the replay's parse thread
  * (replay-pipeline.ts), so both paths read every line alike.
  */
+import { isAscii } from 'node:buffer';
 import type { Level, LogRecord } from './core/types.ts';
 import { appFromFileName } from './parsers/app-hint.ts';
 import { Assembler, type AssemblerLimits } from './parsers/assembler.ts';
@@ -29,8 +30,17 @@ export class RecordStream {
   lines = 0;
   private readonly splitter: LineSplitter;
   private readonly asm: Assembler;
+  private readonly maxLineBytes: number;
+  private readonly wholeChunks: boolean;
 
-  constructor(spec: StreamSpec, now: () => number, emit: (record: LogRecord) => void) {
+  /**
+   * `wholeChunks`: an ASCII chunk is decoded once and its lines are slices of that string, not a decode each (the parse
+   * thread: its records are copied to the main thread, so no record keeps a chunk's string alive for long; on one thread
+   * an issue's sample would).
+   */
+  constructor(spec: StreamSpec, now: () => number, emit: (record: LogRecord) => void, wholeChunks = false) {
+    this.maxLineBytes = spec.maxLineBytes;
+    this.wholeChunks = wholeChunks;
     const { app, parsers } = formatsFor(spec.app, spec.file);
     const file = spec.file;
     const asm = new Assembler({
@@ -56,7 +66,58 @@ export class RecordStream {
   }
 
   push(chunk: Buffer): void {
-    this.splitter.push(chunk);
+    const splitter = this.splitter;
+    if (!this.wholeChunks) {
+      splitter.push(chunk);
+      return;
+    }
+    let rest = chunk;
+    if (splitter.pendingBytes > 0) {
+      // The line the last chunk left unfinished ends here: the splitter joins its parts.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        splitter.push(chunk);
+        return;
+      }
+      splitter.push(chunk.subarray(0, nl + 1));
+      rest = chunk.subarray(nl + 1);
+    }
+    const done = this.pushAscii(rest, splitter.offset);
+    if (done > 0) splitter.reset(splitter.offset + done);
+    if (done < rest.length) splitter.push(done > 0 ? rest.subarray(done) : rest);
+  }
+
+  /**
+   * The complete lines of an ASCII chunk without NUL bytes, as slices of decoded strings (one per window of at most
+   * WINDOW bytes), exactly as the splitter would hand them (CRLF, offsets); returns the bytes consumed. Stops before a
+   * line over the cap and at the last newline: the splitter takes the rest.
+   */
+  private pushAscii(chunk: Buffer, base: number): number {
+    if (chunk.indexOf(0) !== -1 || !isAscii(chunk)) return 0;
+    const max = this.maxLineBytes;
+    const asm = this.asm;
+    let at = 0;
+    while (at < chunk.length) {
+      // Windows small enough to be ordinary strings on the heap (a string over ~1 MB is allocated outside it).
+      let last = chunk.lastIndexOf(10, Math.min(at + WINDOW, chunk.length) - 1);
+      if (last < at) {
+        last = chunk.indexOf(10, at);
+        if (last < 0 || last - at > max) return at;
+      }
+      const text = chunk.toString('latin1', at, last + 1);
+      let from = 0;
+      const end = last + 1 - at;
+      while (from < end) {
+        const nl = text.indexOf('\n', from);
+        if (nl - from > max) return at + from;
+        const to = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        this.lines++;
+        asm.push(text.slice(from, to), base + at + from, base + at + nl + 1, false);
+        from = nl + 1;
+      }
+      at = last + 1;
+    }
+    return at;
   }
 
   /** The end of the stream: the last line without its newline and the pending record go out. */
@@ -65,6 +126,9 @@ export class RecordStream {
     this.asm.flush();
   }
 }
+
+/** Bytes decoded at once on the parse thread's ASCII path. */
+const WINDOW = 64 << 10;
 
 /** The source name records of `file` carry. */
 export function sourceOf(file: string): string {
