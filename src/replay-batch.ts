@@ -30,17 +30,24 @@ export interface ReplayBatch {
   whole: LogRecord[];
 }
 
-/** Collects records into batches of `capacity`; `wholeFrom` is the lowest level rank that crosses whole. */
+/**
+ * Collects records into batches of `capacity` records, or fewer once the records that cross whole hold `maxText`
+ * characters of text (a batch of 64 KiB stack traces stays as small as one of one-line records); `wholeFrom` is the
+ * lowest level rank that crosses whole.
+ */
 export class BatchBuilder {
   private readonly capacity: number;
+  private readonly maxText: number;
   private readonly wholeFrom: number;
+  private text = 0;
   private b: ReplayBatch;
   private appIndex = new Map<string, number>();
   private lastApp = '';
   private lastAppIndex = -1;
 
-  constructor(capacity: number, wholeFrom: number) {
+  constructor(capacity: number, maxText: number, wholeFrom: number) {
     this.capacity = capacity;
+    this.maxText = maxText;
     this.wholeFrom = wholeFrom;
     this.b = this.fresh();
   }
@@ -50,7 +57,7 @@ export class BatchBuilder {
   }
 
   get full(): boolean {
-    return this.b.n >= this.capacity;
+    return this.b.n >= this.capacity || this.text >= this.maxText;
   }
 
   add(rec: LogRecord): void {
@@ -64,6 +71,7 @@ export class BatchBuilder {
     if (rank >= this.wholeFrom) {
       meta |= WHOLE;
       b.whole.push(rec);
+      this.text += rec.raw.length + rec.message.length;
     } else {
       if (rec.orphan) meta |= ORPHAN;
       if (rec.truncated) meta |= TRUNCATED;
@@ -77,6 +85,7 @@ export class BatchBuilder {
     const b = this.b;
     b.lines = lines;
     this.b = this.fresh();
+    this.text = 0;
     this.appIndex = new Map();
     this.lastApp = '';
     this.lastAppIndex = -1;

@@ -13,6 +13,8 @@ import { RecordStream, type StreamSpec } from './replay-read.ts';
 /** The thread's settings (workerData). */
 export interface ParseThreadData {
   batchSize: number;
+  /** Characters of whole records' text after which a batch goes out before it is full. */
+  batchText: number;
   maxInFlight: number;
   /** One Int32: batches posted and not yet read by the main thread. */
   inFlight: SharedArrayBuffer;
@@ -33,7 +35,7 @@ const data = workerData as ParseThreadData;
 const inFlight = new Int32Array(data.inFlight);
 
 function run(job: ParseJob, port: MessagePort): void {
-  const builder = new BatchBuilder(data.batchSize, job.wholeFrom);
+  const builder = new BatchBuilder(data.batchSize, data.batchText, job.wholeFrom);
   let posted = 0;
   const post = (stream: RecordStream): void => {
     for (let n = Atomics.load(inFlight, 0); n >= data.maxInFlight; n = Atomics.load(inFlight, 0))

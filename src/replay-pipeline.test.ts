@@ -74,6 +74,28 @@ describe('replay on a parse thread', () => {
     }
   });
 
+  test('reads odd bytes as the splitter does: CRLF, NUL, long lines, non-ASCII, lines across chunks, no last newline', async () => {
+    const line = (i: number) =>
+      `Mar 01, 2025 18:00:${String(i % 60).padStart(2, '0')}.003 [0x7f70] ERROR - thing ${i} failed`;
+    const parts: string[] = [];
+    // ~2.3 MB (three 1 MB reads): the first read is ASCII with a CRLF line and one over the cap, the second has
+    // non-ASCII text and a NUL byte (the splitter reads it all), the third is ASCII with a long continuation line.
+    for (let i = 0; i < 40_000; i++) {
+      if (i === 7000) parts.push(`${line(i)}\r`);
+      else if (i === 9000) parts.push(`${line(i)} ${'x'.repeat(70_000)}`);
+      else if (i === 21_000) parts.push(`${line(i)} caf\u00e9 \u2014 \u{1f600}`);
+      else if (i === 22_000) parts.push(`${line(i)} a\u0000b`);
+      else if (i === 35_000) parts.push(`   at continuation ${'y'.repeat(3000)}`);
+      else parts.push(line(i));
+    }
+    const odd = join(dir, 'odd.log');
+    writeFileSync(odd, parts.join('\n'));
+    const one = await output([odd], 'plex', false, true);
+    assert.equal(await output([odd], 'plex', true, true), one);
+    assert.match(one, /"lines":40000/);
+    assert.match(one, /line truncated/);
+  });
+
   test('a file the parse thread cannot read fails the replay with its path', async () => {
     const sub = join(dir, 'a-directory.log');
     mkdirSync(sub);

@@ -14,8 +14,14 @@ import { type StreamSpec, sourceOf } from './replay-read.ts';
 
 /** Files from this size are parsed on their own thread (unless the caller decides). */
 export const THREAD_FROM_BYTES = 8 << 20;
-const BATCH = 8192;
+/**
+ * Records per batch, and text per batch (the records that cross whole): small enough that a batch dies young on the
+ * main thread instead of being promoted to its old generation while detection works through it.
+ */
+const BATCH = 2048;
+const BATCH_TEXT = 1 << 20;
 const IN_FLIGHT = 4;
+const YOUNG_MB = 3;
 
 type Message = { batch: ReplayBatch } | { done: true } | { failed: { message: string; code?: string; path?: string } };
 
@@ -85,10 +91,16 @@ export class ParseThread {
     if (this.worker) return this.worker;
     const data: ParseThreadData = {
       batchSize: BATCH,
+      batchText: BATCH_TEXT,
       maxInFlight: IN_FLIGHT,
       inFlight: this.counter.buffer as SharedArrayBuffer,
     };
-    const worker = new Worker(workerBoot(), { eval: true, workerData: data });
+    // A small young generation: the thread keeps little alive between batches, and each megabyte of it is resident.
+    const worker = new Worker(workerBoot(), {
+      eval: true,
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
+    });
     const nudge = (): void => {
       const w = this.wake;
       this.wake = null;

@@ -98,7 +98,6 @@ export class RecordStream {
     const asm = this.asm;
     let at = 0;
     while (at < chunk.length) {
-      // Windows small enough to be ordinary strings on the heap (a string over ~1 MB is allocated outside it).
       let last = chunk.lastIndexOf(10, Math.min(at + WINDOW, chunk.length) - 1);
       if (last < at) {
         last = chunk.indexOf(10, at);
@@ -127,8 +126,11 @@ export class RecordStream {
   }
 }
 
-/** Bytes decoded at once on the parse thread's ASCII path. */
-const WINDOW = 64 << 10;
+/**
+ * Bytes decoded at once on the parse thread's ASCII path: a record that stays alive (the pending one, those waiting in
+ * a batch) keeps its window alive, so windows are small (a few lines each; larger ones filled the old generation).
+ */
+const WINDOW = 2048;
 
 /** The source name records of `file` carry. */
 export function sourceOf(file: string): string {
