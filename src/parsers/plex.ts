@@ -188,9 +188,11 @@ function fastHeader(
   if (!isThread(line, 27, close)) return undefined;
   const base = secondOf(line, ctx.zone);
   if (base === null) return null;
-  const thread = line.slice(27, close);
   const start = line.charCodeAt(after + 2) === 32 ? after + 3 : after + 2;
-  return { time: base + ms, level, thread, message: line.slice(start) };
+  // The thread is a detail like the others (ParseContext.detailsFrom): no string for it below that level.
+  if (ctx.detailsFrom !== undefined && LEVEL_RANK[level] < ctx.detailsFrom)
+    return { time: base + ms, level, message: line.slice(start) };
+  return { time: base + ms, level, thread: line.slice(27, close), message: line.slice(start) };
 }
 
 /** `line[from, to)` is a thread id: `0x` and hex digits, or decimal digits. */
@@ -246,7 +248,9 @@ export function createPlexParser(): FormatParser {
     finish(rec: LogRecord, ctx: ParseContext): void {
       if (rec.orphan) return;
       const msg = rec.message;
-      const banner = msg.startsWith('Plex Media Server v') || msg.startsWith('Plex Media Scanner v');
+      const banner =
+        msg.charCodeAt(0) === 80 /* P */ &&
+        (msg.startsWith('Plex Media Server v') || msg.startsWith('Plex Media Scanner v'));
       if (banner) {
         const tz = BANNER_TZ.exec(msg);
         if (tz) {
