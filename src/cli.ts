@@ -213,7 +213,7 @@ async function replayCommand(args: string[]): Promise<number> {
     process.stderr.write(`arrgus replay: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  const { replay } = await import('./replay.ts');
+  const { parseThreadFor, replay } = await import('./replay.ts');
   const { values, positionals } = parsed;
   const app = values.app ?? 'auto';
   if (!(APPS as readonly string[]).includes(app)) {
@@ -241,6 +241,9 @@ async function replayCommand(args: string[]): Promise<number> {
       return configFailure(err);
     }
   }
+  const files = positionals.length ? positionals : ['-'];
+  // A big file is parsed on a thread of its own: it starts loading now, beside detection.
+  const thread = parseThreadFor(files);
   const { attachDetection } = await import('./replay-detect.ts');
   const detection = attachDetection({
     ...(values.tz ? { tz: values.tz } : {}),
@@ -253,9 +256,10 @@ async function replayCommand(args: string[]): Promise<number> {
       ...(values.tz ? { tz: values.tz } : {}),
       events: values.events ?? false,
       format,
-      files: positionals.length ? positionals : ['-'],
+      files,
       out: process.stdout,
       ...detection,
+      ...(thread ? { thread } : {}),
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

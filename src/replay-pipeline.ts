@@ -46,7 +46,8 @@ export class ParseThread {
     emit: (record: LogRecord) => void,
     between: () => Promise<void>,
   ): Promise<number> {
-    const worker = this.start();
+    const worker = this.warm();
+    worker.ref();
     const job: ParseJob = {
       spec,
       now,
@@ -87,7 +88,11 @@ export class ParseThread {
     await worker.terminate();
   }
 
-  private start(): Worker {
+  /**
+   * Starts the thread now (it takes a few hundred milliseconds to load), so it is ready when the first file is. Until a
+   * file is sent to it, the thread does not keep the process alive (a caller that fails before `replay` can just exit).
+   */
+  warm(): Worker {
     if (this.worker) return this.worker;
     const data: ParseThreadData = {
       batchSize: BATCH,
@@ -118,6 +123,7 @@ export class ParseThread {
       if (this.worker === worker) this.crashed ??= new Error(`the replay's parse thread stopped (exit code ${code})`);
       nudge();
     });
+    worker.unref();
     this.worker = worker;
     return worker;
   }

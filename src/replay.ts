@@ -2,7 +2,7 @@
  * `arrgus replay`: the ingestion pipeline run offline over files or stdin, printing NDJSON. The same assembler and
  * parsers as live tailing; detection (issues, alerts, incidents) hangs off the `onRecord`/`finish` hooks.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -40,6 +40,8 @@ export interface ReplayOptions {
    * `detailsFrom` then reach `onRecord` without their text (empty message and raw).
    */
   parseThread?: boolean;
+  /** A parse thread started ahead (`parseThreadFor`): used for the files that are parsed on a thread, and stopped. */
+  thread?: ParseThread;
 }
 
 export interface ReplaySummary {
@@ -74,12 +76,11 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   };
 
   const files = opts.files.length ? opts.files : ['-'];
-  // Fail before printing anything when a file is missing or unreadable (the caller reports the path).
-  for (const file of files) if (file !== '-') await access(file);
-
   const detailsFrom = opts.detailsFrom !== undefined && !printsRecords ? opts.detailsFrom : undefined;
-  const thread = new ParseThread();
+  const thread = opts.thread ?? new ParseThread();
   try {
+    // Fail before printing anything when a file is missing or unreadable (the caller reports the path).
+    for (const file of files) if (file !== '-') await access(file);
     await readAll();
   } finally {
     await thread.stop();
@@ -98,11 +99,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
       // A replayed file was last written at its mtime: times of day without a date belong to that day or before it.
       const st = file === '-' ? undefined : await stat(file);
       const mtime = st?.mtimeMs;
-      if (
-        mtime !== undefined &&
-        opts.now === undefined &&
-        (opts.parseThread ?? ((st?.size ?? 0) >= THREAD_FROM_BYTES && availableParallelism() > 1))
-      ) {
+      if (mtime !== undefined && opts.now === undefined && (opts.parseThread ?? threadPays(st?.size ?? 0))) {
         lines += await thread.replay(spec, mtime, emit, () => out.drain());
         continue;
       }
@@ -151,6 +148,29 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   out.write(opts.format === 'summary' ? humanSummary(summary, topIssues(extra?.lines ?? [])) : JSON.stringify(summary));
   await out.end();
   return summary;
+}
+
+function threadPays(bytes: number): boolean {
+  return bytes >= THREAD_FROM_BYTES && availableParallelism() > 1;
+}
+
+/**
+ * A parse thread, started now, when one of `files` will be parsed on it (see `parseThread`): its start-up then overlaps
+ * the caller's (loading detection) instead of delaying the first records. Pass it to `replay` as `thread`.
+ */
+export function parseThreadFor(files: readonly string[]): ParseThread | undefined {
+  const big = files.some((f) => {
+    if (f === '-') return false;
+    try {
+      return threadPays(statSync(f).size);
+    } catch {
+      return false; // replay() reports the file
+    }
+  });
+  if (!big) return undefined;
+  const thread = new ParseThread();
+  thread.warm();
+  return thread;
 }
 
 const LEVEL_ORDER: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
