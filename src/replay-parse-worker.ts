@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { BatchBuilder } from './replay-batch.ts';
+import { BatchBuilder, slotViews } from './replay-batch.ts';
 import { RecordStream, type StreamSpec } from './replay-read.ts';
 
 /** The thread's settings (workerData). */
@@ -18,6 +18,8 @@ export interface ParseThreadData {
   maxInFlight: number;
   /** One Int32: batches posted and not yet read by the main thread. */
   inFlight: SharedArrayBuffer;
+  /** The batches' columns (replay-batch.ts `slotMemory`), maxInFlight + 1 slots. */
+  slots: SharedArrayBuffer;
 }
 
 /** One file to read (a message from the main thread). */
@@ -33,17 +35,21 @@ const CHUNK = 1 << 20;
 
 const data = workerData as ParseThreadData;
 const inFlight = new Int32Array(data.inFlight);
+const slots = slotViews(data.slots, data.batchSize);
+/** The slot the next batch fills (files follow each other in the same ring). */
+let slot = 0;
 
 function run(job: ParseJob, port: MessagePort): void {
-  const builder = new BatchBuilder(data.batchSize, data.batchText, job.wholeFrom);
+  const builder = new BatchBuilder(data.batchSize, data.batchText, job.wholeFrom, slots, slot);
   let posted = 0;
   const post = (stream: RecordStream): void => {
     for (let n = Atomics.load(inFlight, 0); n >= data.maxInFlight; n = Atomics.load(inFlight, 0))
       Atomics.wait(inFlight, 0, n);
     Atomics.add(inFlight, 0, 1);
-    const { batch, transfer } = builder.take(stream.lines - posted);
+    const batch = builder.take(stream.lines - posted);
+    slot = builder.slot;
     posted = stream.lines;
-    port.postMessage({ batch }, transfer);
+    port.postMessage({ batch });
   };
   const stream: RecordStream = new RecordStream(
     job.spec,

@@ -8,7 +8,7 @@ import module from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LEVEL_RANK, type LogRecord } from './core/types.ts';
-import { type ReplayBatch, readBatch } from './replay-batch.ts';
+import { type Columns, type ReplayBatch, readBatch, slotMemory, slotViews } from './replay-batch.ts';
 import type { ParseJob, ParseThreadData } from './replay-parse-worker.ts';
 import { type StreamSpec, sourceOf } from './replay-read.ts';
 
@@ -32,6 +32,8 @@ type Message = { batch: ReplayBatch } | { done: true } | { failed: { message: st
 export class ParseThread {
   private worker: Worker | null = null;
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
+  private readonly memory = slotMemory(IN_FLIGHT + 1, BATCH);
+  private readonly slots: Columns[] = slotViews(this.memory, BATCH);
   private readonly queue: Message[] = [];
   private wake: (() => void) | null = null;
   private crashed: Error | null = null;
@@ -69,7 +71,7 @@ export class ParseThread {
       }
       if ('failed' in m) throw Object.assign(new Error(m.failed.message), m.failed);
       if ('done' in m) return lines;
-      readBatch(m.batch, source, file, emit);
+      readBatch(m.batch, this.slots[m.batch.slot] as Columns, source, file, emit);
       lines += m.batch.lines;
       Atomics.sub(counter, 0, 1);
       Atomics.notify(counter, 0);
@@ -99,6 +101,7 @@ export class ParseThread {
       batchText: BATCH_TEXT,
       maxInFlight: IN_FLIGHT,
       inFlight: this.counter.buffer as SharedArrayBuffer,
+      slots: this.memory,
     };
     // A small young generation: the thread keeps little alive between batches, and each megabyte of it is resident.
     const worker = new Worker(workerBoot(), {
