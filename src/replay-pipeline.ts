@@ -21,7 +21,6 @@ export const THREAD_FROM_BYTES = 8 << 20;
 const BATCH = 2048;
 const BATCH_TEXT = 1 << 20;
 const IN_FLIGHT = 4;
-const YOUNG_MB = 3;
 
 type Message = { batch: ReplayBatch } | { done: true } | { failed: { message: string; code?: string; path?: string } };
 
@@ -103,12 +102,9 @@ export class ParseThread {
       inFlight: this.counter.buffer as SharedArrayBuffer,
       slots: this.memory,
     };
-    // A small young generation: the thread keeps little alive between batches, and each megabyte of it is resident.
-    const worker = new Worker(workerBoot(), {
-      eval: true,
-      workerData: data,
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
-    });
+    // No `resourceLimits.maxYoungGenerationSizeMb`: V8's process-wide `--max-semi-space-size` (the bin's shebang)
+    // overrides it, so the thread's young generation is the main thread's size either way.
+    const worker = new Worker(workerBoot(), { eval: true, workerData: data });
     const nudge = (): void => {
       const w = this.wake;
       this.wake = null;
