@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { BatchBuilder, slotViews } from './replay-batch.ts';
-import { RecordStream, type StreamSpec } from './replay-read.ts';
+import { READ_CHUNK, RecordStream, type StreamSpec } from './replay-read.ts';
 
 /** The thread's settings (workerData). */
 export interface ParseThreadData {
@@ -30,8 +30,6 @@ export interface ParseJob {
   /** The lowest level rank whose records cross whole. */
   wholeFrom: number;
 }
-
-const CHUNK = 1 << 20;
 
 const data = workerData as ParseThreadData;
 const inFlight = new Int32Array(data.inFlight);
@@ -62,9 +60,9 @@ function run(job: ParseJob, port: MessagePort): void {
   );
   const fd = openSync(job.spec.file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
     for (;;) {
-      const bytesRead = readSync(fd, buf, 0, CHUNK, null);
+      const bytesRead = readSync(fd, buf, 0, READ_CHUNK, null);
       if (bytesRead === 0) break;
       stream.push(buf.subarray(0, bytesRead));
     }

@@ -2,7 +2,7 @@
  * `arrgus replay`: the ingestion pipeline run offline over files or stdin, printing NDJSON. The same assembler and
  * parsers as live tailing; detection (issues, alerts, incidents) hangs off the `onRecord`/`finish` hooks.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -10,7 +10,7 @@ import { redactRecord } from './core/redact.ts';
 import type { Level, LogRecord } from './core/types.ts';
 import { type AssemblerLimits, DEFAULT_LIMITS } from './parsers/assembler.ts';
 import { ParseThread, THREAD_FROM_BYTES } from './replay-pipeline.ts';
-import { RecordStream, type StreamSpec } from './replay-read.ts';
+import { readHere, type StreamSpec } from './replay-read.ts';
 
 export interface ReplayOptions {
   app: string;
@@ -55,8 +55,6 @@ export interface ReplaySummary {
   [k: string]: unknown;
 }
 
-const CHUNK = 1 << 20;
-
 export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
   const byLevel: Record<Level, number> = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
@@ -81,12 +79,6 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   try {
     // Fail before printing anything when a file is missing or unreadable (the caller reports the path).
     for (const file of files) if (file !== '-') await access(file);
-    await readAll();
-  } finally {
-    await thread.stop();
-  }
-
-  async function readAll(): Promise<void> {
     for (const file of files) {
       const spec: StreamSpec = {
         app: opts.app,
@@ -99,35 +91,16 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
       // A replayed file was last written at its mtime: times of day without a date belong to that day or before it.
       const st = file === '-' ? undefined : await stat(file);
       const mtime = st?.mtimeMs;
-      if (mtime !== undefined && opts.now === undefined && (opts.parseThread ?? threadPays(st?.size ?? 0))) {
-        lines += await thread.replay(spec, mtime, emit, () => out.drain());
-        continue;
+      const between = () => out.drain();
+      if (mtime !== undefined && opts.now === undefined && (opts.parseThread ?? threadPays(st?.size ?? 0)))
+        lines += await thread.replay(spec, mtime, emit, between);
+      else {
+        const now = opts.now ?? (mtime === undefined ? Date.now : () => mtime);
+        lines += await readHere(spec, now, emit, between, opts.stdin);
       }
-      const stream = new RecordStream(spec, opts.now ?? (mtime === undefined ? Date.now : () => mtime), emit);
-      if (file === '-') {
-        for await (const chunk of opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)) {
-          stream.push(chunk);
-          await out.drain();
-        }
-      } else {
-        // Read synchronously: a replay has nothing else to do meanwhile, and each asynchronous read left the process idle
-        // while the thread pool was scheduled (5% of a replay's wall time on a busy machine).
-        const fd = openSync(file, 'r');
-        try {
-          const buf = Buffer.allocUnsafe(CHUNK);
-          for (;;) {
-            const bytesRead = readSync(fd, buf, 0, CHUNK, null);
-            if (bytesRead === 0) break;
-            stream.push(buf.subarray(0, bytesRead));
-            await out.drain();
-          }
-        } finally {
-          closeSync(fd);
-        }
-      }
-      stream.end();
-      lines += stream.lines;
     }
+  } finally {
+    await thread.stop();
   }
 
   const extra = opts.finish?.();
