@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Hono } from 'hono';
 import { AiService } from './ai/service.ts';
 import type { LoadedConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
@@ -22,8 +21,9 @@ import { MqttBridge } from './mqtt/bridge.ts';
 import { BrokerConfigError } from './mqtt/broker.ts';
 import type { SupervisorAccess } from './mqtt/supervisor.ts';
 import { NotifyDispatcher } from './notify/dispatcher.ts';
+import { serviceHealth } from './service-health.ts';
+import { serviceWebApp } from './service-web.ts';
 import { SessionTracker } from './sessions/tracker.ts';
-import type { SessionSummary } from './sessions/types.ts';
 import { ApiPollers } from './sources/api-pollers.ts';
 import type { LocationRoots } from './sources/default-locations.ts';
 import { Ingestion } from './sources/ingestion.ts';
@@ -32,23 +32,11 @@ import { WebhookReceiver } from './sources/webhooks.ts';
 import { type Database, openDatabase } from './store/db.ts';
 import { History } from './store/history.ts';
 import { loadInstanceId } from './store/instance-id.ts';
-import { QueryError, SEARCH_BUDGET_MS } from './store/log-reader.ts';
 import { Outbox, type OutboxStatus } from './store/outbox.ts';
 import { Retention } from './store/retention.ts';
 import { StateStore } from './store/state.ts';
-import { analysisRoutes, describeAnalysisRoutes } from './web/api/analysis.ts';
-import { apiRoutes } from './web/api/index.ts';
-import { issueRouteDeps } from './web/api/issue-deps.ts';
-import { LiveTail } from './web/api/log-tail.ts';
-import type { LogRouteDeps } from './web/api/logs.ts';
-import type { StatsRouteDeps } from './web/api/stats.ts';
-import { createWebApp, type HealthReport } from './web/app.ts';
-import { lokiRoutes } from './web/loki-routes.ts';
-import { metricsRoutes } from './web/metrics-routes.ts';
-import { createNotifyRoutes } from './web/notify-routes.ts';
+import type { HealthReport } from './web/app.ts';
 import { WebServer } from './web/server.ts';
-import { sessionRoutes } from './web/session-routes.ts';
-import { webhookRoutes } from './web/webhook-routes.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -187,64 +175,6 @@ export class Service {
     const writer = this.ingestion.writer;
     this.history = new History(this.db, (sql, args) => writer.exec(sql, args));
     this.retention = new Retention(this.ctx, { db: this.db, writer: this.ingestion.writer });
-    const ingestion = this.ingestion;
-    const history = this.history;
-    const stats = this.stats;
-    // The JSON API's routes and the panel's pages share these in-process functions.
-    const hourly: StatsRouteDeps['hourly'] = (q) => ingestion.records.counts.hourly(q);
-    const logSearch: Pick<LogRouteDeps, 'search' | 'isQueryError'> = {
-      search: (q) => ingestion.records.logs.searchPage(q, SEARCH_BUDGET_MS),
-      isQueryError: (err) => err instanceof QueryError,
-    };
-    const issueApi = issueRouteDeps({
-      issues: detector,
-      clock,
-      timeline: (id) => history.timeline(id),
-      around: (at, before, after) => ingestion.records.around(at, before, after),
-      analysis: (id) => {
-        const view = ai?.view(id);
-        return view && view.status !== 'none' ? view : undefined;
-      },
-    });
-    const mounts: Array<{ path: string; app: Hono }> = [
-      { path: '/', app: createNotifyRoutes(this.notify) },
-      { path: '/', app: sessionRoutes({ tracker: this.sessions }) },
-      { path: '/', app: webhookRoutes(this.ctx, { receiver: this.webhooks }) },
-      // Before the issue routes: their `POST /api/issues/:id/:action` refuses `analyze`.
-      { path: '/', app: analysisRoutes({ ai, issues: detector }) },
-      {
-        path: '/',
-        app: apiRoutes({
-          config,
-          version: VERSION,
-          issues: issueApi,
-          alerts: { alerts: (q) => history.alerts(q) },
-          sources: {
-            clock,
-            stats: () => stats.all(),
-            followed: () => ingestion.followed(),
-            offsets: (source) => new Map(ingestion.records.checkpoints(source).map((c) => [c.path, c.offset])),
-            storedCounts: () => ingestion.records.counts.storedCounts(),
-            droppedCounts: () => ingestion.writer.dropped(),
-          },
-          stats: {
-            clock,
-            hourly,
-            totals: () => ({ stored: ingestion.records.count(), dropped: ingestion.writer.droppedTotal }),
-          },
-          logs: {
-            ...logSearch,
-            tail: new LiveTail(this.ctx.bus),
-          },
-          more: [
-            (docs) => {
-              describeAnalysisRoutes(docs);
-              return new Hono();
-            },
-          ],
-        }),
-      },
-    ];
     const dbPath = join(config.dataDir, 'arrgus.db');
     this.metrics = new MetricsCollector(this.ctx, {
       stats: () => this.stats.all(),
@@ -257,29 +187,7 @@ export class Service {
       mqttConnected: () => (config.mqtt.enabled ? (this.mqtt.mqtt?.connected ?? false) : null),
       startedAt: this.startedAt,
     });
-    const metrics = this.metrics;
-    mounts.push({ path: '/', app: metricsRoutes(() => metrics.collect()) });
-    mounts.push({
-      path: '/',
-      app: lokiRoutes(this.ctx, { pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines) }),
-    });
-    const app = createWebApp(this.ctx, {
-      health: () => this.health(),
-      pushLines: (source, appName, lines) => ingestion.pushLines(source, appName, lines),
-      mounts,
-      panel: {
-        config,
-        ...(opts.origins ? { origins: opts.origins } : {}),
-        issues: this.detector,
-        mutes: this.detector.mutes,
-        stats: this.stats,
-        sessions: this.sessions,
-        notify: this.notify,
-        issueApi,
-        hourly,
-        logs: logSearch,
-      },
-    });
+    const app = serviceWebApp(this, { health: () => this.health(), origins: opts.origins });
     this.web = new WebServer(this.ctx, app);
   }
 
@@ -346,51 +254,8 @@ export class Service {
   }
 
   health(): HealthReport {
-    const followed = new Map(this.ingestion.followed().map((f) => [f.source, f.files]));
-    const sources = this.stats.all().map((s) => ({
-      name: s.source,
-      app: s.app,
-      files: followed.get(s.source) ?? s.files,
-      lastRecordAt: iso(s.lastRecordAt),
-      lastErrorAt: iso(s.lastErrorAt),
-      recordsPerMinute: s.recordsPerMinute,
-      errors5m: s.errors5m,
-      warnings5m: s.warnings5m,
-      parseFailures: s.parseFailures,
-      totalRecords: s.totalRecords,
-      // A source that cannot read its folder or some of its files is failing until it can (it keeps trying).
-      reading: s.problems?.length ? ('failing' as const) : ('ok' as const),
-      problems: s.problems ?? [],
-    }));
-    const notifications = this.notify.health();
-    const mqttConnected = this.mqtt.mqtt?.connected ?? false;
-    const degraded =
-      notifications.some((n) => !n.healthy) ||
-      (this.ctx.config.mqtt.enabled && !mqttConnected) ||
-      sources.some((s) => s.reading === 'failing');
-    return {
-      status: degraded ? 'degraded' : 'ok',
-      version: VERSION,
-      uptimeSeconds: Math.round((this.ctx.clock.now() - this.startedAt) / 1000),
-      sources,
-      openIssues: this.detector.list({ status: ['open', 'acknowledged'] }).length,
-      activeAlerts: this.detector.activeAlerts().length,
-      apis: this.apiPollers.status(),
-      // Counts only: /api/health answers without a token, so who is watching what stays behind /api/sessions.
-      sessions: sessionCounts(this.sessions.summary()),
-      mqtt: { enabled: this.ctx.config.mqtt.enabled, connected: mqttConnected },
-      notifications,
-    };
+    return serviceHealth(this, VERSION, this.startedAt);
   }
-}
-
-function sessionCounts(s: SessionSummary): Omit<SessionSummary, 'trouble' | 'byServer'> {
-  const { trouble: _trouble, byServer: _byServer, ...counts } = s;
-  return counts;
-}
-
-function iso(t: number | null): string | null {
-  return t === null ? null : new Date(t).toISOString();
 }
 
 /** `arrgus run`: start, then stop cleanly on SIGINT/SIGTERM. Resolves with the process exit code. */

@@ -5,10 +5,9 @@
  * bounded whatever the file's size). Each file ends with `{ done }`, or
  * `{ failed }` naming what went wrong.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { BatchBuilder, slotViews } from './replay-batch.ts';
-import { READ_CHUNK, RecordStream, type StreamSpec } from './replay-read.ts';
+import { fileChunks, RecordStream, type StreamSpec } from './replay-read.ts';
 
 /** The thread's settings (workerData). */
 export interface ParseThreadData {
@@ -58,17 +57,7 @@ function run(job: ParseJob, port: MessagePort): void {
     },
     true,
   );
-  const fd = openSync(job.spec.file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
-    for (;;) {
-      const bytesRead = readSync(fd, buf, 0, READ_CHUNK, null);
-      if (bytesRead === 0) break;
-      stream.push(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    closeSync(fd);
-  }
+  for (const chunk of fileChunks(job.spec.file)) stream.push(chunk);
   stream.end();
   if (builder.size > 0 || stream.lines > posted) post(stream);
   port.postMessage({ done: true });

@@ -151,19 +151,9 @@ export async function readHere(
       await between();
     }
   } else {
-    // Read synchronously: a replay has nothing else to do meanwhile, and each asynchronous read left the process idle
-    // while the thread pool was scheduled (5% of a replay's wall time on a busy machine).
-    const fd = openSync(spec.file, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(READ_CHUNK);
-      for (;;) {
-        const bytesRead = readSync(fd, buf, 0, READ_CHUNK, null);
-        if (bytesRead === 0) break;
-        stream.push(buf.subarray(0, bytesRead));
-        await between();
-      }
-    } finally {
-      closeSync(fd);
+    for (const chunk of fileChunks(spec.file)) {
+      stream.push(chunk);
+      await between();
     }
   }
   stream.end();
@@ -172,6 +162,25 @@ export async function readHere(
 
 /** Bytes read at once from a file. */
 export const READ_CHUNK = 1 << 20;
+
+/**
+ * A file's bytes in chunks of up to READ_CHUNK, read synchronously: a replay has nothing else to do meanwhile, and each
+ * asynchronous read left the process idle while the thread pool was scheduled (5% of a replay's wall time on a busy
+ * machine). Each chunk is a view of one reused buffer, valid until the next is asked for.
+ */
+export function* fileChunks(file: string): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    for (;;) {
+      const bytesRead = readSync(fd, buf, 0, READ_CHUNK, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** The source name records of `file` carry. */
 export function sourceOf(file: string): string {
