@@ -14,7 +14,9 @@ import mqtt from 'mqtt';
 import { loadConfig } from '../src/config/load.ts';
 import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
+import { subscriber } from '../src/mqtt/test-clients.ts';
 import { Mosquitto, mosquittoSkip } from './helpers/mosquitto.ts';
+import { waitFor } from './helpers/wait.ts';
 
 const SLUG = '1a2b3c4d_arrgus';
 const TOKEN = 'supervisor-token-for-tests';
@@ -76,29 +78,17 @@ function addonFiles(extraYaml: string): { options: string; configDir: string; di
   return { options, configDir, dir };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Collects what a client sees on `filter`; resolves once `until` holds. */
+/** The last payload per topic a client sees on `filter`, once `enough` holds for them. */
 async function watch(
   url: string,
   opts: mqtt.IClientOptions,
   filter: string,
-  until: (m: Map<string, string>) => boolean,
+  enough: (m: Map<string, string>) => boolean,
 ): Promise<Map<string, string>> {
-  const c = await mqtt.connectAsync(url, { ...opts, reconnectPeriod: 0 });
-  const got = new Map<string, string>();
-  c.on('message', (topic, payload) => got.set(topic, payload.toString()));
-  await c.subscribeAsync(filter);
+  const { c, got } = await subscriber(url, filter, opts);
+  const last = () => new Map(got.map((m) => [m.topic, m.payload]));
   try {
-    return await waitFor(`messages on ${filter}`, () => (until(got) ? got : undefined));
+    return await waitFor(`messages on ${filter}`, () => (enough(last()) ? last() : undefined));
   } finally {
     await c.endAsync();
   }

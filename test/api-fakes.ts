@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExternalProblem, IssueService } from '../src/core/ports.ts';
 import type { Issue } from '../src/core/types.ts';
+import { until } from './helpers/wait.ts';
 
 export function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/api/${name}`, import.meta.url), 'utf8');
@@ -215,10 +216,6 @@ export class FakeIssueService implements Pick<IssueService, 'syncExternal' | 'li
  * Polls until `fn` returns true or the time runs out (for things driven by real timers). The deadline is generous: it
  * only runs out when the test fails, and a loaded machine runs every timer late.
  */
-export async function waitFor(fn: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+export function waitFor(fn: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+  return until(what, fn, timeoutMs);
 }

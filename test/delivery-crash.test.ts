@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Peer, type PeerRequest, startPeer, webhookContract } from '../src/notify/test-peers.ts';
+import { waitFor } from './helpers/wait.ts';
 
 const CHILD = new URL('./helpers/service-child.ts', import.meta.url).pathname;
 
@@ -21,16 +22,6 @@ function plexLine(d: Date, level: string, msg: string): string {
   const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
-}
-
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 interface Life {
@@ -119,7 +110,7 @@ async function setup(name: string) {
 async function restartAndSettle(config: string, peer: Peer, problem: string, error: (msg: string) => void) {
   const life = await start(config);
   error('Transcoder exited with code 1: No space left on device');
-  await until('the alert of the new line', () =>
+  await waitFor('the alert of the new line', () =>
     peer.accepted.some((r) => details(r).kind === 'alert' && details(r).fingerprint !== problem) ? true : undefined,
   );
   const { items } = await api<{ items: Array<{ name: string; totalRecords: number }> }>(life, '/api/sources');
@@ -136,7 +127,7 @@ test('SIGKILL after a delivery, before the positions are committed: the lines re
   // Life 1: an ERROR line becomes an issue and an alert, both delivered; killed before any position is committed.
   const life = await start(config);
   error('Failed to begin transaction: database is locked');
-  await until('both notifications marked sent', async () => {
+  await waitFor('both notifications marked sent', async () => {
     const { attempts } = await api<{ attempts: Array<{ outcome: string }> }>(life, '/api/notifications/log');
     return attempts.filter((a) => a.outcome === 'sent').length === 2 ? true : undefined;
   });
@@ -164,7 +155,7 @@ test('SIGKILL while the receiver holds a delivery: it is sent again after the re
   peer.fault = () => 'hang';
   const life = await start(config);
   error('Failed to begin transaction: database is locked');
-  await until('the first request at the receiver', () => (peer.all.length > 0 ? true : undefined));
+  await waitFor('the first request at the receiver', () => (peer.all.length > 0 ? true : undefined));
   await life.kill('SIGKILL');
   peer.fault = undefined;
   const held = peer.all[0] as PeerRequest;

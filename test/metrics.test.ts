@@ -13,6 +13,7 @@ import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
 import { renderExposition } from '../src/metrics/exposition.ts';
 import { missingTool, runs } from './helpers/tools.ts';
+import { waitFor } from './helpers/wait.ts';
 
 const promtool = process.env.PROMTOOL ?? 'promtool';
 const skipPromtool = runs(promtool, ['--version']) ? false : missingTool('promtool', 'apt-get install prometheus');
@@ -26,16 +27,6 @@ function plexLine(d: Date, level: string, msg: string): string {
   const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** `name{labels} value` lines as a map (HELP/TYPE skipped). */

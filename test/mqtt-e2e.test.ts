@@ -13,21 +13,13 @@ import { FakeIssues, FakeMutes, FakeStats, makeIssue } from '../src/mqtt/fakes.t
 import { loadHaSchema, validateDiscovery } from '../src/mqtt/ha-validator.ts';
 import { type Recorded, Recorder } from '../src/mqtt/recorder.ts';
 import { freePort, Mosquitto, mosquittoSkip } from './helpers/mosquitto.ts';
+import { until } from './helpers/wait.ts';
 
 interface Broker {
   url: string;
   kill(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Polls `ok` until it holds; the deadline is generous, as it only runs out when the test fails. */
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function aedesBroker(port?: number): Promise<Broker> {

@@ -18,6 +18,7 @@ import { sampleAlert, sampleIssue } from '../src/notify/test-fixtures.ts';
 import { type Peer, startPeer, webhookContract } from '../src/notify/test-peers.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { Outbox } from '../src/store/outbox.ts';
+import { until } from './helpers/wait.ts';
 
 const noMute: MuteService = { isMuted: () => false, setMuted: () => {}, muted: () => [] };
 const peers: Peer[] = [];
@@ -32,14 +33,6 @@ after(async () => {
 
 /** Every alert is delivered, each on its own: these tests are about delivery, not about folding bursts. */
 const OFF = { window: 0 };
-
-async function until(cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function dispatcher(notify: unknown[]) {
   const { ctx } = testContext({ notify } as never);

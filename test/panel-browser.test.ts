@@ -16,6 +16,7 @@ import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
 import { chromiumPath, chromiumSkip } from './helpers/chromium.ts';
 import { IngressProxy } from './helpers/ingress-proxy.ts';
+import { waitFor } from './helpers/wait.ts';
 
 const TOKEN = 'browser-test-token';
 const SHOTS = join(import.meta.dirname, '..', 'test-output', 'panel-screenshots');
@@ -39,16 +40,6 @@ function nlog(level: string, message: string, logger = 'ImportService'): string 
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const t = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${Math.floor(d.getUTCMilliseconds() / 100)}`;
   return `${t}|${level}|${logger}|${message}\n`;
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Problems a page reports: console errors (CSP violations land there), uncaught errors, dialogs. */

@@ -14,21 +14,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import mqtt from 'mqtt';
 import { ConfigError, loadConfig, validateConfig } from '../src/config/load.ts';
 import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
+import { subscriber } from '../src/mqtt/test-clients.ts';
+import { waitFor } from './helpers/wait.ts';
 import { PLANTED_SHAPES, plant } from './secrets-corpus.ts';
-
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function nlog(msg: string): string {
   const d = new Date().toISOString().replace('T', ' ').replace('Z', '').slice(0, 21);
@@ -57,12 +48,12 @@ describe('planted secrets never leave the process', () => {
   const logDir = join(dir, 'sonarr-logs');
   const logFile = join(logDir, 'sonarr.txt');
   const logs = memoryLogger('debug');
-  const mqttSeen: string[] = [];
+  const mqttSeen = (): string[] => observer?.got.map((m) => `${m.topic} ${m.payload}`) ?? [];
   const targetBodies: string[] = [];
   const apiAnswers: string[] = [];
   let target: Server;
   let service: Service;
-  let observer: mqtt.MqttClient;
+  let observer: Awaited<ReturnType<typeof subscriber>> | undefined;
   let base = '';
 
   before(async () => {
@@ -116,17 +107,15 @@ describe('planted secrets never leave the process', () => {
     service = new Service(config, { logger: logs, supervisor: null });
     await service.start();
     base = `http://127.0.0.1:${service.web.port}`;
-    observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${service.mqtt.embeddedPort}`, {
+    observer = await subscriber(`mqtt://127.0.0.1:${service.mqtt.embeddedPort}`, '#', {
       clientId: 'secrets-observer',
       username: 'arrgus',
       password: configured.mqttPassword,
     });
-    observer.on('message', (topic, payload) => mqttSeen.push(`${topic} ${payload.toString()}`));
-    await observer.subscribeAsync('#');
   });
 
   after(async () => {
-    await observer?.endAsync();
+    await observer?.c.endAsync();
     await service?.stop();
     await new Promise((r) => target?.close(r));
   });
@@ -163,7 +152,7 @@ describe('planted secrets never leave the process', () => {
     await waitFor('a failed delivery in the log', () =>
       service.notify.deliveryLog('echo', 10).some((a) => a.error) ? true : undefined,
     );
-    await waitFor('MQTT events', () => (mqttSeen.some((m) => m.includes('/event ')) ? true : undefined));
+    await waitFor('MQTT events', () => (mqttSeen().some((m) => m.includes('/event ')) ? true : undefined));
   });
 
   test('API answers, the test route and webhooks with a wrong secret say nothing secret', async () => {
@@ -240,7 +229,7 @@ describe('planted secrets never leave the process', () => {
     walk(join(dir, 'data'));
     const channels: Record<string, string[]> = {
       log: logs.lines,
-      mqtt: mqttSeen,
+      mqtt: mqttSeen(),
       target: targetBodies,
       api: apiAnswers,
       dataDir: files,
@@ -261,7 +250,7 @@ describe('planted secrets never leave the process', () => {
     }
     // Proof that the channels carried the planted lines (masked), not nothing.
     assert.ok(files.some((t) => t.includes('[redacted]')));
-    assert.ok(mqttSeen.some((t) => t.includes('[redacted]')));
+    assert.ok(mqttSeen().some((t) => t.includes('[redacted]')));
     assert.deepEqual(leaks, []);
     process.stdout.write(
       `# planted values: ${planted.length} (${Object.keys(configured).length} configured, ${PLANTED_SHAPES.length} log shapes); ${checks} value×form×channel checks; channels: ${Object.entries(

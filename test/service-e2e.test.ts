@@ -8,17 +8,12 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import mqtt from 'mqtt';
 import { validateConfig } from '../src/config/load.ts';
 import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
+import { type Got, subscriber } from '../src/mqtt/test-clients.ts';
 import { Mosquitto, mosquittoSkip } from './helpers/mosquitto.ts';
-
-interface Msg {
-  topic: string;
-  payload: string;
-  retain: boolean;
-}
+import { until, waitFor } from './helpers/wait.ts';
 
 function plexLine(d: Date, level: string, msg: string): string {
   const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
@@ -26,27 +21,14 @@ function plexLine(d: Date, level: string, msg: string): string {
   return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /**
  * What a client connecting now receives on `filter` (live deliveries carry no retain flag), once `enough` holds for
  * it (waited for, not a fixed pause: the broker's answer is late on a loaded machine) or after 30 s.
  */
-async function retained(url: string, filter: string, enough: (got: Msg[]) => boolean): Promise<Msg[]> {
-  const c = await mqtt.connectAsync(url, { clientId: `e2e-retained-${Math.random().toString(16).slice(2)}` });
-  const got: Msg[] = [];
-  c.on('message', (topic, payload, packet) => got.push({ topic, payload: payload.toString(), retain: packet.retain }));
-  await c.subscribeAsync(filter);
-  const end = Date.now() + 30_000;
-  while (!enough(got) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+async function retained(url: string, filter: string, enough: (got: Got[]) => boolean): Promise<Got[]> {
+  const { c, got } = await subscriber(url, filter);
+  // Not enough after 30 s: the caller's assertion shows what did come.
+  await until(() => enough(got)).catch(() => undefined);
   await c.endAsync();
   return got;
 }
@@ -54,8 +36,8 @@ async function retained(url: string, filter: string, enough: (got: Msg[]) => boo
 describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
   let broker: Mosquitto;
   let service: Service;
-  let client: mqtt.MqttClient;
-  const messages: Msg[] = [];
+  let observer: Awaited<ReturnType<typeof subscriber>>;
+  let messages: Got[] = [];
   const logs = memoryLogger('debug');
   const dir = mkdtempSync(join(tmpdir(), 'arrgus-e2e-'));
   const logDir = join(dir, 'plex-logs');
@@ -65,12 +47,8 @@ describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
     broker = await Mosquitto.start();
     mkdirSync(logDir);
     writeFileSync(logFile, plexLine(new Date(), 'INFO', 'Plex Media Server v1.41.5.9522 - Docker - GMT 00:00'));
-    client = mqtt.connect(broker.url, { clientId: 'e2e-observer' });
-    client.on('message', (topic, payload, packet) =>
-      messages.push({ topic, payload: payload.toString(), retain: packet.retain }),
-    );
-    await new Promise<void>((r) => client.once('connect', () => r()));
-    await client.subscribeAsync(['arrgus/#', 'homeassistant/#']);
+    observer = await subscriber(broker.url, ['arrgus/#', 'homeassistant/#'], { clientId: 'e2e-observer' });
+    messages = observer.got;
     const config = validateConfig({
       dataDir: join(dir, 'data'),
       instanceId: 'e2e',
@@ -85,7 +63,7 @@ describe('arrgus run, end to end', { skip: mosquittoSkip }, () => {
 
   after(async () => {
     await service?.stop();
-    await client?.endAsync();
+    await observer?.c.endAsync();
     await broker?.stop();
   });
 

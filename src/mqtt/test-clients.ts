@@ -1,5 +1,6 @@
 /** Test helpers: real mqtt.js clients that record what they receive, and a wait for a condition (no fixed sleeps). */
 import mqtt from 'mqtt';
+import { waitFor } from '../../test/helpers/wait.ts';
 
 export interface Got {
   topic: string;
@@ -8,14 +9,8 @@ export interface Got {
 }
 
 /** Polls `fn` until it returns something other than undefined; throws naming `what` after `ms`. */
-export async function until<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export function until<T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> {
+  return waitFor(what, fn, { ms, every: 10 });
 }
 
 let clients = 0;
@@ -32,4 +27,11 @@ export async function client(url: string, opts: mqtt.IClientOptions = {}) {
   c.on('message', (topic, payload, packet) => got.push({ topic, payload: payload.toString(), retain: packet.retain }));
   const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
   return { c, got, closed };
+}
+
+/** A connected client (as `client`) subscribed to `filter`, recording from the subscription on. */
+export async function subscriber(url: string, filter: string | string[], opts: mqtt.IClientOptions = {}) {
+  const sub = await client(url, opts);
+  await sub.c.subscribeAsync(filter);
+  return sub;
 }

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '../../test/helpers/wait.ts';
 import type { ConfigInput } from '../config/schema.ts';
 import { testContext } from '../core/testing.ts';
 import type { LogRecord } from '../core/types.ts';
@@ -42,14 +42,6 @@ function build(config: ConfigInput, db: Database, roots?: { root: string; home: 
     ...(beforeCommit ? { beforeCommit } : {}),
   });
   return { ingestion, processed, stats, logs, ctx };
-}
-
-async function until(cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
 }
 
 const stored = (db: Database, source: string) =>

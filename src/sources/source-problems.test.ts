@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '../../test/helpers/wait.ts';
 import { sourceSchema } from '../config/sources.ts';
 import { memoryLogger } from '../core/logger.ts';
 import type { LogRecord } from '../core/types.ts';
@@ -15,14 +15,6 @@ import { SourceProblems } from './source-problems.ts';
 
 const NOW = Date.UTC(2026, 0, 10, 12);
 const line = (n: number) => `2026-01-10 11:00:0${n % 10}.0|Error|Test|record ${n}\n`;
-
-async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A sonarr source on `path` with a rescan far away: whatever recovers does so by the source's own retries. */
 function sourceOn(path: string) {
@@ -62,9 +54,9 @@ test('a symlink loop in the folder is reported while the file beside it is read;
     assert.deepEqual(s.last(), [{ path: join(root, 'sonarr.debug.txt'), error: 'symbolic link loop' }]);
     assert.equal(s.logger.lines.filter((l) => l.includes('cannot read') && l.includes('WARN')).length, 1);
     appendFileSync(join(root, 'sonarr.txt'), line(2) + line(3));
-    await waitFor('the appended records', () => s.messages().includes('record 3'));
+    await until('the appended records', () => s.messages().includes('record 3'));
     unlinkSync(join(root, 'sonarr.debug.txt'));
-    await waitFor('the problem to clear', () => s.reports.length > 1 && s.last().length === 0);
+    await until('the problem to clear', () => s.reports.length > 1 && s.last().length === 0);
     assert.ok(s.logger.lines.some((l) => l.includes('can read') && l.includes('again')));
   } finally {
     await s.source.stop();
@@ -81,10 +73,10 @@ test('a missing folder is failing until it appears; then its log is read from it
     assert.deepEqual(s.last(), [{ path: dir, error: 'not found' }]);
     mkdirSync(dir);
     writeFileSync(join(dir, 'sonarr.txt'), line(1) + line(2));
-    await waitFor('the new folder to be read', () => s.messages().includes('record 1'));
-    await waitFor('the problem to clear', () => s.last().length === 0);
+    await until('the new folder to be read', () => s.messages().includes('record 1'));
+    await until('the problem to clear', () => s.last().length === 0);
     appendFileSync(join(dir, 'sonarr.txt'), line(3));
-    await waitFor('lines appended after', () => s.messages().includes('record 3'));
+    await until('lines appended after', () => s.messages().includes('record 3'));
     assert.deepEqual(s.messages().slice(0, 3), ['record 1', 'record 2', 'record 3']);
   } finally {
     await s.source.stop();

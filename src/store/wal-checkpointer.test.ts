@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { until } from '../../test/helpers/wait.ts';
 import { memoryLogger } from '../core/logger.ts';
 import type { LogRecord } from '../core/types.ts';
 import { openDatabase } from './db.ts';
@@ -23,14 +24,6 @@ const size = (f: string): number => {
     return 0;
   }
 };
-
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('commits never checkpoint themselves; the thread copies the WAL into the database file', async () => {
   const file = tempFile();

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor as waitUntilValue } from './wait.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/arrgus.js', import.meta.url));
 /** The V8 flags of the bin's shebang (`#!/usr/bin/env -S node FLAGS`): what `arrgus run` gets when a user runs it. */
@@ -122,24 +123,7 @@ export async function startArrgus(
   };
 }
 
-/** Polls `fn` until it returns something other than undefined (or throws after `ms`). */
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls `fn` until it returns something other than undefined; a throw counts as "not yet" (60 s, then fails). */
+export function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
+  return waitUntilValue(what, fn, { ms, every: 50, retryErrors: true });
 }

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import { type ServerType, serve } from '@hono/node-server';
+import { until } from '../../../test/helpers/wait.ts';
 import { apiHarness, rec } from './testing.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 10);
@@ -139,8 +140,8 @@ describe('api: /api/logs', () => {
   }
 });
 
-/** Reads SSE events from a real HTTP response until `until` says stop. */
-function readEvents(port: number, path: string, until: (events: Array<{ event: string; data: string }>) => boolean) {
+/** Reads SSE events from a real HTTP response `enough` says stop. */
+function readEvents(port: number, path: string, enough: (events: Array<{ event: string; data: string }>) => boolean) {
   return new Promise<Array<{ event: string; data: string }>>((resolve, reject) => {
     const events: Array<{ event: string; data: string }> = [];
     const req = request({ host: '127.0.0.1', port, path }, (res) => {
@@ -157,7 +158,7 @@ function readEvents(port: number, path: string, until: (events: Array<{ event: s
           if (event) events.push({ event, data: data ?? '' });
           at = buf.indexOf('\n\n');
         }
-        if (until(events)) {
+        if (enough(events)) {
           req.destroy();
           resolve(events);
         }
@@ -196,7 +197,7 @@ describe('api: /api/logs/stream (SSE over a socket)', () => {
     );
     assert.equal(records[0]?.issue, 'fp-locked', 'a live line links to the issue it joined');
     // The client went away: its listener is gone.
-    await waitFor(() => harness.ctx.bus.listenerCount('record') === 0);
+    await until(() => harness.ctx.bus.listenerCount('record') === 0);
   });
 
   test('a client that does not read is dropped with a final event, and memory stays bounded', async () => {
@@ -210,7 +211,7 @@ describe('api: /api/logs/stream (SSE over a socket)', () => {
     sock.on('data', (b: Buffer) => {
       text += b.toString('utf8');
     });
-    await waitFor(() => text.includes('event: ready'));
+    await until(() => text.includes('event: ready'));
     sock.pause();
     // Lines big enough to fill the socket buffers, then the client's queue.
     const big = 'x'.repeat(16_000);
@@ -223,17 +224,9 @@ describe('api: /api/logs/stream (SSE over a socket)', () => {
     assert.equal(harness.ctx.bus.listenerCount('record'), 0, 'the slow client was dropped');
     assert.ok(sent < 20_000);
     sock.resume();
-    await waitFor(() => text.includes('event: dropped'));
+    await until(() => text.includes('event: dropped'));
     const tail = text.slice(text.lastIndexOf('event: '));
     assert.match(tail, /^event: dropped\ndata: .*fell 50 records behind/);
     sock.destroy();
   });
 });
-
-async function waitFor(cond: () => boolean, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
