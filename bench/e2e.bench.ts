@@ -27,6 +27,7 @@ import { validateConfig } from '../src/config/load.ts';
 import type { ConfigInput } from '../src/config/schema.ts';
 import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
+import { plexLine } from '../test/helpers/log-lines.ts';
 import { plexGenerator } from './gen/plex.ts';
 
 const RATE = Number(process.env.BENCH_E2E_RATE ?? 20);
@@ -44,13 +45,6 @@ function tag(i: number): string {
   return `${w(Math.floor(i / WORDS.length ** 2))} ${w(Math.floor(i / WORDS.length))} ${w(i)}`;
 }
 const TAG_IN_TITLE = /probe ([a-z]+ [a-z]+ [a-z]+) /;
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-function plexLine(level: string, msg: string): string {
-  const d = new Date();
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${MONTHS[d.getUTCMonth()]} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
-}
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -80,7 +74,7 @@ async function boot(name: string, extra: Partial<ConfigInput> = {}): Promise<Liv
   const logDir = join(dir, 'plex-logs');
   const logFile = join(logDir, 'Plex Media Server.log');
   mkdirSync(logDir);
-  writeFileSync(logFile, plexLine('INFO', 'Plex Media Server v1.41.5.9522 - Docker - GMT 00:00'));
+  writeFileSync(logFile, plexLine(Date.now(), 'INFO', 'Plex Media Server v1.41.5.9522 - Docker - GMT 00:00'));
   const config = validateConfig({
     dataDir: join(dir, 'data'),
     instanceId: 'bench',
@@ -140,7 +134,7 @@ async function latency(): Promise<string[]> {
   const probe = (i: number): string => {
     const t = tag(i);
     appendedAt.set(t, performance.now());
-    appendFileSync(live.logFile, plexLine('ERROR', `Bench probe ${t} could not reach the transcoder`));
+    appendFileSync(live.logFile, plexLine(Date.now(), 'ERROR', `Bench probe ${t} could not reach the transcoder`));
     return t;
   };
 
@@ -213,7 +207,7 @@ async function throughput(): Promise<string[]> {
     await yieldLoop();
   }
   // One more line completes the last record at once; without it the timing would include \`ingest.idleFlush\`.
-  appendFileSync(live.logFile, plexLine('INFO', 'Bench throughput: end of input'));
+  appendFileSync(live.logFile, plexLine(Date.now(), 'INFO', 'Bench throughput: end of input'));
   const written = performance.now() - t0;
   // A followed file is read from its end at start-up: the header line written before is not a record.
   const want = before + records;

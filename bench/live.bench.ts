@@ -24,8 +24,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
+import { plexLine } from '../test/helpers/log-lines.ts';
 import { plexGenerator } from './gen/plex.ts';
-import { plexErrorBurst, plexStamp } from './gen/plex-burst.ts';
+import { plexErrorBurst } from './gen/plex-burst.ts';
 
 const IDLE_S = Number(process.env.BENCH_LIVE_IDLE ?? 60);
 const BURST = Number(process.env.BENCH_LIVE_BURST ?? 50_000);
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
   const logDir = join(dir, 'plex-logs');
   const logFile = join(logDir, 'Plex Media Server.log');
   mkdirSync(logDir);
-  writeFileSync(logFile, `${plexStamp(Date.now())} [0x7f4578f0fb38] INFO - Plex Media Server v1.41.5.9522 - Docker\n`);
+  writeFileSync(logFile, plexLine(Date.now(), 'INFO', 'Plex Media Server v1.41.5.9522 - Docker'));
   const [webPort, mqttPort] = [await freePort(), await freePort()];
   const cfg = join(dir, 'arrgus.yaml');
   writeFileSync(

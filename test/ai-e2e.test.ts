@@ -12,15 +12,10 @@ import { FakeProvider, goodAnswer } from '../src/ai/fake-provider.ts';
 import { validateConfig } from '../src/config/load.ts';
 import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
+import { plexLine } from './helpers/log-lines.ts';
 import { waitFor } from './helpers/wait.ts';
 
 const PLEX_TOKEN = 'e2eTok3nQwErTyUiOp12';
-
-function plexLine(d: Date, level: string, msg: string): string {
-  const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
-}
 
 describe('AI analysis in the running service', () => {
   let fake: FakeProvider;

@@ -14,15 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Peer, type PeerRequest, startPeer, webhookContract } from '../src/notify/test-peers.ts';
+import { plexLine } from './helpers/log-lines.ts';
 import { waitFor } from './helpers/wait.ts';
 
 const CHILD = new URL('./helpers/service-child.ts', import.meta.url).pathname;
-
-function plexLine(d: Date, level: string, msg: string): string {
-  const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
-}
 
 interface Life {
   port: number;

@@ -12,6 +12,7 @@ import { validateConfig } from '../src/config/load.ts';
 import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
 import { renderExposition } from '../src/metrics/exposition.ts';
+import { plexLine } from './helpers/log-lines.ts';
 import { missingTool, runs } from './helpers/tools.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -21,12 +22,6 @@ const skipPromtool = runs(promtool, ['--version']) ? false : missingTool('promto
 function promtoolCheck(text: string): { status: number | null; out: string } {
   const r = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-function plexLine(d: Date, level: string, msg: string): string {
-  const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
 }
 
 /** `name{labels} value` lines as a map (HELP/TYPE skipped). */

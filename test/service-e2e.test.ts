@@ -12,14 +12,9 @@ import { validateConfig } from '../src/config/load.ts';
 import { memoryLogger } from '../src/core/logger.ts';
 import { Service } from '../src/main.ts';
 import { type Got, subscriber } from '../src/mqtt/test-clients.ts';
+import { plexLine } from './helpers/log-lines.ts';
 import { Mosquitto, mosquittoSkip } from './helpers/mosquitto.ts';
 import { until, waitFor } from './helpers/wait.ts';
-
-function plexLine(d: Date, level: string, msg: string): string {
-  const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${mon} ${p(d.getUTCDate())}, ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} [0x7f4578f0fb38] ${level} - ${msg}\n`;
-}
 
 /**
  * What a client connecting now receives on `filter` (live deliveries carry no retain flag), once `enough` holds for

@@ -2,10 +2,11 @@
  * A live burst: Plex ERROR lines of every ERROR kind of plex-problems.ts, stamped with the current time (live windows
  * and rates count them as they would a real outage), with the ids, paths, hosts and users varying as they do there.
  */
-import { PLEX_PROBLEMS, type ProblemKind } from './plex-problems.ts';
-import { pad, Random } from './random.ts';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+import { plexStamp } from '../../test/helpers/log-lines.ts';
+import { PLEX_PROBLEMS, type ProblemKind } from './plex-problems.ts';
+import { Random } from './random.ts';
+
 const USERS = ['alice', 'bob_the_builder', 'Grandma Jo', 'kids', 'mike.r', 'sarah88'];
 const DEVICES = ['Living Room TV', 'iPhone', 'SHIELD Android TV', 'Chrome', 'Roku Ultra'];
 const TITLES = ['Blade Runner 2049 (2017)', 'Breaking Bad - S04E13 - Face Off', 'Spirited Away (2001)'];
@@ -14,12 +15,6 @@ const HOSTS = ['plex.tv', 'metadata.provider.plex.tv', 'clients.plex.tv'];
 const THREADS = ['0x7f70a5bfe700', '0x7f70b1c93800', '0x7f70913fa700'];
 
 type Vars = Parameters<ProblemKind['text']>[1];
-
-/** Plex's own stamp (`Dec 02, 2026 12:43:09.784`), in UTC (the bench's source says `timezone: UTC`). */
-export function plexStamp(t: number): string {
-  const d = new Date(t);
-  return `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())}, ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
-}
 
 /** `count` ERROR lines (one record each), newline-terminated, as one string to append at once. */
 export function plexErrorBurst(count: number, seed: number, now = Date.now()): string {
