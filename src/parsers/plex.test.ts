@@ -28,6 +28,23 @@ describe('plex headers', () => {
     }
   });
 
+  test('one parser, lines of the same second and lines differing in one date character each get their own time', () => {
+    const p = createPlexParser();
+    const ctx = ctxFor();
+    const at = (stamp: string) => p.header(`${stamp} [0x7f4578f0fb38] INFO - x`, ctx)?.time;
+    const seq: Array<[string, number]> = [
+      ['Mar 18, 2023 13:51:19.896', Date.UTC(2023, 2, 18, 13, 51, 19, 896)],
+      ['Mar 18, 2023 13:51:19.999', Date.UTC(2023, 2, 18, 13, 51, 19, 999)],
+      ['Mar 18, 2023 13:51:20.001', Date.UTC(2023, 2, 18, 13, 51, 20, 1)],
+      ['Mar 18, 2024 13:51:20.001', Date.UTC(2024, 2, 18, 13, 51, 20, 1)],
+      ['May 18, 2024 13:51:20.001', Date.UTC(2024, 4, 18, 13, 51, 20, 1)],
+      ['May 19, 2024 13:51:20.001', Date.UTC(2024, 4, 19, 13, 51, 20, 1)],
+      ['May 19, 2024 23:51:20.001', Date.UTC(2024, 4, 19, 23, 51, 20, 1)],
+      ['May 19, 2024 23:51:20.002', Date.UTC(2024, 4, 19, 23, 51, 20, 2)],
+    ];
+    for (const [stamp, want] of seq) assert.equal(at(stamp), want, stamp);
+  });
+
   test("other shapes the format allows: one-digit day, the viewer's mixed case and em dash", () => {
     assert.equal(
       header('Apr 2, 2025 04:00:38.496 [23030520199992] INFO - x')?.time,
