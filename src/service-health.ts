@@ -3,11 +3,11 @@
  * and states only: who is watching what stays behind `/api/sessions`.
  */
 import type { CoreContext } from './core/context.ts';
+import type { SessionSummary } from './core/session-types.ts';
 import type { Detector } from './detect/detector.ts';
 import type { MqttBridge } from './mqtt/bridge.ts';
 import type { NotifyDispatcher } from './notify/dispatcher.ts';
 import type { SessionTracker } from './sessions/tracker.ts';
-import type { SessionSummary } from './sessions/types.ts';
 import type { ApiPollers } from './sources/api-pollers.ts';
 import type { Ingestion } from './sources/ingestion.ts';
 import type { SourceStatsTracker } from './sources/source-stats.ts';

@@ -1,14 +1,16 @@
 /**
  * The `notify` section: notification targets. Owned by the notification room (src/notify/). A target is an object
- * discriminated by `type`, or `{ name, url }` with an Apprise-style URL (see src/notify/apprise-url.ts) that is turned
+ * discriminated by `type`, or `{ name, url }` with an Apprise-style URL (see apprise-url.ts) that is turned
  * into the object form before validation; routing fields may sit beside either form.
  */
 
 import { z } from 'zod';
-import { parseAppriseUrl } from '../notify/apprise-url.ts';
-import { NOTIFY_EVENT_KINDS } from '../notify/types.ts';
+import { parseAppriseUrl } from './apprise-url.ts';
 import { duration } from './duration-field.ts';
 import { secretString } from './secret.ts';
+
+/** What a notification is about (a target's `events` picks among them). */
+export const NOTIFY_EVENT_KINDS = ['opened', 'regressed', 'alert', 'resolved', 'incident', 'silent'] as const;
 
 const severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day like 22:00');

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { APPS } from '../core/types.ts';
-import { isValidZone } from '../parsers/time.ts';
+import { isValidZone } from '../core/zones.ts';
 import { parseDuration } from './duration.ts';
 import { duration } from './duration-field.ts';
 import { httpUrl, MIN_OWN_SECRET_LENGTH, secretString } from './secret.ts';

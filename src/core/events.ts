@@ -2,7 +2,7 @@
  * The events on the bus. The hot path (parse → rules → issue tracker) is plain function calls; everything slow
  * (MQTT, notifications, storage, the panel) listens here.
  */
-import type { SessionEvent } from '../sessions/types.ts';
+import type { SessionEvent } from './session-types.ts';
 import type { Alert, Incident, Issue, LogRecord } from './types.ts';
 
 /**

@@ -6,15 +6,10 @@
 import type { ExternalProblem } from '../core/ports.ts';
 import { redact } from '../core/redact.ts';
 import type { Issue, Level } from '../core/types.ts';
+import { EXTERNAL_RULE_PREFIX } from './external-rule.ts';
 import { externalFingerprint } from './fingerprint.ts';
 import { addToHistogram, HOUR } from './issue-occurrences.ts';
 import type { IssueTracker } from './issue-tracker.ts';
-
-export const EXTERNAL_RULE_PREFIX = 'external:';
-
-export function isExternal(issue: Issue): boolean {
-  return issue.ruleId?.startsWith(EXTERNAL_RULE_PREFIX) === true;
-}
 
 /** Reconciles an API's current problems with the issues of `source`/`scope`; returns what started and resolved. */
 export function reconcileExternal(

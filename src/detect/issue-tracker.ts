@@ -9,7 +9,7 @@ import type { IssueEventKind } from '../core/events.ts';
 import type { IssueFilter } from '../core/ports.ts';
 import { redact } from '../core/redact.ts';
 import type { CategoryEvidence, EntityKind, Issue, IssueStatus, LogRecord, Severity } from '../core/types.ts';
-import { isExternal } from './external-issues.ts';
+import { isExternal } from './external-rule.ts';
 import { impactScore } from './impact.ts';
 import { addBounded, addEntity, addOccurrence, HOUR } from './issue-occurrences.ts';
 import { PruneCandidates, pruneOrder } from './prune-candidates.ts';

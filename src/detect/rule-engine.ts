@@ -7,35 +7,16 @@
  */
 import type { RuleConfig } from '../config/detect.ts';
 import { LEVEL_RANK, LEVELS, type Level, type LogRecord, type Severity } from '../core/types.ts';
+import type { CompiledRule, Field, Matcher } from './compiled-rule.ts';
 import { Bigrams, type LiteralGate, literalGate, passesGate, passesGateWith } from './literal-gate.ts';
 import { buildTables, fieldOf, type RuleTable } from './rule-table.ts';
 import { BUILT_IN_RULES } from './rules/index.ts';
-import type { Pattern, RuleDefinition, RuleStrength } from './rules/types.ts';
+import type { Pattern, RuleDefinition } from './rules/types.ts';
 import { ruleTitle } from './titles.ts';
 
-export type Field = 'message' | 'logger' | 'exceptionType' | 'exceptionMessage' | 'text';
+export type { CompiledRule, Field, Matcher } from './compiled-rule.ts';
+
 const FIELDS: readonly Field[] = ['logger', 'exceptionType', 'exceptionMessage', 'message', 'text'];
-
-export interface CompiledRule {
-  readonly id: string;
-  readonly apps: ReadonlySet<string> | null;
-  readonly minRank: number;
-  readonly matchers: readonly Matcher[];
-  readonly category: string;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly group: 'message' | 'rule';
-  readonly hint?: string;
-  readonly user: boolean;
-  readonly strength: RuleStrength;
-}
-
-export interface Matcher {
-  readonly field: Field;
-  readonly re: RegExp;
-  /** Literals a matching text must contain (null: the regex alone decides). */
-  readonly gate: LiteralGate | null;
-}
 
 export interface RuleMatch {
   rule: CompiledRule;

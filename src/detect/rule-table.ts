@@ -6,8 +6,8 @@
  */
 
 import type { LogRecord } from '../core/types.ts';
+import type { CompiledRule, Field } from './compiled-rule.ts';
 import type { LiteralGate } from './literal-gate.ts';
-import type { CompiledRule, Field } from './rule-engine.ts';
 
 export interface RuleTable {
   readonly rules: readonly CompiledRule[];

@@ -5,7 +5,7 @@
  */
 import { redact } from '../core/redact.ts';
 import { appLabel, type LogRecord } from '../core/types.ts';
-import type { CompiledRule } from './rule-engine.ts';
+import type { CompiledRule } from './compiled-rule.ts';
 import { fieldOf } from './rule-table.ts';
 import { maskMessage } from './template.ts';
 

@@ -17,20 +17,11 @@ import { type OutboundMessage, Publisher } from './publisher.ts';
 import { BRIDGE_KEY, NOTIFIERS_KEY, renderStates, sourceKeys } from './render-states.ts';
 import { hasSessionSource, type SessionSummaries } from './session-states.ts';
 import { SourceRegistry } from './source-registry.ts';
+import type { NotifierHealth } from './states.ts';
 import { StatusGuard } from './status-guard.ts';
 import type { SupervisorAccess } from './supervisor.ts';
 import { parseCommandTopic, type Topics, topics } from './topics.ts';
 import { wireEvents } from './wire-events.ts';
-
-/** Health of one notification target, for its diagnostic entity. */
-export interface NotifierHealth {
-  name: string;
-  ok: boolean;
-  lastError?: string;
-  lastSuccessAt?: number;
-  lastFailureAt?: number;
-  pending?: number;
-}
 
 export interface MqttBridgeDeps {
   ctx: CoreContext;

@@ -4,7 +4,7 @@
  * already count who is watching, so the raw count starts disabled; transcodes, bandwidth and trouble are what only
  * Arrgus knows.
  */
-import type { EntitySpec } from './discovery.ts';
+import type { EntitySpec } from './entity-spec.ts';
 import type { Topics } from './topics.ts';
 
 export function sessionEntities(t: Topics, slug: string): EntitySpec[] {

@@ -6,6 +6,7 @@
  */
 import { appLabel } from '../core/types.ts';
 import { sessionEntities } from './discovery-sessions.ts';
+import type { EntitySpec, Payload } from './entity-spec.ts';
 import { eventTypesFor, isMediaServer } from './session-states.ts';
 import type { Topics } from './topics.ts';
 
@@ -34,8 +35,6 @@ export interface DiscoveryInput {
   analyze?: boolean;
 }
 
-export type Payload = Record<string, unknown>;
-
 export interface DiscoveryMessage {
   topic: string;
   payload: Payload;
@@ -44,22 +43,6 @@ export interface DiscoveryMessage {
 /** The node id in every config topic and the bridge device's identifier: what makes a config this instance's. */
 export function nodeId(instanceId: string): string {
   return `arrgus_${instanceId}`;
-}
-
-type Component = 'binary_sensor' | 'sensor' | 'switch' | 'button' | 'event';
-
-export interface EntitySpec {
-  component: Component;
-  key: string;
-  name: string;
-  fields: Payload;
-  /** Entities most people will not want start disabled; they can enable them in Home Assistant. */
-  disabled?: boolean;
-  category?: 'diagnostic' | 'config';
-  /** Entities that must stay readable while Arrgus is offline (the connection sensor) carry no availability. */
-  noAvailability?: boolean;
-  /** More availability conditions beside the service's and the source's (all must hold). */
-  availability?: Payload[];
 }
 
 const onOff = (field: string): string => `{{ 'ON' if value_json.${field} else 'OFF' }}`;

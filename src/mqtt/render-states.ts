@@ -4,11 +4,11 @@
  * are; playback summaries need no scan at all, so a burst of session changes stays cheap.
  */
 import type { IssueService, MuteService, StatsService } from '../core/ports.ts';
-import type { SessionSummary } from '../sessions/types.ts';
-import type { NotifierHealth } from './bridge.ts';
+import type { SessionSummary } from '../core/session-types.ts';
 import type { OutboundMessage } from './publisher.ts';
 import { isMediaServer, type SessionSummaries, sessionsState } from './session-states.ts';
 import type { SourceRegistry } from './source-registry.ts';
+import type { NotifierHealth } from './states.ts';
 import { bridgeState, sourceState, summarizeIssues } from './states.ts';
 import type { Topics } from './topics.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { clearSecrets, registerSecret } from '../core/redact.ts';
-import type { Session, SessionSummary } from '../sessions/types.ts';
+import type { Session, SessionSummary } from '../core/session-types.ts';
 import {
   eventTypesFor,
   hasSessionSource,

@@ -4,7 +4,7 @@
  * states.ts, keys are snake_case and only ever added.
  */
 import { redact } from '../core/redact.ts';
-import type { Session, SessionSummary, SessionTrouble } from '../sessions/types.ts';
+import type { Session, SessionSummary, SessionTrouble } from '../core/session-types.ts';
 import { clip, EVENT_TYPES, type EventPayload, type EventType, iso, PLAYBACK_EVENT_TYPES } from './states.ts';
 
 /** Apps whose playbacks the session tracker follows (API polls, websockets, webhooks). */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceStats } from '../core/ports.ts';
 import { redact } from '../core/redact.ts';
-import type { NotifierHealth } from './bridge.ts';
+import type { NotifierHealth } from './states.ts';
 import { iso } from './states.ts';
 import { BRIDGE, slugify, sourceSlugs } from './topics.ts';
 

@@ -310,3 +310,13 @@ function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }
+
+/** Health of one notification target, for its diagnostic entity. */
+export interface NotifierHealth {
+  name: string;
+  ok: boolean;
+  lastError?: string;
+  lastSuccessAt?: number;
+  lastFailureAt?: number;
+  pending?: number;
+}

@@ -3,11 +3,11 @@
  * rendered `Content` into one delivery and either resolves or throws a `DeliveryError` that says exactly why.
  * Retries, timeouts and ordering live in delivery.ts, never in a channel.
  */
+import type { NOTIFY_EVENT_KINDS } from '../config/notify.ts';
 import { redact } from '../core/redact.ts';
 import type { Severity } from '../core/types.ts';
 
 /** What a notification is about. `summary` is the digest sent when a mute ends; `test` comes from notify-test. */
-export const NOTIFY_EVENT_KINDS = ['opened', 'regressed', 'alert', 'resolved', 'incident', 'silent'] as const;
 export type NotifyEventKind = (typeof NOTIFY_EVENT_KINDS)[number];
 export type ContentKind = NotifyEventKind | 'summary' | 'test';
 

@@ -3,8 +3,9 @@
  * MediaBrowser shape; they differ in how they say "hardware": Jellyfin names the accelerator
  * (`HardwareAccelerationType`), Emby flags the encoder (`VideoEncoderIsHardware`).
  */
+
+import type { MediaKind, SessionSnapshot, StreamDecision, StreamSpec, TranscodeInfo } from '../core/session-types.ts';
 import { bool, list, num, obj, set, str } from './plex.ts';
-import type { MediaKind, SessionSnapshot, StreamDecision, StreamSpec, TranscodeInfo } from './types.ts';
 
 type Node = Record<string, unknown>;
 

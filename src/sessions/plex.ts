@@ -3,7 +3,14 @@
  * otherwise; both are read into the same loose shape (XML attributes are strings, JSON has numbers and booleans), so
  * one normaliser serves both.
  */
-import type { MediaKind, SessionSnapshot, StreamDecision, StreamSpec, TrackDecision, TranscodeInfo } from './types.ts';
+import type {
+  MediaKind,
+  SessionSnapshot,
+  StreamDecision,
+  StreamSpec,
+  TrackDecision,
+  TranscodeInfo,
+} from '../core/session-types.ts';
 import { parseXml, type XmlElement } from './xml.ts';
 
 type Node = Record<string, unknown>;

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { FakeIssueService } from '../../test/api-fakes.ts';
 import { ManualClock } from '../core/clock.ts';
 import { memoryLogger } from '../core/logger.ts';
+import type { SessionEvent, SessionSnapshot, TranscodeInfo } from '../core/session-types.ts';
 import { SessionTracker } from './tracker.ts';
-import type { SessionEvent, SessionSnapshot, TranscodeInfo } from './types.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 20, 0);
 const direct: TranscodeInfo = { decision: 'directplay', reasons: [], hardware: null, source: { videoCodec: 'hevc' } };

@@ -18,7 +18,7 @@ import type {
   SessionSummary,
   SessionTrouble,
   TranscodeInfo,
-} from './types.ts';
+} from '../core/session-types.ts';
 
 export interface SessionTrackerDeps {
   clock: Clock;

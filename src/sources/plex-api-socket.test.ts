@@ -3,9 +3,9 @@ import { after, describe, it } from 'node:test';
 import { FakeIssueService, fixture, waitFor } from '../../test/api-fakes.ts';
 import { type FakeMediaSocketServer, plexSocketServer } from '../../test/helpers/fake-media-sockets.ts';
 import { clearSecrets } from '../core/redact.ts';
+import type { SessionEvent } from '../core/session-types.ts';
 import { testContext } from '../core/testing.ts';
 import { SessionTracker } from '../sessions/tracker.ts';
-import type { SessionEvent } from '../sessions/types.ts';
 import { ApiPollers } from './api-pollers.ts';
 
 const TOKEN = 'plexWSt0kenSECRET77';

@@ -5,8 +5,8 @@ import { validateConfig } from '../config/load.ts';
 import { ManualClock } from '../core/clock.ts';
 import { memoryLogger } from '../core/logger.ts';
 import { clearSecrets } from '../core/redact.ts';
+import type { SessionEvent } from '../core/session-types.ts';
 import { SessionTracker } from '../sessions/tracker.ts';
-import type { SessionEvent } from '../sessions/types.ts';
 import { ApiPoller } from './api-poller.ts';
 import { PlexApi } from './plex-api.ts';
 

@@ -6,8 +6,6 @@
  * Plex webhooks' and Tautulli webhooks' sessions under the same `<machine_id>/<rating_key>` id.
  */
 import type { SourceConfig } from '../config/sources.ts';
-import { bool, list, num, obj, set, str } from '../sessions/plex.ts';
-import type { SessionTracker } from '../sessions/tracker.ts';
 import type {
   MediaKind,
   SessionSnapshot,
@@ -15,7 +13,9 @@ import type {
   StreamSpec,
   TrackDecision,
   TranscodeInfo,
-} from '../sessions/types.ts';
+} from '../core/session-types.ts';
+import { bool, list, num, obj, set, str } from '../sessions/plex.ts';
+import type { SessionTracker } from '../sessions/tracker.ts';
 import { ApiError, apiLabel, type JsonClient } from './api-http.ts';
 import type { ApiPollerDeps } from './api-poller.ts';
 import { sourceClient } from './source-client.ts';

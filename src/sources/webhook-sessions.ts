@@ -5,9 +5,10 @@
  * `partial` with an `unknown` decision unless the payload names one (Tautulli). The event-name maps live here too, so
  * everything a playback webhook means for a session is in one place; webhooks.ts only routes and applies.
  */
+
+import type { MediaKind, SessionSnapshot, StreamDecision } from '../core/session-types.ts';
 import { locationOf } from '../sessions/jellyfin.ts';
 import { bool, num, obj, plexSnapshot, set, str } from '../sessions/plex.ts';
-import type { MediaKind, SessionSnapshot, StreamDecision } from '../sessions/types.ts';
 
 type Node = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { registerLogFunctions } from './log-schema.ts';
+import { registerLogFunctions } from './log-functions.ts';
 
 export type Database = DatabaseSync;
 

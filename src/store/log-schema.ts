@@ -5,7 +5,7 @@
  * order records are stored: listing by id is listing by arrival, which for live tailing is time order.
  */
 import { type Database, migrate } from './db.ts';
-import { ARG, renderTime, unmask } from './log-encode.ts';
+import { ARG, renderTime } from './log-encode.ts';
 
 export const DICT = {
   source: 1,
@@ -76,13 +76,6 @@ export function hasOldRecordsTable(db: Database): boolean {
 
 export function migrateLogsView(db: Database): void {
   migrate(db, 'logs-view', VIEW_MIGRATIONS);
-}
-
-/** SQL functions the `records` view needs; openDatabase registers them on every connection. */
-export function registerLogFunctions(db: Database): void {
-  db.function('arrgus_message', { deterministic: true }, (tmpl, args) =>
-    typeof tmpl === 'string' ? unmask(tmpl, String(args)) : String(args),
-  );
 }
 
 export { ARG, renderTime };

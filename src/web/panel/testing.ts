@@ -4,12 +4,12 @@
  * test sends. One of the records carries every XSS trick the panel must render as text.
  */
 import type { ConfigInput } from '../../config/schema.ts';
+import type { SessionSnapshot } from '../../core/session-types.ts';
 import { testContext } from '../../core/testing.ts';
 import type { Level, LogRecord } from '../../core/types.ts';
 import { Detector } from '../../detect/detector.ts';
 import type { AttemptLog, TargetHealth, TestResult } from '../../notify/delivery.ts';
 import { SessionTracker } from '../../sessions/tracker.ts';
-import type { SessionSnapshot } from '../../sessions/types.ts';
 import { SourceStatsTracker } from '../../sources/source-stats.ts';
 import type { StoredLogLine } from '../api/logs.ts';
 import { createWebApp } from '../app.ts';

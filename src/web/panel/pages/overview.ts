@@ -4,7 +4,7 @@
  * whatever the size of the log store.
  */
 import { appLabel, type Issue } from '../../../core/types.ts';
-import type { SessionTrouble } from '../../../sessions/types.ts';
+import type { SessionTrouble } from '../../../core/session-types.ts';
 import { barChart, empty, severityBadge, statusBadge } from '../components.ts';
 import type { PanelDeps } from '../deps.ts';
 import { ago, clip, type Html, href, html, logText } from '../html.ts';

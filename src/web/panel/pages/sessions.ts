@@ -1,6 +1,6 @@
 /** Active playback with its transcode picture and trouble reasons, and the history of ended sessions. */
 import { redactDeep } from '../../../core/redact.ts';
-import type { Session, StreamSpec } from '../../../sessions/types.ts';
+import type { Session, StreamSpec } from '../../../core/session-types.ts';
 import { empty, meter } from '../components.ts';
 import type { PanelDeps } from '../deps.ts';
 import { ago, clip, type Html, href, html, isoTime, logText } from '../html.ts';
