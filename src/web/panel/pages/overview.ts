@@ -3,8 +3,9 @@
  * incidents, sessions in trouble. Reads in-memory state only (stats, tracked issues), so it renders in constant time
  * whatever the size of the log store.
  */
-import { appLabel, type Issue } from '../../../core/types.ts';
+
 import type { SessionTrouble } from '../../../core/session-types.ts';
+import { appLabel, type Issue } from '../../../core/types.ts';
 import { barChart, empty, severityBadge, statusBadge } from '../components.ts';
 import type { PanelDeps } from '../deps.ts';
 import { ago, clip, type Html, href, html, logText } from '../html.ts';
