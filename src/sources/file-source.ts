@@ -4,7 +4,8 @@
  * network shares) plus a periodic rescan as a safety net. At start it settles every stored checkpoint first: a file
  * rotated, copied or replaced while Arrgus was down is found by identity, drained, and so are generations rotated
  * after it, before the live files are read. Which files to follow is file-selection.ts; which file is which after a
- * rotation is file-identity.ts; this class owns only the lifecycle (start, rescans, drains, stop) around them.
+ * rotation is file-identity.ts; reading the generations rotated while we were down is generation-drain.ts; this class
+ * owns only the lifecycle (start, rescans, drains, stop) around them.
  */
 import { statSync } from 'node:fs';
 import { type FSWatcher, watch } from 'chokidar';
@@ -14,24 +15,17 @@ import type { LogRecord } from '../core/types.ts';
 import type { AssemblerLimits } from '../parsers/assembler.ts';
 import type { Zone } from '../parsers/time.ts';
 import type { Checkpoint, RecordStore, StoredCheckpoint } from '../store/records.ts';
-import {
-  byBirth,
-  type FileInfo,
-  type FileTimes,
-  identityKey,
-  type Located,
-  laterGenerations,
-  locate,
-  newerThanLive,
-  readCopiesBornAfter,
-  sameLineage,
-} from './file-identity.ts';
+import { byBirth, type FileInfo, identityKey, type Located, locate, sameLineage } from './file-identity.ts';
 import { fsProblem, isGlob, type ListingProblem, listFiles, selectFiles, watchScope } from './file-selection.ts';
 import { FileTailer, type OpenResult, type StartMode } from './file-tailer.ts';
+import {
+  backfillGenerations,
+  drainChain,
+  drainCopiesOfEmpty,
+  type GenerationReader,
+  type LastRead,
+} from './generation-drain.ts';
 import { SourceProblems } from './source-problems.ts';
-
-/** The identity and times of the last file read under a name (dev/ino -1 when it was gone). */
-type LastRead = FileTimes & { dev: number; ino: number; claimed: ReadonlySet<string> };
 
 export interface FileSourceOptions {
   source: SourceConfig & { path: string };
@@ -70,6 +64,8 @@ export class FileSource {
   /** The watcher was set up while its folder could not be read: it is set up again once the folder can. */
   private watchBroken = false;
   private readonly problems: SourceProblems;
+  /** Drains rotated generations at start (generation-drain.ts) through this source's tailers. */
+  private readonly generations: GenerationReader;
   private rescanTimer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   /** The next try at what fails (source-problems.ts backs it off), sooner than the periodic rescan. */
@@ -87,6 +83,11 @@ export class FileSource {
       maxBackoffMs: opts.rescanMs,
       onChange: (p) => opts.onProblems?.(p),
     });
+    this.generations = {
+      name: this.name,
+      logger: opts.logger,
+      drainOne: (key, file, ck, mode, expect) => this.drainOne(key, file, ck, mode, expect),
+    };
   }
 
   get files(): string[] {
@@ -112,11 +113,18 @@ export class FileSource {
         continue;
       }
       if (loc?.how === 'same' && selected.has(ck.path)) {
-        if (ck.fpLen === 0) await this.drainCopiesOfEmpty(ck, loc);
+        if (ck.fpLen === 0) await drainCopiesOfEmpty(this.generations, ck, loc);
         resume.set(ck.path, ck);
         continue;
       }
-      const last = await this.drainChain(ck, loc, selected, stored, liveOfLineage(ck.path, listing, selected));
+      const last = await drainChain(
+        this.generations,
+        ck,
+        loc,
+        selected,
+        stored,
+        liveOfLineage(ck.path, listing, selected),
+      );
       if (selected.has(ck.path)) fromStart.set(ck.path, last);
       else this.forget(ck.path);
     }
@@ -131,7 +139,7 @@ export class FileSource {
       else if (seenAt === null) mode = this.firstStartMode(info);
       else mode = info && info.birthtimeMs > 0 && info.birthtimeMs < lastSaved ? { at: 'end' } : { at: 'begin' };
       if (seenAt === null && mode.at === 'begin' && !fromStart.has(path) && !resume.has(path)) {
-        const last = await this.backfillGenerations(path, selected, stored, mode.minTime, info);
+        const last = await backfillGenerations(this.generations, path, selected, stored, mode.minTime, info);
         if (last) fromStart.set(path, last);
       }
       await this.follow(path, resume.get(path) ?? null, mode, fromStart.get(path));
@@ -324,123 +332,6 @@ export class FileSource {
       afterChunk: o.afterChunk,
       ...(o.room ? { room: o.room } : {}),
     });
-  }
-
-  /**
-   * The checkpointed file is no longer the live one: drain it from the checkpoint, then every later generation of
-   * its lineage (rotated after it while we were down), oldest first, all under the checkpoint's key so a crash in the
-   * middle resumes in the middle.
-   */
-  private async drainChain(
-    ck: StoredCheckpoint,
-    found: Located | null,
-    selected: Set<string>,
-    stored: StoredCheckpoint[],
-    live: FileInfo | undefined,
-  ): Promise<LastRead> {
-    const { logger } = this.opts;
-    const read = new Set<string>([`${ck.dev}:${ck.ino}`]);
-    let loc = found;
-    // Opened by identity: a rotation running meanwhile (`.1` shifted to `.2`, a new `.1`) may have put another file
-    // under the name found a moment ago, and reading that one from the checkpoint's offset loses and doubles lines.
-    for (let attempt = 0; loc && attempt < 20; attempt++) {
-      logger.info(`Draining ${loc.path} from byte ${ck.offset} (${loc.how} since the last run of ${this.name}).`);
-      const r = await this.drainOne(ck.path, loc.path, ck, { at: 'offset', offset: ck.offset }, loc);
-      if (r !== 'missing') break;
-      loc = await locate(ck);
-    }
-    if (loc) read.add(`${loc.dev}:${loc.ino}`);
-    let last: LastRead = loc
-      ? { dev: loc.dev, ino: loc.ino, birthtimeMs: loc.birthtimeMs, mtimeMs: loc.mtimeMs, claimed: read }
-      : { dev: -1, ino: -1, birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt, claimed: read };
-    if (!loc && ck.offset > 0) {
-      logger.warn(`The file last read as ${ck.path} is gone; lines written to it after byte ${ck.offset} are lost.`, {
-        source: this.name,
-      });
-    }
-    // Without the file itself, generations born after the last save are the ones never read.
-    const after = loc ?? { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
-    const others = new Set(stored.filter((c) => c !== ck).map((c) => `${c.dev}:${c.ino}`));
-    // The drained file itself is claimed by identity, not skipped by name: a rotation may have moved it on and put a
-    // generation it has not read under that name.
-    const skip = (p: string) => selected.has(p);
-    // One generation at a time, listing again after each: rotations may still be running (the app writes while we
-    // start), so a name listed a moment ago can hold another file now. Each is opened by identity and claimed once read.
-    const claimed = new Set([...others, ...read]);
-    // A file newer than the live one (a daily log begun while we start) is not a rotated generation: the live tailer
-    // reads it in its turn, after the live file.
-    const newer = (g: FileInfo) => live !== undefined && newerThanLive(g, live);
-    for (let round = 0; round < 200; round++) {
-      const [g] = (await laterGenerations(ck.path, after, skip, claimed)).filter((x) => !newer(x));
-      if (!g) break;
-      const r = await this.drainOne(ck.path, g.path, null, { at: 'begin' }, { dev: g.dev, ino: g.ino });
-      if (r === 'missing') continue; // renamed since the listing: the next listing finds it under its new name
-      if (r === 'failed') {
-        claimed.add(`${g.dev}:${g.ino}`);
-        continue;
-      }
-      logger.info(`Drained ${g.path}, rotated from ${ck.path} while ${this.name} was not running.`);
-      claimed.add(`${g.dev}:${g.ino}`);
-      read.add(`${g.dev}:${g.ino}`);
-      last = { ...g, claimed: read };
-    }
-    return last;
-  }
-
-  /**
-   * First start with `backfill`: every rotated generation of `path` is read before the live file, oldest first, under
-   * the live file's key (a crash part way resumes from the generation's checkpoint). With a duration, generations
-   * untouched since before the cutoff are skipped and older records dropped. Returns the last generation read.
-   */
-  private async backfillGenerations(
-    path: string,
-    selected: Set<string>,
-    stored: StoredCheckpoint[],
-    minTime: number | undefined,
-    live: FileInfo | undefined,
-  ): Promise<LastRead | undefined> {
-    const claimed = new Set(stored.map((c) => `${c.dev}:${c.ino}`));
-    const read = new Set<string>();
-    let last: LastRead | undefined;
-    const skip = (p: string) => selected.has(p);
-    // Files begun after the live one are newer, not older generations (see drainChain).
-    const newer = (g: FileInfo) => live !== undefined && newerThanLive(g, live);
-    for (let round = 0; round < 500; round++) {
-      const [g] = (await laterGenerations(path, { birthtimeMs: 0, mtimeMs: 0 }, skip, claimed)).filter(
-        (x) => !newer(x),
-      );
-      if (!g) break;
-      claimed.add(`${g.dev}:${g.ino}`);
-      if (minTime !== undefined && g.mtimeMs < minTime) continue;
-      const mode: StartMode = minTime !== undefined ? { at: 'begin', minTime } : { at: 'begin' };
-      const r = await this.drainOne(path, g.path, null, mode, { dev: g.dev, ino: g.ino });
-      if (r === 'missing') {
-        claimed.delete(`${g.dev}:${g.ino}`);
-        continue;
-      }
-      if (r === 'failed') continue;
-      this.opts.logger.info(`Backfilled ${g.path}, an older generation of ${path}.`);
-      read.add(`${g.dev}:${g.ino}`);
-      last = { ...g, claimed: read };
-    }
-    return last;
-  }
-
-  /** The file was empty at the checkpoint: copies (copytruncate) born since hold lines we never read. */
-  private async drainCopiesOfEmpty(ck: StoredCheckpoint, loc: Located): Promise<void> {
-    const since = { birthtimeMs: ck.savedAt, mtimeMs: ck.savedAt };
-    await readCopiesBornAfter(
-      loc.path,
-      ck.ino,
-      since,
-      new Set(),
-      async (copy) => {
-        if ((await this.drainOne(ck.path, copy.path, null, { at: 'begin' }, copy)) === 'missing') return false;
-        this.opts.logger.info(`Drained ${copy.path}, copied from ${ck.path} while ${this.name} was not running.`);
-        return true;
-      },
-      200,
-    );
   }
 
   private async drainOne(
