@@ -4,8 +4,9 @@
  * (`HardwareAccelerationType`), Emby flags the encoder (`VideoEncoderIsHardware`).
  */
 
+import { bool, list, num, obj, set, str } from '../core/loose-json.ts';
 import type { MediaKind, SessionSnapshot, StreamDecision, StreamSpec, TranscodeInfo } from '../core/session-types.ts';
-import { bool, list, num, obj, set, str } from './plex.ts';
+import { mediaTitle } from './fields.ts';
 
 type Node = Record<string, unknown>;
 
@@ -26,7 +27,14 @@ export function jellyfinSnapshot(s: Node): SessionSnapshot {
   const snap: SessionSnapshot = {
     id: `${str(s.DeviceId) ?? str(s.Id) ?? 'unknown'}/${str(item.Id) ?? str(item.Name) ?? 'item'}`,
     location: locationOf(str(s.RemoteEndPoint)),
-    title: titleOf(item, kind),
+    title: mediaTitle(kind, {
+      title: str(item.Name),
+      show: str(item.SeriesName),
+      season: num(item.ParentIndexNumber),
+      episode: num(item.IndexNumber),
+      artist: str((Array.isArray(item.Artists) ? item.Artists : [])[0]) ?? str(item.AlbumArtist),
+      year: num(item.ProductionYear),
+    }),
     kind,
     state: bool(play.IsPaused) ? 'paused' : 'playing',
     transcode: transcodeOf(item, play, s.TranscodingInfo === undefined ? undefined : obj(s.TranscodingInfo)),
@@ -125,25 +133,6 @@ function kindOf(t: string | undefined): MediaKind {
   if (t === 'TvChannel' || t === 'LiveTvProgram' || t === 'Program') return 'live';
   return 'other';
 }
-
-function titleOf(item: Node, kind: MediaKind): string {
-  const name = str(item.Name) ?? 'Unknown';
-  if (kind === 'episode') {
-    const s = num(item.ParentIndexNumber);
-    const e = num(item.IndexNumber);
-    const se = s !== undefined && e !== undefined ? ` - S${pad(s)}E${pad(e)}` : '';
-    return `${str(item.SeriesName) ?? 'Unknown show'}${se} - ${name}`;
-  }
-  if (kind === 'track') {
-    const artists: unknown[] = Array.isArray(item.Artists) ? item.Artists : [];
-    const artist = str(artists[0]) ?? str(item.AlbumArtist);
-    return artist ? `${artist} - ${name}` : name;
-  }
-  const year = num(item.ProductionYear);
-  return year ? `${name} (${year})` : name;
-}
-
-const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Jellyfin does not say LAN or WAN; the client address does (private, loopback, link-local and ULA ranges). */
 export function locationOf(address: string | undefined): SessionSnapshot['location'] {

@@ -3,6 +3,8 @@
  * otherwise; both are read into the same loose shape (XML attributes are strings, JSON has numbers and booleans), so
  * one normaliser serves both.
  */
+
+import { bool, list, num, obj, set, str } from '../core/loose-json.ts';
 import type {
   MediaKind,
   SessionSnapshot,
@@ -11,6 +13,7 @@ import type {
   TrackDecision,
   TranscodeInfo,
 } from '../core/session-types.ts';
+import { mediaTitle, playState, plexResolution } from './fields.ts';
 import { parseXml, type XmlElement } from './xml.ts';
 
 type Node = Record<string, unknown>;
@@ -54,9 +57,16 @@ export function plexSnapshot(m: Node): SessionSnapshot {
   const snap: SessionSnapshot = {
     id: `${playerId}/${str(m.ratingKey) ?? str(m.key) ?? 'item'}`,
     location: locationOf(session, player),
-    title: titleOf(m, kind),
+    title: mediaTitle(kind, {
+      title: str(m.title),
+      show: str(m.grandparentTitle),
+      season: num(m.parentIndex),
+      episode: num(m.index),
+      artist: str(m.grandparentTitle) ?? 'Unknown artist',
+      year: num(m.year),
+    }),
     kind,
-    state: stateOf(str(player.state)),
+    state: playState(str(player.state)),
     transcode: transcodeOf(media, ts ? obj(ts) : undefined),
   };
   set(snap, 'user', str(user.title));
@@ -81,7 +91,7 @@ function transcodeOf(media: Node, ts: Node | undefined): TranscodeInfo {
   set(source, 'container', str(media.container));
   set(source, 'videoCodec', str(ts?.sourceVideoCodec) ?? str(media.videoCodec));
   set(source, 'audioCodec', str(ts?.sourceAudioCodec) ?? str(media.audioCodec));
-  set(source, 'resolution', resolution(str(media.videoResolution)));
+  set(source, 'resolution', plexResolution(str(media.videoResolution)));
   set(source, 'bitrateKbps', num(media.bitrate));
   if (!ts) return { decision: 'directplay', reasons: [], hardware: null, source };
   const video = track(ts.videoDecision);
@@ -129,23 +139,6 @@ function kindOf(m: Node): MediaKind {
   return t === 'movie' || t === 'episode' || t === 'track' ? t : 'other';
 }
 
-function titleOf(m: Node, kind: MediaKind): string {
-  const title = str(m.title) ?? 'Unknown';
-  if (kind === 'episode') {
-    const s = num(m.parentIndex);
-    const e = num(m.index);
-    const se = s !== undefined && e !== undefined ? ` - S${pad(s)}E${pad(e)}` : '';
-    return `${str(m.grandparentTitle) ?? 'Unknown show'}${se} - ${title}`;
-  }
-  if (kind === 'track') return `${str(m.grandparentTitle) ?? 'Unknown artist'} - ${title}`;
-  const year = num(m.year);
-  return year ? `${title} (${year})` : title;
-}
-
-function stateOf(s: string | undefined): SessionSnapshot['state'] {
-  return s === 'paused' || s === 'buffering' ? s : 'playing';
-}
-
 function locationOf(session: Node, player: Node): SessionSnapshot['location'] {
   const loc = str(session.location);
   if (loc === 'lan' || loc === 'wan') return loc;
@@ -153,46 +146,11 @@ function locationOf(session: Node, player: Node): SessionSnapshot['location'] {
   return bool(player.local) ? 'lan' : 'wan';
 }
 
-function resolution(r: string | undefined): string | undefined {
-  if (!r) return undefined;
-  return /^\d+$/.test(r) ? `${r}p` : r;
-}
-
 function track(v: unknown): TrackDecision | undefined {
   const s = str(v);
   return s === 'directplay' || s === 'copy' || s === 'transcode' || s === 'burn' ? s : undefined;
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-// Loose readers: XML gives strings, JSON gives numbers and booleans.
-export function obj(v: unknown): Node {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : {};
-}
-export function list(v: unknown): Node[] {
-  if (Array.isArray(v)) return v.filter((x): x is Node => Boolean(x) && typeof x === 'object');
-  return v && typeof v === 'object' ? [v as Node] : [];
-}
 function first(v: unknown): unknown {
   return Array.isArray(v) ? v[0] : v;
-}
-export function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v === '' ? undefined : v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
-export function num(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
-export function bool(v: unknown): boolean {
-  return v === true || v === 1 || v === '1' || v === 'true';
-}
-/** Sets an optional property only when the value is defined (exactOptionalPropertyTypes). */
-export function set<T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefined): void {
-  if (v !== undefined) o[k] = v;
 }

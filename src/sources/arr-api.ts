@@ -5,10 +5,10 @@
  * states: they are reconciled with the issue tracker, which opens what appeared and resolves what vanished.
  */
 import type { SourceConfig } from '../config/sources.ts';
+import { list, num, obj, str } from '../core/loose-json.ts';
 import type { ExternalProblem } from '../core/ports.ts';
 import type { Severity } from '../core/types.ts';
 import { appLabel } from '../core/types.ts';
-import { list, num, obj, str } from '../sessions/plex.ts';
 import type { JsonClient } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
 import { sourceClient } from './source-client.ts';

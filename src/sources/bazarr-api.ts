@@ -4,8 +4,8 @@
  * tracker.
  */
 import type { SourceConfig } from '../config/sources.ts';
+import { list, obj, str } from '../core/loose-json.ts';
 import type { ExternalProblem } from '../core/ports.ts';
-import { list, obj, str } from '../sessions/plex.ts';
 import { ApiError, type JsonClient } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
 import { clip } from './arr-api.ts';

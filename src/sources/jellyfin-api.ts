@@ -8,8 +8,8 @@
  */
 import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
+import { num, obj, str } from '../core/loose-json.ts';
 import { parseJellyfinSessions } from '../sessions/jellyfin.ts';
-import { num, obj, str } from '../sessions/plex.ts';
 import { ApiError, apiLabel, type JsonClient } from './api-http.ts';
 import { ReconnectingSocket, type SocketTiming } from './api-socket.ts';
 import type { MediaServerDeps, MediaServerOptions } from './plex-api.ts';

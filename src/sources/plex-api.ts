@@ -7,7 +7,8 @@
  */
 import type { SourceConfig } from '../config/sources.ts';
 import type { Logger } from '../core/logger.ts';
-import { list, obj, parsePlexSessions, str } from '../sessions/plex.ts';
+import { list, obj, str } from '../core/loose-json.ts';
+import { parsePlexSessions } from '../sessions/plex.ts';
 import type { SessionTracker } from '../sessions/tracker.ts';
 import { ApiError, apiLabel, expectOk, type JsonClient } from './api-http.ts';
 import type { ApiPollerDeps } from './api-poller.ts';

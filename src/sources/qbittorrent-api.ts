@@ -5,8 +5,8 @@
  * (`missingFiles`, `error`); more than a few become one problem, so an unmounted drive is one issue, not hundreds.
  */
 import type { SourceConfig } from '../config/sources.ts';
+import { list, obj, str } from '../core/loose-json.ts';
 import type { ExternalProblem } from '../core/ports.ts';
-import { list, obj, str } from '../sessions/plex.ts';
 import { ApiError, apiLabel, expectOk, type HttpResponse, type JsonClient, parseJson } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
 import { clip } from './arr-api.ts';

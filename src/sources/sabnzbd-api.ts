@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/sources.ts';
+import { list, num, obj, str } from '../core/loose-json.ts';
 import type { ExternalProblem } from '../core/ports.ts';
-import { list, num, obj, str } from '../sessions/plex.ts';
 import { ApiError, apiLabel, type JsonClient } from './api-http.ts';
 import { type ApiPollerDeps, syncProblems } from './api-poller.ts';
 import { clip } from './arr-api.ts';

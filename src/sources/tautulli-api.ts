@@ -6,15 +6,9 @@
  * Plex webhooks' and Tautulli webhooks' sessions under the same `<machine_id>/<rating_key>` id.
  */
 import type { SourceConfig } from '../config/sources.ts';
-import type {
-  MediaKind,
-  SessionSnapshot,
-  StreamDecision,
-  StreamSpec,
-  TrackDecision,
-  TranscodeInfo,
-} from '../core/session-types.ts';
-import { bool, list, num, obj, set, str } from '../sessions/plex.ts';
+import { bool, list, num, obj, set, str } from '../core/loose-json.ts';
+import type { MediaKind, SessionSnapshot, StreamSpec, TrackDecision, TranscodeInfo } from '../core/session-types.ts';
+import { mediaTitle, playState, plexResolution, tautulliDecision } from '../sessions/fields.ts';
 import type { SessionTracker } from '../sessions/tracker.ts';
 import { ApiError, apiLabel, type JsonClient } from './api-http.ts';
 import type { ApiPollerDeps } from './api-poller.ts';
@@ -103,9 +97,16 @@ export function tautulliActivitySnapshot(s: Node): SessionSnapshot {
           : bool(s.local)
             ? 'lan'
             : 'wan',
-    title: titleOf(s, kind),
+    title: mediaTitle(kind, {
+      title: str(s.title),
+      show: str(s.grandparent_title),
+      season: num(s.parent_media_index),
+      episode: num(s.media_index),
+      artist: str(s.grandparent_title) ?? 'Unknown artist',
+      year: num(s.year),
+    }),
     kind,
-    state: stateOf(str(s.state)),
+    state: playState(str(s.state)),
     transcode: transcodeOf(s),
   };
   set(snap, 'user', str(s.friendly_name) ?? str(s.user) ?? str(s.username));
@@ -129,9 +130,9 @@ function transcodeOf(s: Node): TranscodeInfo {
   set(source, 'container', str(s.container));
   set(source, 'videoCodec', str(s.video_codec));
   set(source, 'audioCodec', str(s.audio_codec));
-  set(source, 'resolution', str(s.video_full_resolution) ?? resolution(str(s.video_resolution)));
+  set(source, 'resolution', str(s.video_full_resolution) ?? plexResolution(str(s.video_resolution)));
   set(source, 'bitrateKbps', num(s.bitrate));
-  const decision = decisionOf(str(s.transcode_decision));
+  const decision = tautulliDecision(str(s.transcode_decision));
   const video = track(str(s.video_decision));
   const subs = track(str(s.subtitle_decision));
   const videoEncoded = video === 'transcode' || subs === 'burn';
@@ -152,20 +153,12 @@ function transcodeOf(s: Node): TranscodeInfo {
   set(target, 'container', str(s.stream_container));
   set(target, 'videoCodec', str(s.stream_video_codec));
   set(target, 'audioCodec', str(s.stream_audio_codec));
-  set(target, 'resolution', str(s.stream_video_full_resolution) ?? resolution(str(s.stream_video_resolution)));
+  set(target, 'resolution', str(s.stream_video_full_resolution) ?? plexResolution(str(s.stream_video_resolution)));
   set(target, 'bitrateKbps', num(s.stream_bitrate));
   info.target = target;
   set(info, 'speed', num(s.transcode_speed));
   if (s.transcode_throttled !== undefined) info.throttled = bool(s.transcode_throttled);
   return info;
-}
-
-function decisionOf(d: string | undefined): StreamDecision {
-  const v = d?.toLowerCase();
-  if (v === 'direct play') return 'directplay';
-  if (v === 'copy' || v === 'direct stream') return 'directstream';
-  if (v === 'transcode') return 'transcode';
-  return 'unknown';
 }
 
 /** Tautulli writes `direct play`, `copy`, `transcode` (and `burn` for subtitles). */
@@ -174,28 +167,3 @@ function track(v: string | undefined): TrackDecision | undefined {
   if (d === 'direct play' || d === 'directplay') return 'directplay';
   return d === 'copy' || d === 'transcode' || d === 'burn' ? d : undefined;
 }
-
-function stateOf(s: string | undefined): SessionSnapshot['state'] {
-  return s === 'paused' || s === 'buffering' ? s : 'playing';
-}
-
-/** The Plex normaliser's form, so a session titled by the Plex API and by Tautulli reads the same. */
-function titleOf(s: Node, kind: MediaKind): string {
-  const title = str(s.title) ?? 'Unknown';
-  if (kind === 'episode') {
-    const se = num(s.parent_media_index);
-    const ep = num(s.media_index);
-    const part = se !== undefined && ep !== undefined ? ` - S${pad(se)}E${pad(ep)}` : '';
-    return `${str(s.grandparent_title) ?? 'Unknown show'}${part} - ${title}`;
-  }
-  if (kind === 'track') return `${str(s.grandparent_title) ?? 'Unknown artist'} - ${title}`;
-  const year = num(s.year);
-  return year ? `${title} (${year})` : title;
-}
-
-function resolution(r: string | undefined): string | undefined {
-  if (!r) return undefined;
-  return /^\d+$/.test(r) ? `${r}p` : r;
-}
-
-const pad = (n: number): string => String(n).padStart(2, '0');

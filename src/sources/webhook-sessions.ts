@@ -6,9 +6,11 @@
  * everything a playback webhook means for a session is in one place; webhooks.ts only routes and applies.
  */
 
-import type { MediaKind, SessionSnapshot, StreamDecision } from '../core/session-types.ts';
+import { bool, num, obj, set, str } from '../core/loose-json.ts';
+import type { MediaKind, SessionSnapshot } from '../core/session-types.ts';
+import { tautulliDecision } from '../sessions/fields.ts';
 import { locationOf } from '../sessions/jellyfin.ts';
-import { bool, num, obj, plexSnapshot, set, str } from '../sessions/plex.ts';
+import { plexSnapshot } from '../sessions/plex.ts';
 
 type Node = Record<string, unknown>;
 
@@ -138,7 +140,7 @@ export function tautulliSnapshot(b: Node): SessionSnapshot | undefined {
   if (!player || !item) return undefined;
   const media = str(b.media_type);
   const kind: MediaKind = media === 'movie' || media === 'episode' || media === 'track' ? media : 'other';
-  const decision = decisionOf(str(b.transcode_decision));
+  const decision = tautulliDecision(str(b.transcode_decision));
   const snap: SessionSnapshot = {
     id: `${player}/${item}`,
     location: str(b.stream_local) === undefined ? locationOf(str(b.ip_address)) : bool(b.stream_local) ? 'lan' : 'wan',
@@ -154,14 +156,6 @@ export function tautulliSnapshot(b: Node): SessionSnapshot | undefined {
   set(snap, 'address', str(b.ip_address));
   set(snap, 'itemId', str(b.rating_key));
   return snap;
-}
-
-function decisionOf(d: string | undefined): StreamDecision {
-  const v = d?.toLowerCase();
-  if (v === 'direct play') return 'directplay';
-  if (v === 'copy' || v === 'direct stream') return 'directstream';
-  if (v === 'transcode') return 'transcode';
-  return 'unknown';
 }
 
 /** Jellyfin and Emby name item types alike (`Movie`, `Episode`, `Audio`). */
