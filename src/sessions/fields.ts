@@ -1,4 +1,7 @@
-/** Session fields every normaliser (Plex, Jellyfin/Emby, Tautulli, webhooks) reads the same way, so one playback reads the same. */
+/**
+ * Session fields every normaliser (Plex, Jellyfin/Emby, Tautulli, webhooks) reads the same way, so a playback seen
+ * through two of them reads the same.
+ */
 import type { MediaKind, SessionSnapshot, StreamDecision } from '../core/session-types.ts';
 
 export interface TitleParts {
