@@ -16,11 +16,12 @@ import { type CategoryEvidence, type EntityKind, LEVEL_RANK, type LogRecord } fr
 import { isBenign } from './benign.ts';
 import { categorize, type Decision } from './categorize.ts';
 import { type Cluster, TemplateClusters } from './clusters.ts';
+import { normalizeLogger } from './fingerprint.ts';
 import { codeKey } from './layers/codes.ts';
 import { RecentCache } from './recent-cache.ts';
 import type { CompiledRule, RuleEngine } from './rule-engine.ts';
 import { codesToString, foldedCopy, foldedHash, foldInto, hashBuf, sameBuf, shapeHash, shapeOf } from './shape.ts';
-import { type EntitySpan, entitySpans, maskMessage, normalizeLogger } from './template.ts';
+import { type EntitySpan, entitySpans, maskMessage } from './template.ts';
 
 export interface Classification {
   /** The rule that decided the category, or undefined. */

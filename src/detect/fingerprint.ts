@@ -72,7 +72,7 @@ export function normalizeMessage(message: string): string {
 }
 
 /** Cheap pre-check: a pattern can only match when the text has one of these characters (empty: always try). */
-function mayMatch(s: string, needs: string): boolean {
+export function mayMatch(s: string, needs: string): boolean {
   if (needs === '') return true;
   for (let i = 0; i < needs.length; i++) if (s.includes(needs[i] as string)) return true;
   return false;

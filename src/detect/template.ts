@@ -5,6 +5,7 @@
  * problem, which clusters.ts groups. Pure: no state, no clock.
  */
 import type { EntityKind } from '../core/types.ts';
+import { mayMatch } from './fingerprint.ts';
 
 /** Messages are cut before masking: a template is decided by its start; giant HTML bodies cost nothing extra. */
 const MAX_INPUT = 600;
@@ -207,17 +208,4 @@ export function tokensOf(masked: string): string[] {
     out.push(/\d/.test(t) && !/^<\w+>$/.test(t) ? '<*>' : t);
   }
   return out;
-}
-
-function mayMatch(s: string, needs: string): boolean {
-  if (needs === '') return true;
-  for (let i = 0; i < needs.length; i++) if (s.includes(needs[i] as string)) return true;
-  return false;
-}
-
-/** Loggers sometimes carry connection ids (Emby `ImageService-0HNHJ4GLL15RV:00000006`): strip them. */
-export function normalizeLogger(logger: string | undefined): string {
-  if (!logger) return '';
-  if (!/\d/.test(logger)) return logger;
-  return logger.replace(/[-:#][0-9A-Z]{8,}(?::\d+)?$/, '').replace(/\d+/g, '<n>');
 }
