@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     );
 
     const burstFile = join(dir, 'burst.log');
-    const results: Array<{ stored: number; mqtt: number; grep: number; peak: Mem }> = [];
+    const results: Array<{ stored: number; allButLast: number; mqtt: number; grep: number; peak: Mem }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       const text = plexErrorBurst(BURST, 100 + round);
       writeFileSync(burstFile, text);
@@ -250,10 +250,14 @@ async function main(): Promise<void> {
       const cpu0 = cpuByThread(pid);
       const start = performance.now();
       appendFileSync(logFile, text);
+      // The last record is complete only when a next line begins or `ingest.idleFlush` (1 s) passes without one: the
+      // time to all but it shows the pipeline's own rate.
+      let allButLast = 0;
       const stored = await waitFor(
         'every burst line in the store',
         async () => {
           const s = (await api<{ stored?: number }>('/api/stats')).stored ?? 0;
+          if (!allButLast && s >= before + BURST - 1) allButLast = performance.now() - start;
           return s >= before + BURST ? performance.now() - start : undefined;
         },
         300_000,
@@ -265,9 +269,9 @@ async function main(): Promise<void> {
         300_000,
       );
       const cpu = cpuDiff(cpu0, cpuByThread(pid));
-      results.push({ stored, mqtt: mqttMs, grep: grep.ms, peak: watch.peak });
+      results.push({ stored, allButLast, mqtt: mqttMs, grep: grep.ms, peak: watch.peak });
       rows.push(
-        `burst ${round + 1}: ${fmt(BURST)} ERROR lines stored in ${fmt(stored)} ms (${fmt(BURST / (stored / 1000))} lines/s), counted by the MQTT state after ${fmt(mqttMs)} ms (${fmt(BURST / (mqttMs / 1000))} lines/s); grep -cE ${fmt(grep.ms, 1)} ms (×${fmt(stored / grep.ms, 1)}); peak RSS ${memText(watch.peak)}; CPU ms by thread: ${cpu}`,
+        `burst ${round + 1}: ${fmt(BURST)} ERROR lines stored in ${fmt(stored)} ms (${fmt(BURST / (stored / 1000))} lines/s; all but the last record in ${fmt(allButLast)} ms, ${fmt((BURST - 1) / (allButLast / 1000))} lines/s), counted by the MQTT state after ${fmt(mqttMs)} ms (${fmt(BURST / (mqttMs / 1000))} lines/s); grep -cE ${fmt(grep.ms, 1)} ms (×${fmt(stored / grep.ms, 1)}); peak RSS ${memText(watch.peak)}; CPU ms by thread: ${cpu}`,
       );
       await sleep(1500);
     }
@@ -283,10 +287,11 @@ async function main(): Promise<void> {
       cursor = page.next;
     }
     const stored = median(results.map((r) => r.stored));
+    const allButLast = median(results.map((r) => r.allButLast));
     const viaMqtt = median(results.map((r) => r.mqtt));
     const grep = median(results.map((r) => r.grep));
     rows.push(
-      `bursts (median of ${ROUNDS}): stored ${fmt(BURST / (stored / 1000))} lines/s, MQTT ${fmt(BURST / (viaMqtt / 1000))} lines/s (target ≥ 300k end to end); ${fmt(stored / grep, 1)}× grep -cE's time on the same lines; ${fmt(issues)} issues hold ${fmt(grouped)} of the ${fmt(BURST * ROUNDS)} lines`,
+      `bursts (median of ${ROUNDS}): stored ${fmt(BURST / (stored / 1000))} lines/s (all but the last record ${fmt((BURST - 1) / (allButLast / 1000))} lines/s), MQTT ${fmt(BURST / (viaMqtt / 1000))} lines/s (target ≥ 300k end to end); ${fmt(stored / grep, 1)}× grep -cE's time on the same lines; ${fmt(issues)} issues hold ${fmt(grouped)} of the ${fmt(BURST * ROUNDS)} lines`,
     );
     for (const r of rows) console.log(r);
     rows.length = 0;
